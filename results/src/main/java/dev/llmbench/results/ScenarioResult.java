@@ -1,0 +1,31 @@
+package dev.llmbench.results;
+
+import java.util.List;
+
+/**
+ * One scenario: a prompt of exactly {@code promptTokens} tokens, then exactly {@code decodeTokens} generated tokens.
+ *
+ * @param id           scenario id, e.g. {@code S1}; descriptions are localised by the site generator from it
+ * @param promptTokens prompt length in tokens
+ * @param decodeTokens generated tokens per run (the first comes from the prefill)
+ * @param runs         warm-up and measured runs, in the order they ran
+ */
+public record ScenarioResult(String id, int promptTokens, int decodeTokens, List<RunSample> runs) {
+    public ScenarioResult {
+        Checks.notBlank(id, "scenarios[].id");
+        Checks.positive(promptTokens, "scenarios[].prompt_tokens");
+        Checks.positive(decodeTokens, "scenarios[].decode_tokens");
+        runs = List.copyOf(Checks.notNull(runs, "scenarios[].runs"));
+        for (RunSample r : runs) {
+            if (r.stepMs().size() != decodeTokens - 1) {
+                throw new IllegalArgumentException("scenarios[" + id + "].runs[" + r.index() + "].step_ms has "
+                        + r.stepMs().size() + " entries, expected decode_tokens - 1 = " + (decodeTokens - 1));
+            }
+        }
+    }
+
+    /** Runs that count for statistics (warm-ups excluded). */
+    public List<RunSample> measuredRuns() {
+        return runs.stream().filter(r -> !r.warmup()).toList();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.llmbench.engine;
+
+import dev.llmbench.results.EngineInfo;
+import dev.llmbench.results.ModelInfo;
+
+import java.util.Optional;
+
+/**
+ * A loaded model on one engine. Greedy decoding only; EOS is never special here (the runner asks for exactly
+ * the number of tokens it wants). Calls come from one thread.
+ *
+ * <p>The timed calls, {@link #prefill} and {@link #decode}, must return only once the token id is on the host,
+ * and must not allocate per call in steady state.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Engine id, version and settings, as written to the results file. */
+    EngineInfo info();
+
+    /** Model identity, as written to the results file. */
+    ModelInfo model();
+
+    /** Vocabulary size: every returned id is in {@code [0, vocabSize)}. */
+    int vocabSize();
+
+    /** The model's tokenizer, when it has one ({@code tokenizer.json}); synthetic models have none. */
+    Optional<Tokenizer> tokenizer();
+
+    /** Time spent building kernels or pipelines during {@code open}, ms (0 if none). */
+    double compileMs();
+
+    /** Time spent mapping or loading weights during {@code open}, ms. */
+    double weightLoadMs();
+
+    /**
+     * Runs the prompt {@code ids[0..length)} through the model from an empty cache (in chunks of
+     * {@code prefill_seq_len}) and returns the greedy next token id.
+     */
+    int prefill(int[] ids, int length);
+
+    /** Feeds one token at the next position and returns the greedy next token id. */
+    int decode(int tokenId);
+
+    /** Forgets the KV cache so the next {@link #prefill} starts a new sequence. */
+    void reset();
+
+    /**
+     * True when a non-finite value (NaN or infinity) appeared in the logits since the last {@link #reset()}.
+     * Engines that do not check return false.
+     */
+    default boolean sawNonFiniteLogits() {
+        return false;
+    }
+
+    /** Device-side kernel timing, when the engine measures it (GPU engines); empty for CPU engines. */
+    default Optional<KernelTimer> kernelTimer() {
+        return Optional.empty();
+    }
+
+    /** Peak device memory in bytes and how it was measured, for GPU engines; null otherwise. */
+    default DeviceMemory deviceMemory() {
+        return null;
+    }
+
+    @Override
+    void close();
+
+    /** Kernel time and count of the last {@link #prefill} or {@link #decode} call. */
+    interface KernelTimer {
+        double lastKernelMs();
+
+        int lastKernelCount();
+    }
+
+    record DeviceMemory(long peakBytes, String method) {
+    }
+}
