@@ -1,0 +1,106 @@
+/*
+ * llmbench native engine ABI, version 1.
+ *
+ * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
+ * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
+ * weights) and hands the engine a table of tensors whose data points into the memory-mapped files, so
+ * both engines load the same way and Metal can wrap the mapping without a copy
+ * (newBufferWithBytesNoCopy). Every call returns 0 on success or a negative LB_E* code; the message of
+ * the last error is available from lb_last_error().
+ *
+ * Threading: an lb_engine is used from one thread at a time.
+ */
+#ifndef LLMBENCH_ENGINE_H
+#define LLMBENCH_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LB_ABI_VERSION 1
+
+/* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
+#define LB_OK 0
+#define LB_E_INVALID (-2)     /* bad shapes, unsupported dtype, cache overflow */
+#define LB_E_UNAVAILABLE (-3) /* no device, driver too old */
+#define LB_E_INTERNAL (-4)    /* a kernel launch or allocation failed */
+
+typedef enum { LB_F32 = 0, LB_F16 = 1, LB_BF16 = 2 } lb_dtype;
+
+/* One weight tensor, named as in the Hugging Face checkpoint (e.g. "model.layers.0.self_attn.q_proj.weight"). */
+typedef struct {
+    const char *name;
+    lb_dtype dtype;
+    int32_t rank;
+    int64_t shape[4];
+    const void *data; /* host pointer into the mapped file; valid until lb_close */
+    size_t bytes;
+} lb_tensor;
+
+/* Qwen2 hyper-parameters, read from config.json by the Java side. */
+typedef struct {
+    int32_t vocab_size;
+    int32_t hidden_size;
+    int32_t intermediate_size;
+    int32_t num_layers;
+    int32_t num_heads;
+    int32_t num_kv_heads;
+    int32_t head_dim;
+    float rms_norm_eps;
+    float rope_theta;
+    int32_t tie_word_embeddings; /* 0 or 1 */
+} lb_model_config;
+
+typedef struct {
+    int32_t prefill_seq_len; /* prefill chunk size in tokens (a chunk, never padding) */
+    int32_t max_cache_len;   /* KV cache capacity in tokens */
+    int32_t device_index;    /* which GPU */
+    int32_t use_graphs;      /* CUDA: capture the decode step in a CUDA graph */
+} lb_options;
+
+/* Per-call device-side timing: kernel time and kernel count of the last prefill or decode call. */
+typedef struct {
+    double kernel_ms;
+    int32_t kernel_count;
+} lb_kernel_stats;
+
+typedef struct lb_engine lb_engine;
+
+int32_t lb_abi_version(void);
+
+/* Whether the engine can run here; writes the device name (available) or the reason (not) into buf. */
+int32_t lb_probe(char *buf, size_t buf_len);
+
+/* Copies or wraps the weights, builds kernels; compile_ms and load_ms report the two costs separately. */
+int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t tensor_count,
+                const lb_options *options, lb_engine **out, double *compile_ms, double *load_ms);
+
+/* Prefill ids[0..n) from an empty cache; *next_token is the greedy next id, already on the host. */
+int32_t lb_prefill(lb_engine *engine, const int32_t *ids, int32_t n, int32_t *next_token);
+
+/* One decode step at the next position; *next_token is the greedy next id, already on the host. */
+int32_t lb_decode(lb_engine *engine, int32_t token, int32_t *next_token);
+
+int32_t lb_reset(lb_engine *engine);
+
+int32_t lb_last_kernel_stats(const lb_engine *engine, lb_kernel_stats *out);
+
+/* Peak device memory in bytes since lb_open, as the driver reports it. */
+int32_t lb_peak_device_memory(const lb_engine *engine, int64_t *bytes);
+
+/* 1 when NaN or infinity appeared in the logits since the last lb_reset. */
+int32_t lb_saw_non_finite(const lb_engine *engine);
+
+/* Message of the last failed call on this thread; never NULL. */
+const char *lb_last_error(void);
+
+void lb_close(lb_engine *engine);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLMBENCH_ENGINE_H */
