@@ -1,73 +1,107 @@
 package dev.llmbench.results;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Reads and validates results files. First problem wins; the message names file, JSON path and expectation. */
+/**
+ * Reads and validates results files. The first problem wins and is reported as a {@link ResultsFormatException}
+ * naming the file, the JSON path and what was expected; nothing else is ever thrown for a bad file.
+ *
+ * <p>Steps: size limit (before parsing), strict UTF-8, JSON syntax (no NaN, no duplicate keys, bounded nesting),
+ * schema_version (newer: refused; older: {@link SchemaMigrations}), the schema_version 1 rules, then binding to
+ * the records. Unknown fields are warnings, not errors.
+ */
 public final class ResultsReader {
     private ResultsReader() {
     }
 
     public static BenchmarkResults read(Path file) throws ResultsFormatException {
+        return readWithWarnings(file).results();
+    }
+
+    public static ReadResult readWithWarnings(Path file) throws ResultsFormatException {
+        return readWithWarnings(file, SchemaMigrations.builtIn());
+    }
+
+    public static ReadResult readWithWarnings(Path file, SchemaMigrations migrations) throws ResultsFormatException {
         String name = file.toString();
+        return parse(name, JsonInput.readBounded(file, name), migrations);
+    }
+
+    /** Parses the bytes of a file called {@code name} (used in messages). */
+    static ReadResult parse(String name, byte[] bytes, SchemaMigrations migrations) throws ResultsFormatException {
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new ResultsFormatException(name, "", "no such file");
-            }
-            if (Files.size(file) > ResultsJson.MAX_FILE_BYTES) {
-                throw new ResultsFormatException(name, "", "file is larger than " + ResultsJson.MAX_FILE_BYTES
-                        + " bytes; a results file is a few MB at most");
-            }
-            JsonNode tree = ResultsJson.mapper().readTree(file.toFile());
-            return fromTree(name, tree);
-        } catch (JsonMappingException e) {
-            throw new ResultsFormatException(name, path(e), e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new ResultsFormatException(name, "", "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ResultsFormatException(name, "", "cannot read: " + e.getMessage());
+            JsonNode tree = JsonInput.parse(name, JsonInput.decode(name, bytes));
+            return fromTree(name, tree, migrations);
+        } catch (ResultsFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A bad file must never surface as another exception: report it in the one shape callers handle.
+            throw new ResultsFormatException(name, JsonPaths.ROOT, "cannot be read (" + e.getClass().getSimpleName()
+                    + "): " + JsonInput.firstLine(e.getMessage()));
         }
     }
 
-    static BenchmarkResults fromTree(String name, JsonNode tree) throws ResultsFormatException {
-        if (tree == null || !tree.isObject()) {
-            throw new ResultsFormatException(name, "$", "expected a JSON object");
+    private static ReadResult fromTree(String name, JsonNode tree, SchemaMigrations migrations) throws ResultsFormatException {
+        if (!tree.isObject()) {
+            throw new ResultsFormatException(name, JsonPaths.ROOT, "expected a JSON object (a results file), got "
+                    + SchemaV1Validator.describe(tree));
         }
-        JsonNode version = tree.get("schema_version");
-        if (version == null || !version.isInt()) {
-            throw new ResultsFormatException(name, "$.schema_version", "expected an integer schema version");
+        List<String> warnings = new ArrayList<>();
+        ObjectNode root = (ObjectNode) tree;
+        JsonNode version = root.get("schema_version");
+        if (version == null) {
+            boolean legacy = root.has("npu_results") || root.has("cpu_results");
+            throw new ResultsFormatException(name, "$.schema_version", "is missing; expected the integer "
+                    + BenchmarkResults.CURRENT_SCHEMA_VERSION + (legacy
+                    ? " (this looks like the old tool's benchmark_results.json, which is imported, not read, as a results file)"
+                    : " (is this a results file?)"));
         }
-        if (version.intValue() != BenchmarkResults.CURRENT_SCHEMA_VERSION) {
-            throw new ResultsFormatException(name, "$.schema_version", "unsupported version " + version.intValue()
-                    + "; this tool reads version " + BenchmarkResults.CURRENT_SCHEMA_VERSION);
+        if (!version.isIntegralNumber() || !version.canConvertToInt()) {
+            throw new ResultsFormatException(name, "$.schema_version", "expected an integer, got "
+                    + SchemaV1Validator.describe(version));
         }
+        int v = version.intValue();
+        if (v > BenchmarkResults.CURRENT_SCHEMA_VERSION) {
+            throw new ResultsFormatException(name, "$.schema_version", "schema_version " + v
+                    + " is newer than this tool reads (" + BenchmarkResults.CURRENT_SCHEMA_VERSION
+                    + "); upgrade the tool to read this file");
+        }
+        if (v < BenchmarkResults.CURRENT_SCHEMA_VERSION) {
+            root = migrations.upgrade(name, root, v, warnings);
+        }
+        new SchemaV1Validator(name, warnings).validate(root);
+        return new ReadResult(bind(name, root), warnings);
+    }
+
+    private static BenchmarkResults bind(String name, JsonNode tree) throws ResultsFormatException {
         try {
             return ResultsJson.mapper().treeToValue(tree, BenchmarkResults.class);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ResultsFormatException(name, path(e), cause.getMessage());
         } catch (JsonMappingException e) {
-            throw new ResultsFormatException(name, path(e), e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new ResultsFormatException(name, "", e.getOriginalMessage());
+            // The validator checks every rule the records check; this is the safety net for one it missed.
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            throw new ResultsFormatException(name, path(e), JsonInput.firstLine(message));
+        } catch (JacksonException e) {
+            throw new ResultsFormatException(name, JsonPaths.ROOT, JsonInput.firstLine(e.getOriginalMessage()));
         }
     }
 
     static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder("$");
+        String path = JsonPaths.ROOT;
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
+                path = JsonPaths.index(path, ref.getIndex());
             } else if (ref.getFieldName() != null) {
-                sb.append('.').append(ref.getFieldName());
+                path = JsonPaths.field(path, ref.getFieldName());
             }
         }
-        return sb.toString();
+        return path;
     }
 }

@@ -1,42 +1,72 @@
 package dev.llmbench.results;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
-/** Writes a results file atomically: a temporary file beside the target, flushed, then renamed over it. */
+/**
+ * Writes results files atomically: the JSON is made in memory, written to a temporary file beside the target,
+ * forced to disk, then renamed over the target. A reader sees the old file or the new one, never half of one,
+ * and a failure leaves the old file as it was and no temporary file behind.
+ *
+ * <p>The JSON is UTF-8, {@code \n} line ends, fields in record-component order, numbers as Java's
+ * locale-free shortest form, instants as ISO-8601 UTC.
+ */
 public final class ResultsWriter {
     private ResultsWriter() {
     }
 
     public static void write(Path file, BenchmarkResults results) throws IOException {
+        byte[] json;
+        try {
+            json = toJson(results).getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalStateException e) {
+            throw new IOException("cannot serialise results for " + file + ": " + e.getMessage(), e);
+        }
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ResultsJson.mapper().writeValue(out, results);
-                out.write('\n');
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(json);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
+    /** The file's exact text, ending with a newline. */
     public static String toJson(BenchmarkResults results) {
         try {
             return ResultsJson.mapper().writeValueAsString(results) + "\n";
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise results", e);
+            throw new IllegalStateException("cannot serialise results: " + JsonInput.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Makes the rename durable where the platform allows syncing a directory (Linux, macOS); elsewhere a no-op. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a channel; the rename is still atomic there.
         }
     }
 }

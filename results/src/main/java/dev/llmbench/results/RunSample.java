@@ -22,6 +22,10 @@ public record RunSample(int index, boolean warmup, double ttftMs, List<Double> s
             Checks.finiteNonNegative(stepMs.get(i), "runs[].step_ms[" + i + "]");
         }
         generatedIds = generatedIds == null ? List.of() : List.copyOf(generatedIds);
+        if (kernel != null && kernel.stepKernelMs().size() != stepMs.size()) {
+            throw new IllegalArgumentException("runs[].kernel.step_kernel_ms has " + kernel.stepKernelMs().size()
+                    + " entries, expected one per decode step (" + stepMs.size() + ")");
+        }
     }
 
     /** Decode tokens per second of this run: (tokens - 1) / sum of step times. NaN when there are no steps. */

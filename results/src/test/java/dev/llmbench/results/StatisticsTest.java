@@ -1,8 +1,13 @@
 package dev.llmbench.results;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class StatisticsTest {
@@ -15,5 +20,205 @@ class StatisticsTest {
         assertThat(s.min()).isEqualTo(2);
         assertThat(s.max()).isEqualTo(9);
         assertThat(s.mean()).isEqualTo(5);
+    }
+
+    @Test
+    void percentilesInterpolateBetweenClosestRanks() {
+        // R type 7 (the default of quantile()): rank = p * (n - 1); for 1..5, p = 0.9 -> rank 3.6 -> 4.6
+        Statistics s = Statistics.of(List.of(5.0, 1.0, 4.0, 2.0, 3.0));
+        assertThat(s.percentile(0)).isEqualTo(1);
+        assertThat(s.percentile(25)).isEqualTo(2);
+        assertThat(s.percentile(90)).isCloseTo(4.6, within(1e-12));
+        assertThat(s.percentile(100)).isEqualTo(5);
+        assertThat(s.cv()).isCloseTo(Math.sqrt(2.5) / 3, within(1e-12));
+        assertThatThrownBy(() -> s.percentile(101)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Student t quantiles against printed tables (e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2), to all their digits and beyond. */
+    @ParameterizedTest
+    @CsvSource({
+            // p, df, t_p(df): tables give 2.776, 12.706, 2.262, 2.042, 3.169; the extra digits are scipy.stats.t.ppf(p, df)
+            "0.975, 4, 2.7764451051977934",
+            "0.975, 1, 12.706204736174694",
+            "0.975, 9, 2.262157162798205",
+            "0.975, 30, 2.0422724563012378",
+            "0.995, 10, 3.16927267261695",
+            "0.975, 7, 2.364624251592784",
+            // non-integer df, as Welch's test produces: scipy.stats.t.ppf(0.95, 2.5)
+            "0.95, 2.5, 2.5582186141359355",
+    })
+    void studentTQuantiles(double p, double df, double expected) {
+        assertThat(Distributions.studentTQuantile(p, df)).isCloseTo(expected, within(1e-9 * expected));
+        assertThat(Distributions.studentTQuantile(1 - p, df)).isCloseTo(-expected, within(1e-9 * expected));
+        assertThat(Distributions.studentTCdf(expected, df)).isCloseTo(p, within(1e-12));
+    }
+
+    @Test
+    void studentTCdfMatchesClosedForms() {
+        // df = 1 is the Cauchy distribution: F(t) = 1/2 + atan(t)/pi.
+        for (double t : new double[] {-30, -2.5, -0.1, 0.3, 1, 4, 250}) {
+            assertThat(Distributions.studentTCdf(t, 1)).isCloseTo(0.5 + Math.atan(t) / Math.PI, within(1e-13));
+            // df = 2: F(t) = 1/2 + t / (2 sqrt(2 + t^2)).
+            assertThat(Distributions.studentTCdf(t, 2)).isCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), within(1e-13));
+        }
+        // even df: P(|T| < t) = sqrt(1 - x) * sum_{j < df/2} x^j (2j-1)!!/(2j)!!, x = df/(df + t^2).
+        // df = 8, t = 2: x = 2/3 -> sqrt(1/3) * (1 + 1/3 + 1/6 + 5/54); scipy.stats.t.cdf(2, 8) = 0.9597418810213687
+        double inside = Math.sqrt(1.0 / 3) * (1 + 1.0 / 3 + 1.0 / 6 + 5.0 / 54);
+        assertThat(Distributions.studentTTwoSided(2, 8)).isCloseTo(1 - inside, within(1e-13));
+        assertThat(Distributions.studentTCdf(2, 8)).isCloseTo(0.9597418810213687, within(1e-13));
+        // scipy.stats.t.cdf(-1.5, 3.7)
+        assertThat(Distributions.studentTCdf(-1.5, 3.7)).isCloseTo(0.10679908460100675, within(1e-12));
+    }
+
+    @Test
+    void normalCdfMatchesTables() {
+        // Φ(1) = 0.841344746..., Φ(-3) = 0.001349898..., Φ(-8) = 6.22096e-16 (scipy.stats.norm.cdf)
+        assertThat(Distributions.normalCdf(1)).isCloseTo(0.8413447460685429, within(1e-14));
+        assertThat(Distributions.normalCdf(-3)).isCloseTo(0.0013498980316300933, within(1e-16));
+        assertThat(Distributions.normalCdf(-8)).isCloseTo(6.22096057427174e-16, within(1e-25));
+        assertThat(Distributions.normalCdf(1.959963984540054)).isCloseTo(0.975, within(1e-14));
+        assertThat(Distributions.normalCdf(0)).isEqualTo(0.5);
+    }
+
+    @Test
+    void confidenceIntervalOfTheMeanUsesStudentT() {
+        // mean ± t(0.975, 7) * sd / sqrt(8) with the table value t = 2.364624; R> t.test(x)$conf.int = 3.212512 6.787488
+        Statistics s = Statistics.of(new double[] {2, 4, 4, 4, 5, 5, 7, 9});
+        ConfidenceInterval ci = s.confidenceInterval95();
+        double half = 2.364624251592784 * 2.1380899352993950 / Math.sqrt(8);
+        assertThat(ci.level()).isEqualTo(0.95);
+        assertThat(ci.lower()).isCloseTo(5 - half, within(1e-9));
+        assertThat(ci.upper()).isCloseTo(5 + half, within(1e-9));
+        assertThat(ci.lower()).isCloseTo(3.21251208176379, within(1e-9));
+        assertThat(ci.halfWidth()).isCloseTo(half, within(1e-9));
+        assertThat(ci.contains(5)).isTrue();
+        // five runs a side, the common case: t(0.975, 4) = 2.776445
+        Statistics five = Statistics.of(new double[] {10, 11, 12, 13, 14});
+        assertThat(five.confidenceInterval95().halfWidth()).isCloseTo(2.7764451051977934 * Math.sqrt(2.5) / Math.sqrt(5), within(1e-9));
+        assertThat(five.meanConfidenceInterval(0.99).halfWidth()).isGreaterThan(five.confidenceInterval95().halfWidth());
+    }
+
+    @Test
+    void confidenceIntervalOfOneSampleIsUndefined() {
+        ConfidenceInterval ci = Statistics.of(new double[] {3}).confidenceInterval95();
+        assertThat(ci.lower()).isNaN();
+        assertThat(ci.upper()).isNaN();
+    }
+
+    @Test
+    void welchTTestAgainstHandDerivedValue() {
+        // a = 1..5, b = 3..7: means 3 and 5, variances 2.5 -> t = -2 / sqrt(0.5 + 0.5) = -2,
+        // df = 1 / (0.25/4 + 0.25/4) = 8, p = P(|T_8| >= 2) = 1 - sqrt(1/3)(1 + 1/3 + 1/6 + 5/54) = 0.0805162...
+        // (scipy.stats.ttest_ind(a, b, equal_var=False) gives t = -2.0, p = 0.08051623795726262)
+        SignificanceResult r = Statistics.welchTTest(new double[] {1, 2, 3, 4, 5}, new double[] {3, 4, 5, 6, 7});
+        assertThat(r.statistic()).isCloseTo(-2, within(1e-12));
+        assertThat(r.pValue()).isCloseTo(0.08051623795726262, within(1e-12));
+        assertThat(r.significantAt(0.05)).isFalse();
+    }
+
+    @Test
+    void welchTTestWithUnequalSizesAndVariances() {
+        // scipy.stats.ttest_ind(a, b, equal_var=False): t = 4.045162052825408, p = 0.002851934887683281, df = 9.0824
+        SignificanceResult r = Statistics.welchTTest(List.of(102.1, 98.7, 101.5, 99.9, 100.4),
+                List.of(96.2, 97.9, 95.1, 98.8, 96.6, 97.3, 99.0));
+        assertThat(r.statistic()).isCloseTo(4.045162052825408, within(1e-12));
+        assertThat(r.pValue()).isCloseTo(0.002851934887683281, within(1e-12));
+        assertThat(r.significantAt(0.05)).isTrue();
+    }
+
+    @Test
+    void welchTTestOfConstantSamples() {
+        assertThat(Statistics.welchTTest(new double[] {2, 2}, new double[] {2, 2}).pValue()).isEqualTo(1);
+        assertThat(Statistics.welchTTest(new double[] {2, 2}, new double[] {3, 3}).pValue()).isEqualTo(0);
+        assertThatThrownBy(() -> Statistics.welchTTest(new double[] {1}, new double[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");
+    }
+
+    @Test
+    void mannWhitneyReachesSignificanceWithFiveRunsASide() {
+        // Fully separated 5 vs 5: only 1 of the C(10,5) = 252 splits is this extreme on each side -> p = 2/252.
+        double[] before = {41.2, 40.8, 41.5, 41.0, 40.9};
+        double[] after = {38.1, 38.4, 37.9, 38.6, 38.0};
+        SignificanceResult r = Statistics.mannWhitneyU(before, after);
+        assertThat(r.statistic()).isEqualTo(25);
+        assertThat(r.pValue()).isCloseTo(2.0 / 252, within(1e-15));
+        assertThat(r.significantAt(0.05)).isTrue();
+        assertThat(Statistics.mannWhitneyU(after, before).statistic()).isZero();
+        assertThat(Statistics.mannWhitneyU(after, before).pValue()).isCloseTo(2.0 / 252, within(1e-15));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // a is five of 1..10, b the other five; U = pairs with a > b. The number of splits giving U is the number
+            // of partitions of U into at most 5 parts of at most 5: U = 0: 1, 1: 1, 2: 2 ({2}, {1,1}), 3: 3 ({3},
+            // {2,1}, {1,1,1}); cumulative 1, 2, 4, 7. Two-sided p = 2 * cumulative / C(10,5) = 2 * cumulative / 252.
+            "'1,2,3,4,5', 0, 2",    // fully separated: p = 2/252 = 0.0079
+            "'1,2,3,4,6', 1, 4",    // 6 > 5: p = 4/252 = 0.0159
+            "'1,2,3,5,6', 2, 8",    // 5 > 4, 6 > 4: p = 8/252 = 0.0317, still below 0.05
+            "'1,2,3,4,8', 3, 14",   // 8 > 5, 6, 7: p = 14/252 = 0.0556, no longer below 0.05
+    })
+    void mannWhitneyExactTailsByHandEnumeration(String aText, double u, int extremeSplits) {
+        double[] a = java.util.Arrays.stream(aText.split(",")).mapToDouble(Double::parseDouble).toArray();
+        double[] b = java.util.stream.IntStream.rangeClosed(1, 10).asDoubleStream()
+                .filter(v -> java.util.Arrays.stream(a).noneMatch(x -> x == v)).toArray();
+        SignificanceResult r = Statistics.mannWhitneyU(a, b);
+        assertThat(r.statistic()).isEqualTo(u);
+        assertThat(r.pValue()).isCloseTo(extremeSplits / 252.0, within(1e-15));
+        assertThat(r.significantAt(0.05)).isEqualTo(u <= 2);
+        // mirror image: U' = 25 - U, same p
+        SignificanceResult mirrored = Statistics.mannWhitneyU(b, a);
+        assertThat(mirrored.statistic()).isEqualTo(25 - u);
+        assertThat(mirrored.pValue()).isCloseTo(r.pValue(), within(1e-15));
+    }
+
+    @Test
+    void mannWhitneyExactWithTiesByHandEnumeration() {
+        // a = {1, 2}, b = {2, 3}: mid-ranks 1, 2.5, 2.5, 4; rank sum of a = 3.5, U = 0.5, mean rank sum 5.
+        // The 6 splits give rank sums 3.5, 3.5, 5, 5, 6.5, 6.5; four are >= 1.5 from 5 -> p = 4/6.
+        // (scipy.stats.mannwhitneyu([1, 2], [2, 3], method='exact') also gives 0.6666666666666666)
+        SignificanceResult r = Statistics.mannWhitneyU(new double[] {1, 2}, new double[] {2, 3});
+        assertThat(r.statistic()).isEqualTo(0.5);
+        assertThat(r.pValue()).isCloseTo(4.0 / 6, within(1e-15));
+        // Six a side, four values of 10.2 tied across the samples: U = 4. Enumerating all C(12,6) = 924 splits of
+        // the mid-ranks (itertools.combinations over scipy.stats.rankdata) finds 22 whose rank sum is at least as far
+        // from its mean -> p = 22/924. (scipy's method='exact' ignores ties and would give 24/924.)
+        SignificanceResult six = Statistics.mannWhitneyU(new double[] {10.1, 10.4, 9.8, 10.0, 10.2, 10.2},
+                new double[] {10.2, 10.6, 10.9, 10.2, 11.0, 10.7});
+        assertThat(six.statistic()).isEqualTo(4);
+        assertThat(six.pValue()).isCloseTo(22.0 / 924, within(1e-15));
+    }
+
+    @Test
+    void mannWhitneyNormalApproximationBeyondTwentyASide() {
+        // 25 a side, b shifted by 10.5: U = 105, no ties.
+        // scipy.stats.mannwhitneyu(a, b, method='asymptotic', use_continuity=True): p = 5.909644085596015e-05
+        double[] a = new double[25];
+        double[] b = new double[25];
+        for (int i = 0; i < 25; i++) {
+            a[i] = i;
+            b[i] = i + 10.5;
+        }
+        SignificanceResult r = Statistics.mannWhitneyU(a, b);
+        assertThat(r.statistic()).isEqualTo(105);
+        assertThat(r.pValue()).isCloseTo(5.909644085596015e-05, within(1e-12));
+        // 22 a side, each value twice (ties corrected): scipy gives U = 128, p = 0.007534378919970663
+        double[] c = new double[22];
+        double[] d = new double[22];
+        for (int i = 0; i < 22; i++) {
+            c[i] = 1 + i / 2;
+            d[i] = c[i] + 3;
+        }
+        SignificanceResult tied = Statistics.mannWhitneyU(c, d);
+        assertThat(tied.statistic()).isEqualTo(128);
+        assertThat(tied.pValue()).isCloseTo(0.007534378919970663, within(1e-12));
+    }
+
+    @Test
+    void identicalSamplesAreNotDifferent() {
+        double[] same = {5, 6, 7, 8, 9};
+        assertThat(Statistics.mannWhitneyU(same, same).pValue()).isEqualTo(1);
+        assertThat(Statistics.welchTTest(same, same).pValue()).isCloseTo(1, within(1e-12));
+        assertThatThrownBy(() -> Statistics.mannWhitneyU(new double[] {Double.NaN}, same))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-finite");
     }
 }

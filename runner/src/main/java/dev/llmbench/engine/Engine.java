@@ -57,6 +57,11 @@ public interface Engine extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The device this engine runs on and its driver, for GPU engines; empty for CPU engines. */
+    default Optional<Accelerator> accelerator() {
+        return Optional.empty();
+    }
+
     /** Peak device memory in bytes and how it was measured, for GPU engines; null otherwise. */
     default DeviceMemory deviceMemory() {
         return null;
@@ -73,5 +78,17 @@ public interface Engine extends AutoCloseable {
     }
 
     record DeviceMemory(long peakBytes, String method) {
+    }
+
+    /**
+     * @param name   device name, e.g. {@code NVIDIA H100 80GB HBM3} or {@code Apple M3 Max}
+     * @param driver driver or runtime version, or null when unknown
+     */
+    record Accelerator(String name, String driver) {
+        public Accelerator {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("accelerator name must be a non-empty string");
+            }
+        }
     }
 }

@@ -1,0 +1,370 @@
+package dev.llmbench.engine.java;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Vector API kernels, f32 accumulation. Weights are read straight from their {@link MemorySegment}: bf16 widens to
+ * f32 by a 16-bit left shift of the bits, f32 loads as is, f16 widens through {@link Float#float16ToFloat}
+ * into a per-thread row buffer (the Vector API has no lane-wise f16 conversion). Matmuls compute
+ * {@code out[t][r] (+)= sum_k W[r][k] * x[t][k] + bias[r]} for a row range {@code [r0, r1)}, so callers split rows
+ * across threads. {@link ScalarKernels} is the oracle for every kernel here.
+ */
+final class Kernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Half-width shorts that widen to one full f32 vector. */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** Rows of the weight block unpacked at a time by {@link #gemm}, and tokens per register tile. */
+    static final int GEMM_ROWS = 4;
+    static final int GEMM_TOKENS = 4;
+
+    private Kernels() {
+    }
+
+    /** Floats of per-thread scratch that {@link #gemv} and {@link #gemm} need for rows of {@code cols} columns. */
+    static int scratchFloats(int cols) {
+        return GEMM_ROWS * cols + GEMM_ROWS * GEMM_TOKENS; // the weight rows, then the tile's sums
+    }
+
+    static FloatVector bf16(MemorySegment seg, long byteOffset) {
+        IntVector wide = (IntVector) ShortVector.fromMemorySegment(S, seg, byteOffset, LE)
+                .convertShape(VectorOperators.S2I, I, 0);
+        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    static FloatVector f32(MemorySegment seg, long byteOffset) {
+        return FloatVector.fromMemorySegment(F, seg, byteOffset, LE);
+    }
+
+    /** Row {@code row} of {@code w} as f32 into {@code dst[dstOff, dstOff + cols)}. */
+    static void unpackRow(Tensor w, int row, float[] dst, int dstOff) {
+        int cols = w.cols();
+        MemorySegment seg = w.data();
+        long base = (long) row * cols;
+        int bound = F.loopBound(cols);
+        int k = 0;
+        switch (w.dtype()) {
+            case BF16 -> {
+                for (; k < bound; k += L) {
+                    bf16(seg, (base + k) * 2).intoArray(dst, dstOff + k);
+                }
+            }
+            case F32 -> {
+                for (; k < bound; k += L) {
+                    f32(seg, (base + k) * 4).intoArray(dst, dstOff + k);
+                }
+            }
+            case F16 -> {
+                for (; k < cols; k++) {
+                    dst[dstOff + k] = Float.float16ToFloat(seg.get(Tensor.SHORT, (base + k) * 2));
+                }
+            }
+        }
+        for (; k < cols; k++) {
+            dst[dstOff + k] = w.getFloat(base + k);
+        }
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int bound = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k < bound; k += L) {
+            acc = FloatVector.fromArray(F, a, aOff + k).fma(FloatVector.fromArray(F, b, bOff + k), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            s += a[aOff + k] * b[bOff + k];
+        }
+        return s;
+    }
+
+    /** {@code y[yOff..+n) += a * x[xOff..+n)}. */
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = F.loopBound(n);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector.fromArray(F, x, xOff + k).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yOff + k))
+                    .intoArray(y, yOff + k);
+        }
+        for (; k < n; k++) {
+            y[yOff + k] += a * x[xOff + k];
+        }
+    }
+
+    private static void store(float[] out, int idx, float sum, Tensor bias, int row, boolean accumulate) {
+        float v = bias == null ? sum : sum + bias.getFloat(row);
+        out[idx] = accumulate ? out[idx] + v : v;
+    }
+
+    /**
+     * Matrix-vector product for one token (decode): streams each weight row once.
+     *
+     * @param x       input (cols) at {@code xOff}
+     * @param out     output (rows) at {@code outOff}
+     * @param scratch per-thread buffer of {@link #scratchFloats} floats (f16 only)
+     */
+    static void gemv(Tensor w, int r0, int r1, float[] x, int xOff, float[] out, int outOff, Tensor bias,
+                     boolean accumulate, float[] scratch) {
+        int cols = w.cols();
+        int bound = F.loopBound(cols);
+        MemorySegment seg = w.data();
+        int r = r0;
+        switch (w.dtype()) {
+            case BF16 -> {
+                for (; r + 4 <= r1; r += 4) {
+                    long b0 = (long) r * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
+                    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                    int k = 0;
+                    for (; k < bound; k += L) {
+                        FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+                        long o = k * 2L;
+                        a0 = bf16(seg, b0 + o).fma(xv, a0);
+                        a1 = bf16(seg, b1 + o).fma(xv, a1);
+                        a2 = bf16(seg, b2 + o).fma(xv, a2);
+                        a3 = bf16(seg, b3 + o).fma(xv, a3);
+                    }
+                    float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+                    float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+                    for (; k < cols; k++) {
+                        float xk = x[xOff + k];
+                        long e = (long) r * cols + k;
+                        s0 += w.getFloat(e) * xk;
+                        s1 += w.getFloat(e + cols) * xk;
+                        s2 += w.getFloat(e + 2L * cols) * xk;
+                        s3 += w.getFloat(e + 3L * cols) * xk;
+                    }
+                    store(out, outOff + r, s0, bias, r, accumulate);
+                    store(out, outOff + r + 1, s1, bias, r + 1, accumulate);
+                    store(out, outOff + r + 2, s2, bias, r + 2, accumulate);
+                    store(out, outOff + r + 3, s3, bias, r + 3, accumulate);
+                }
+            }
+            case F32 -> {
+                for (; r + 4 <= r1; r += 4) {
+                    long b0 = (long) r * cols * 4, b1 = b0 + cols * 4L, b2 = b1 + cols * 4L, b3 = b2 + cols * 4L;
+                    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                    int k = 0;
+                    for (; k < bound; k += L) {
+                        FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+                        long o = k * 4L;
+                        a0 = f32(seg, b0 + o).fma(xv, a0);
+                        a1 = f32(seg, b1 + o).fma(xv, a1);
+                        a2 = f32(seg, b2 + o).fma(xv, a2);
+                        a3 = f32(seg, b3 + o).fma(xv, a3);
+                    }
+                    float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+                    float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+                    for (; k < cols; k++) {
+                        float xk = x[xOff + k];
+                        long e = (long) r * cols + k;
+                        s0 += w.getFloat(e) * xk;
+                        s1 += w.getFloat(e + cols) * xk;
+                        s2 += w.getFloat(e + 2L * cols) * xk;
+                        s3 += w.getFloat(e + 3L * cols) * xk;
+                    }
+                    store(out, outOff + r, s0, bias, r, accumulate);
+                    store(out, outOff + r + 1, s1, bias, r + 1, accumulate);
+                    store(out, outOff + r + 2, s2, bias, r + 2, accumulate);
+                    store(out, outOff + r + 3, s3, bias, r + 3, accumulate);
+                }
+            }
+            case F16 -> {
+                // no lane-wise f16 widening: unpack the row once, then a vector dot
+            }
+        }
+        for (; r < r1; r++) {
+            unpackRow(w, r, scratch, 0);
+            store(out, outOff + r, dot(scratch, 0, x, xOff, cols), bias, r, accumulate);
+        }
+    }
+
+    /**
+     * Matrix-matrix product for a chunk of {@code tokens} tokens (prefill). Each block of {@link #GEMM_ROWS} weight
+     * rows is widened to f32 once into {@code scratch} and then reused for every token of the chunk, in register
+     * tiles of {@link #GEMM_ROWS} rows x {@link #GEMM_TOKENS} tokens (16 accumulators): the weights are read from
+     * memory once per chunk instead of once per token.
+     *
+     * @param x   input (tokens, cols), row stride {@code cols}
+     * @param out output (tokens, outStride), this call writes columns {@code [r0, r1)}
+     */
+    static void gemm(Tensor w, int r0, int r1, float[] x, int tokens, float[] out, int outStride, Tensor bias,
+                     boolean accumulate, float[] scratch) {
+        int cols = w.cols();
+        int r = r0;
+        for (; r + GEMM_ROWS <= r1; r += GEMM_ROWS) {
+            for (int i = 0; i < GEMM_ROWS; i++) {
+                unpackRow(w, r + i, scratch, i * cols);
+            }
+            int t = 0;
+            for (; t + GEMM_TOKENS <= tokens; t += GEMM_TOKENS) {
+                tile4x4(scratch, cols, x, t, out, outStride, r, bias, accumulate);
+            }
+            for (; t < tokens; t++) {
+                for (int i = 0; i < GEMM_ROWS; i++) {
+                    store(out, t * outStride + r + i, dot(scratch, i * cols, x, t * cols, cols), bias, r + i, accumulate);
+                }
+            }
+        }
+        for (; r < r1; r++) {
+            unpackRow(w, r, scratch, 0);
+            for (int t = 0; t < tokens; t++) {
+                store(out, t * outStride + r, dot(scratch, 0, x, t * cols, cols), bias, r, accumulate);
+            }
+        }
+    }
+
+    /** 4 weight rows (in {@code wf}) x 4 tokens starting at {@code t}. */
+    private static void tile4x4(float[] wf, int cols, float[] x, int t, float[] out, int outStride, int r,
+                                Tensor bias, boolean accumulate) {
+        int bound = F.loopBound(cols);
+        int x0 = t * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        int w1 = cols, w2 = 2 * cols, w3 = 3 * cols;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector v0 = FloatVector.fromArray(F, x, x0 + k);
+            FloatVector v1 = FloatVector.fromArray(F, x, x1 + k);
+            FloatVector v2 = FloatVector.fromArray(F, x, x2 + k);
+            FloatVector v3 = FloatVector.fromArray(F, x, x3 + k);
+            FloatVector w = FloatVector.fromArray(F, wf, k);
+            c00 = w.fma(v0, c00);
+            c01 = w.fma(v1, c01);
+            c02 = w.fma(v2, c02);
+            c03 = w.fma(v3, c03);
+            w = FloatVector.fromArray(F, wf, w1 + k);
+            c10 = w.fma(v0, c10);
+            c11 = w.fma(v1, c11);
+            c12 = w.fma(v2, c12);
+            c13 = w.fma(v3, c13);
+            w = FloatVector.fromArray(F, wf, w2 + k);
+            c20 = w.fma(v0, c20);
+            c21 = w.fma(v1, c21);
+            c22 = w.fma(v2, c22);
+            c23 = w.fma(v3, c23);
+            w = FloatVector.fromArray(F, wf, w3 + k);
+            c30 = w.fma(v0, c30);
+            c31 = w.fma(v1, c31);
+            c32 = w.fma(v2, c32);
+            c33 = w.fma(v3, c33);
+        }
+        int so = 4 * cols; // the sums live in the scratch after the 4 rows: no allocation per tile
+        wf[so] = c00.reduceLanes(VectorOperators.ADD);
+        wf[so + 1] = c01.reduceLanes(VectorOperators.ADD);
+        wf[so + 2] = c02.reduceLanes(VectorOperators.ADD);
+        wf[so + 3] = c03.reduceLanes(VectorOperators.ADD);
+        wf[so + 4] = c10.reduceLanes(VectorOperators.ADD);
+        wf[so + 5] = c11.reduceLanes(VectorOperators.ADD);
+        wf[so + 6] = c12.reduceLanes(VectorOperators.ADD);
+        wf[so + 7] = c13.reduceLanes(VectorOperators.ADD);
+        wf[so + 8] = c20.reduceLanes(VectorOperators.ADD);
+        wf[so + 9] = c21.reduceLanes(VectorOperators.ADD);
+        wf[so + 10] = c22.reduceLanes(VectorOperators.ADD);
+        wf[so + 11] = c23.reduceLanes(VectorOperators.ADD);
+        wf[so + 12] = c30.reduceLanes(VectorOperators.ADD);
+        wf[so + 13] = c31.reduceLanes(VectorOperators.ADD);
+        wf[so + 14] = c32.reduceLanes(VectorOperators.ADD);
+        wf[so + 15] = c33.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                float sum = wf[so + i * 4 + j];
+                for (int kk = k; kk < cols; kk++) {
+                    sum += wf[i * cols + kk] * x[(t + j) * cols + kk];
+                }
+                store(out, (t + j) * outStride + r + i, sum, bias, r + i, accumulate);
+            }
+        }
+    }
+
+    /** {@code out = x * rsqrt(mean(x^2) + eps) * w}, one row of {@code n}. */
+    static void rmsnorm(float[] x, int xOff, float[] out, int outOff, Tensor w, int n, float eps) {
+        int bound = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + k);
+            acc = v.fma(v, acc);
+        }
+        float ss = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            ss += x[xOff + k] * x[xOff + k];
+        }
+        float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * inv * w.getFloat(i);
+        }
+    }
+
+    /** {@code g[i] = silu(g[i]) * u[i]} over {@code [off, off + n)}; silu(a) = a / (1 + e^-a). */
+    static void siluMul(float[] g, float[] u, int off, int n) {
+        int bound = F.loopBound(n);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector a = FloatVector.fromArray(F, g, off + k);
+            FloatVector e = a.neg().lanewise(VectorOperators.EXP);
+            a.div(e.add(1f)).mul(FloatVector.fromArray(F, u, off + k)).intoArray(g, off + k);
+        }
+        for (; k < n; k++) {
+            float a = g[off + k];
+            g[off + k] = a / (1f + (float) Math.exp(-a)) * u[off + k];
+        }
+    }
+
+    /**
+     * Softmax in place over {@code s[off, off + n)}: exponentials of {@code s - max}, then divided by their sum.
+     */
+    static void softmax(float[] s, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, s[off + i]);
+        }
+        int bound = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector e = FloatVector.fromArray(F, s, off + k).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, off + k);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            float e = (float) Math.exp(s[off + k] - max);
+            s[off + k] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) {
+            s[off + i] *= inv;
+        }
+    }
+
+    /**
+     * Rotate-half RoPE (the Hugging Face convention: pairs {@code (i, i + d/2)}) on one head of {@code d} values.
+     *
+     * @param cos (d/2) for this position, {@code sin} likewise, both at {@code tOff}
+     */
+    static void rope(float[] v, int off, int d, float[] cos, float[] sin, int tOff) {
+        int half = d / 2;
+        for (int i = 0; i < half; i++) {
+            float a = v[off + i];
+            float b = v[off + half + i];
+            float c = cos[tOff + i];
+            float s = sin[tOff + i];
+            v[off + i] = a * c - b * s;
+            v[off + half + i] = b * c + a * s;
+        }
+    }
+}

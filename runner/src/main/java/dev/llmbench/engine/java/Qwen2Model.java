@@ -1,0 +1,306 @@
+package dev.llmbench.engine.java;
+
+/**
+ * The Qwen2 forward pass over {@link Weights}: embedding, per layer (RMSNorm, q/k/v with bias, RoPE, grouped-query
+ * attention over the KV cache, o_proj, RMSNorm, SiLU-gated MLP) with residuals, final RMSNorm, LM head, greedy argmax.
+ *
+ * <p>A prompt runs in chunks of up to {@code chunk} tokens: every projection of a chunk is one matrix-matrix product
+ * ({@link Kernels#gemm}); attention is causal within the chunk and over all earlier positions in the cache. Decode runs
+ * the same code with a chunk of one token, where projections are matrix-vector products ({@link Kernels#gemv}).
+ * Logits are computed for the last position only. All buffers are allocated here, once: a step allocates nothing.
+ * The KV cache is f32.
+ */
+final class Qwen2Model {
+    private final ModelConfig c;
+    private final Weights w;
+    private final WorkerPool pool;
+    private final int chunk;
+    private final int maxCacheLen;
+    private final float eps;
+
+    // activations of one chunk, row-major per token
+    private final float[] x;      // (chunk, dim) residual stream
+    private final float[] xb;     // (chunk, dim) normalised input of a sub-layer
+    private final float[] q;      // (chunk, qDim)
+    private final float[] k;      // (chunk, kvDim)
+    private final float[] v;      // (chunk, kvDim)
+    private final float[] att;    // (chunk, qDim) attention output before o_proj
+    private final float[] hb;     // (chunk, ffn) gate, then silu(gate) * up
+    private final float[] hb2;    // (chunk, ffn) up
+    private final float[] logits; // (vocab)
+    private final float[][] keyCache;   // (layer, maxCacheLen * kvDim)
+    private final float[][] valueCache; // (layer, maxCacheLen * kvDim)
+    private final float[] cos;    // (maxCacheLen, headDim / 2)
+    private final float[] sin;    // (maxCacheLen, headDim / 2)
+    private final float[][] scratch; // (thread, Kernels.scratchFloats(max cols)) widened weight rows
+    private final float[][] scores;  // (thread, maxCacheLen) attention weights of one head
+    private final int[] one = new int[1];
+
+    private final MatMulOp matmul = new MatMulOp();
+    private final AttentionOp attention = new AttentionOp();
+    private final RowOp rows = new RowOp();
+
+    private int pos;
+    private boolean nonFinite;
+
+    Qwen2Model(Weights w, WorkerPool pool, int chunk, int maxCacheLen) {
+        this.c = w.config();
+        this.w = w;
+        this.pool = pool;
+        this.chunk = chunk;
+        this.maxCacheLen = maxCacheLen;
+        this.eps = (float) c.rmsNormEps();
+        int dim = c.hiddenSize();
+        x = new float[chunk * dim];
+        xb = new float[chunk * dim];
+        q = new float[chunk * c.qDim()];
+        k = new float[chunk * c.kvDim()];
+        v = new float[chunk * c.kvDim()];
+        att = new float[chunk * c.qDim()];
+        hb = new float[Math.multiplyExact(chunk, c.intermediateSize())];
+        hb2 = new float[chunk * c.intermediateSize()];
+        logits = new float[c.vocabSize()];
+        keyCache = new float[c.numLayers()][Math.multiplyExact(maxCacheLen, c.kvDim())];
+        valueCache = new float[c.numLayers()][maxCacheLen * c.kvDim()];
+        int half = c.headDim() / 2;
+        cos = new float[maxCacheLen * half];
+        sin = new float[maxCacheLen * half];
+        for (int i = 0; i < half; i++) {
+            // f32 like Hugging Face: inv_freq = 1 / theta^(2i/d), angle = pos * inv_freq
+            float invFreq = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * i) / c.headDim()));
+            for (int p = 0; p < maxCacheLen; p++) {
+                float angle = p * invFreq;
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+        int maxCols = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
+        scratch = new float[pool.size()][Kernels.scratchFloats(maxCols)];
+        scores = new float[pool.size()][maxCacheLen];
+    }
+
+    int position() {
+        return pos;
+    }
+
+    boolean sawNonFinite() {
+        return nonFinite;
+    }
+
+    /** Logits of the last position of the last call, (vocab); valid until the next call. */
+    float[] logits() {
+        return logits;
+    }
+
+    void reset() {
+        pos = 0;
+        nonFinite = false;
+    }
+
+    /** Runs {@code ids[0, length)} from an empty cache and returns the greedy next token. */
+    int prefill(int[] ids, int length) {
+        if (length <= 0 || length > ids.length) {
+            throw new IllegalArgumentException("prompt length must be in [1, " + ids.length + "], got " + length);
+        }
+        if (length > maxCacheLen) {
+            throw new IllegalArgumentException("prompt of " + length + " tokens exceeds max_cache_len " + maxCacheLen
+                    + ": raise max_cache_len to at least prompt + decode tokens");
+        }
+        for (int i = 0; i < length; i++) {
+            checkId(ids[i]);
+        }
+        pos = 0;
+        for (int start = 0; start < length; start += chunk) {
+            int n = Math.min(chunk, length - start);
+            forward(ids, start, n, start + n == length);
+        }
+        return argmax();
+    }
+
+    /** Feeds one token at the next position and returns the greedy next token. */
+    int decode(int token) {
+        checkId(token);
+        if (pos >= maxCacheLen) {
+            throw new IllegalStateException("KV cache is full: position " + pos + " reaches max_cache_len "
+                    + maxCacheLen + "; raise max_cache_len to at least prompt + decode tokens");
+        }
+        one[0] = token;
+        forward(one, 0, 1, true);
+        return argmax();
+    }
+
+    private void checkId(int id) {
+        if (id < 0 || id >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+        }
+    }
+
+    /** Tokens {@code ids[off, off + n)} at positions {@code pos..pos+n-1}; advances {@code pos}. */
+    private void forward(int[] ids, int off, int n, boolean wantLogits) {
+        int dim = c.hiddenSize();
+        for (int t = 0; t < n; t++) {
+            Kernels.unpackRow(w.embed(), ids[off + t], x, t * dim);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            Weights.Layer layer = w.layers()[l];
+            rows.run(RowOp.NORM, l, layer.inputNorm(), n);
+            matmul.run(xb, n, false, layer.q(), layer.qBias(), q, layer.k(), layer.kBias(), k, layer.v(), layer.vBias(), v);
+            rows.run(RowOp.ROPE_AND_CACHE, l, null, n);
+            attention.run(l, n);
+            matmul.run(att, n, true, layer.o(), null, x, null, null, null, null, null, null);
+            rows.run(RowOp.NORM, l, layer.postNorm(), n);
+            matmul.run(xb, n, false, layer.gate(), null, hb, layer.up(), null, hb2, null, null, null);
+            rows.run(RowOp.SILU_MUL, l, null, n);
+            matmul.run(hb, n, true, layer.down(), null, x, null, null, null, null, null, null);
+        }
+        pos += n;
+        if (wantLogits) {
+            Kernels.rmsnorm(x, (n - 1) * dim, xb, 0, w.finalNorm(), dim, eps);
+            matmul.run(xb, 1, false, w.lmHead(), null, logits, null, null, null, null, null, null);
+        }
+    }
+
+    private int argmax() {
+        int best = 0;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        boolean finite = true;
+        for (int i = 0; i < logits.length; i++) {
+            float val = logits[i];
+            finite &= Float.isFinite(val);
+            if (val > bestValue) {
+                bestValue = val;
+                best = i;
+            }
+        }
+        nonFinite |= !finite;
+        return best;
+    }
+
+    /** Up to three projections of one input, split into row blocks across the pool. */
+    private final class MatMulOp extends WorkerPool.Op {
+        private final Tensor[] weight = new Tensor[3];
+        private final Tensor[] bias = new Tensor[3];
+        private final float[][] out = new float[3][];
+        private final int[] unitEnd = new int[3];
+        private int count;
+        private float[] in;
+        private int tokens;
+        private boolean accumulate;
+        private int rowsPerUnit;
+
+        void run(float[] in, int tokens, boolean accumulate, Tensor w0, Tensor b0, float[] o0, Tensor w1, Tensor b1,
+                 float[] o1, Tensor w2, Tensor b2, float[] o2) {
+            this.in = in;
+            this.tokens = tokens;
+            this.accumulate = accumulate;
+            this.rowsPerUnit = tokens == 1 ? Tuning.DECODE_ROWS : Tuning.PREFILL_ROWS;
+            count = 0;
+            int units = 0;
+            units = add(w0, b0, o0, units);
+            units = add(w1, b1, o1, units);
+            units = add(w2, b2, o2, units);
+            pool.run(this, units);
+        }
+
+        private int add(Tensor wt, Tensor b, float[] o, int units) {
+            if (wt == null) {
+                return units;
+            }
+            weight[count] = wt;
+            bias[count] = b;
+            out[count] = o;
+            units += (wt.rows() + rowsPerUnit - 1) / rowsPerUnit;
+            unitEnd[count++] = units;
+            return units;
+        }
+
+        @Override
+        void unit(int u, int worker) {
+            int i = 0;
+            while (u >= unitEnd[i]) {
+                i++;
+            }
+            int first = i == 0 ? 0 : unitEnd[i - 1];
+            Tensor wt = weight[i];
+            int r0 = (u - first) * rowsPerUnit;
+            int r1 = Math.min(r0 + rowsPerUnit, wt.rows());
+            if (tokens == 1) {
+                Kernels.gemv(wt, r0, r1, in, 0, out[i], 0, bias[i], accumulate, scratch[worker]);
+            } else {
+                Kernels.gemm(wt, r0, r1, in, tokens, out[i], wt.rows(), bias[i], accumulate, scratch[worker]);
+            }
+        }
+    }
+
+    /** Causal grouped-query attention; one unit per (token, query head). */
+    private final class AttentionOp extends WorkerPool.Op {
+        private int layer;
+
+        void run(int layer, int tokens) {
+            this.layer = layer;
+            pool.run(this, tokens * c.numHeads());
+        }
+
+        @Override
+        void unit(int u, int worker) {
+            int hd = c.headDim();
+            int t = u / c.numHeads();
+            int h = u % c.numHeads();
+            int kvOff = (h / (c.numHeads() / c.numKvHeads())) * hd;
+            int kvDim = c.kvDim();
+            int p = pos + t; // this token's position; it sees positions 0..p
+            int qOff = t * c.qDim() + h * hd;
+            float scale = (float) (1.0 / Math.sqrt(hd));
+            float[] s = scores[worker];
+            float[] kc = keyCache[layer];
+            float[] vc = valueCache[layer];
+            for (int j = 0; j <= p; j++) {
+                s[j] = Kernels.dot(q, qOff, kc, j * kvDim + kvOff, hd) * scale;
+            }
+            Kernels.softmax(s, 0, p + 1);
+            java.util.Arrays.fill(att, qOff, qOff + hd, 0f);
+            for (int j = 0; j <= p; j++) {
+                Kernels.axpy(s[j], vc, j * kvDim + kvOff, att, qOff, hd);
+            }
+        }
+    }
+
+    /** Per-token element-wise steps; one unit per token. */
+    private final class RowOp extends WorkerPool.Op {
+        static final int NORM = 0;
+        static final int ROPE_AND_CACHE = 1;
+        static final int SILU_MUL = 2;
+        private int kind;
+        private int layer;
+        private Tensor weight;
+
+        void run(int kind, int layer, Tensor weight, int tokens) {
+            this.kind = kind;
+            this.layer = layer;
+            this.weight = weight;
+            pool.run(this, tokens);
+        }
+
+        @Override
+        void unit(int t, int worker) {
+            switch (kind) {
+                case NORM -> Kernels.rmsnorm(x, t * c.hiddenSize(), xb, t * c.hiddenSize(), weight, c.hiddenSize(), eps);
+                case ROPE_AND_CACHE -> {
+                    int hd = c.headDim();
+                    int tOff = (pos + t) * (hd / 2);
+                    for (int h = 0; h < c.numHeads(); h++) {
+                        Kernels.rope(q, t * c.qDim() + h * hd, hd, cos, sin, tOff);
+                    }
+                    for (int h = 0; h < c.numKvHeads(); h++) {
+                        Kernels.rope(k, t * c.kvDim() + h * hd, hd, cos, sin, tOff);
+                    }
+                    int kvDim = c.kvDim();
+                    System.arraycopy(k, t * kvDim, keyCache[layer], (pos + t) * kvDim, kvDim);
+                    System.arraycopy(v, t * kvDim, valueCache[layer], (pos + t) * kvDim, kvDim);
+                }
+                case SILU_MUL -> Kernels.siluMul(hb, hb2, t * c.intermediateSize(), c.intermediateSize());
+                default -> throw new IllegalStateException("unknown row step " + kind);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.llmbench.engine.java;
+
+/**
+ * Tuning knobs of the Java engine, read once from system properties ({@code -Dllmbench.java.threads=2}).
+ * Engine options given by the caller win over these.
+ */
+final class Tuning {
+    /** Worker threads, caller included; default all available cores. */
+    static final int THREADS = Integer.getInteger("llmbench.java.threads", Runtime.getRuntime().availableProcessors());
+    /** Weight rows per work unit in decode (matrix-vector): about 50-100 KB of bf16 rows streamed per unit. */
+    static final int DECODE_ROWS = roundTo4(Integer.getInteger("llmbench.java.decodeRows", 32));
+    /** Weight rows per work unit in prefill (matrix-matrix), a multiple of the 4-row register tile. */
+    static final int PREFILL_ROWS = roundTo4(Integer.getInteger("llmbench.java.prefillRows", 16));
+
+    private Tuning() {
+    }
+
+    private static int roundTo4(int v) {
+        return Math.max(4, v / 4 * 4);
+    }
+}

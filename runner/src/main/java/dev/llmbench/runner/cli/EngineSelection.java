@@ -1,0 +1,128 @@
+package dev.llmbench.runner.cli;
+
+import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.EngineException;
+import dev.llmbench.engine.EngineOptions;
+import dev.llmbench.engine.EngineProvider;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options shared by {@code run} and {@code generate}: which engine, which model, and the engine's settings. */
+public final class EngineSelection {
+    static final String SYNTHETIC = "synthetic:";
+
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "engine id: java, cuda, metal (see --list-engines)")
+    String engine;
+
+    @Option(names = "--model", paramLabel = "DIR|synthetic:NAME",
+            description = "a Hugging Face model folder, or synthetic:NAME such as synthetic:qwen2.5-0.5b")
+    String model;
+
+    @Option(names = "--prefill-seq-len", paramLabel = "N", description = "prefill chunk size in tokens (default ${DEFAULT-VALUE})")
+    int prefillSeqLen = EngineOptions.DEFAULT_PREFILL_SEQ_LEN;
+
+    @Option(names = "--max-cache-len", paramLabel = "N", description = "KV cache capacity in tokens (default ${DEFAULT-VALUE})")
+    int maxCacheLen = EngineOptions.DEFAULT_MAX_CACHE_LEN;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads of CPU engines; 0 = all cores (default)")
+    int threads = 0;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of synthetic weights and seeded prompts (default ${DEFAULT-VALUE})")
+    long seed = 42L;
+
+    @Option(names = "--engine-opt", paramLabel = "KEY=VALUE", description = "engine-specific setting; repeatable")
+    Map<String, String> engineOpts = new LinkedHashMap<>();
+
+    /** The provider named by {@code --engine}: exit 2 when missing or unknown, exit 3 when it cannot run here. */
+    EngineProvider provider() {
+        if (engine == null || engine.isBlank()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "engine.required", known());
+        }
+        return provider(engine, "--engine");
+    }
+
+    static EngineProvider provider(String name, String option) {
+        EngineCatalog.Entry entry = EngineCatalog.find(name).orElseThrow(() ->
+                CliException.of(ExitCode.INVALID_INPUT, "engine.unknown", name, option, known()));
+        if (!entry.available()) {
+            throw CliException.of(ExitCode.UNAVAILABLE, "engine.unavailable", name, entry.reason());
+        }
+        return entry.provider();
+    }
+
+    private static String known() {
+        var names = EngineCatalog.names();
+        return names.isEmpty() ? Messages.get("engine.none") : String.join(", ", names);
+    }
+
+    /** Checks {@code --model} before any engine is asked: exit 2 naming the folder and what it needs. */
+    void checkModel() {
+        if (model == null || model.isBlank()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "model.required");
+        }
+        if (model.startsWith(SYNTHETIC)) {
+            if (model.length() == SYNTHETIC.length()) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "model.synthetic.empty");
+            }
+            return;
+        }
+        Path dir;
+        try {
+            dir = Path.of(model);
+        } catch (InvalidPathException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "model.missing", model);
+        }
+        if (!Files.exists(dir)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "model.missing", model);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "model.not.folder", model);
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "model.no.config", model);
+        }
+    }
+
+    EngineOptions options() {
+        if (prefillSeqLen <= 0) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.positive", "--prefill-seq-len", prefillSeqLen);
+        }
+        if (maxCacheLen <= 0) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.positive", "--max-cache-len", maxCacheLen);
+        }
+        if (threads < 0) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.threads", threads);
+        }
+        return new EngineOptions(model, prefillSeqLen, maxCacheLen, threads, seed, engineOpts);
+    }
+
+    /** Opens the model on the engine, mapping the engine's error kinds to exit codes. */
+    static Engine open(EngineProvider provider, EngineOptions options) {
+        try {
+            Engine engine = provider.open(options);
+            if (engine == null) {
+                throw CliException.of(ExitCode.INTERNAL, "engine.internal", provider.name(), "open returned nothing");
+            }
+            return engine;
+        } catch (EngineException e) {
+            String key = switch (e.kind()) {
+                case INVALID_INPUT -> "engine.invalid.input";
+                case UNAVAILABLE -> "engine.open.unavailable";
+                case INTERNAL -> "engine.internal";
+            };
+            ExitCode code = switch (e.kind()) {
+                case INVALID_INPUT -> ExitCode.INVALID_INPUT;
+                case UNAVAILABLE -> ExitCode.UNAVAILABLE;
+                case INTERNAL -> ExitCode.INTERNAL;
+            };
+            throw e.kind() == EngineException.Kind.INTERNAL
+                    ? CliException.of(code, key, provider.name(), e.getMessage())
+                    : CliException.of(code, key, provider.name(), options.model(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.llmbench.runner.cli;
+
+import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.EngineOptions;
+import dev.llmbench.engine.EngineProvider;
+import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.ResultsFormatException;
+import dev.llmbench.results.ResultsReader;
+import dev.llmbench.results.RunSample;
+import dev.llmbench.results.RunStatus;
+import dev.llmbench.results.ScenarioResult;
+import dev.llmbench.results.Statistics;
+import dev.llmbench.results.Warning;
+import dev.llmbench.runner.output.OutputPaths;
+import dev.llmbench.runner.scenario.Scenario;
+import dev.llmbench.runner.scenario.Suite;
+import dev.llmbench.runner.scenario.SuiteFormatException;
+import dev.llmbench.runner.scenario.Suites;
+import dev.llmbench.runner.session.BenchmarkSession;
+import dev.llmbench.runner.session.Progress;
+import dev.llmbench.runner.session.SessionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ./bench run}: a suite through an engine (and optionally a baseline engine) into results files. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a scenario suite on an engine and writes the raw results as JSON.")
+final class RunCommand implements Callable<Integer> {
+    static final String DEFAULT_RELEASE = "dev";
+
+    @ParentCommand
+    RunnerMain main;
+
+    @Mixin
+    EngineSelection selection;
+
+    @Option(names = "--suite", paramLabel = "default|quick|FILE", description = "built-in suite or a suite file (docs/suites.md); default ${DEFAULT-VALUE}")
+    String suite = "default";
+
+    @Option(names = "--scenarios", paramLabel = "S1,S3", split = ",", description = "run only these scenarios of the suite")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per scenario (default: the suite's)")
+    Integer warmup;
+
+    @Option(names = "--runs", paramLabel = "N", description = "measured runs per scenario (default: the suite's)")
+    Integer runs;
+
+    @Option(names = "--baseline", paramLabel = "ENGINE", description = "also run this engine on the same suite, into its own file")
+    String baseline;
+
+    @Option(names = "--release", paramLabel = "TAG", description = "release tag the results belong to (default " + DEFAULT_RELEASE + ")")
+    String release;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "results file (default benchmarks/results/<release>/<engine>-<model>.json)")
+    Path json;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "continue an interrupted or failed results file with its missing scenarios")
+    Path resume;
+
+    @Option(names = "--list-engines", description = "list the engines found and whether each can run here")
+    boolean listEngines;
+
+    @Option(names = "--quiet", description = "no progress on stderr")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (listEngines) {
+            return listEngines(main.out);
+        }
+        EngineProvider primary = selection.provider();
+        EngineProvider second = null;
+        if (baseline != null) {
+            if (baseline.equals(primary.name())) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "baseline.same", baseline);
+            }
+            if (resume != null) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "baseline.resume");
+            }
+            second = EngineSelection.provider(baseline, "--baseline");
+        }
+        selection.checkModel();
+        EngineOptions options = selection.options();
+
+        BenchmarkResults earlier = resume == null ? null : readResume(resume);
+        String tag = release != null ? release : earlier != null ? earlier.run().release() : DEFAULT_RELEASE;
+        String problem = OutputPaths.releaseProblem(tag);
+        if (problem != null) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "release.invalid", tag, problem);
+        }
+        Suite chosen = suite(earlier);
+        if (chosen.maxCacheTokens() > options.maxCacheLen()) {
+            Scenario worst = chosen.scenarios().stream().filter(s -> s.cacheTokens() > options.maxCacheLen())
+                    .findFirst().orElseThrow();
+            throw CliException.of(ExitCode.INVALID_INPUT, "cache.too.small", worst.id(), worst.promptTokens(),
+                    worst.decodeTokens(), worst.cacheTokens(), options.maxCacheLen());
+        }
+        Path output = json != null ? json : resume != null ? resume
+                : OutputPaths.defaultFile(tag, primary.name(), options.model());
+        Path baselineOutput = null;
+        if (second != null) {
+            baselineOutput = output.toAbsolutePath().resolveSibling(OutputPaths.fileName(second.name(), options.model()));
+            if (baselineOutput.equals(output.toAbsolutePath())) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "baseline.same.file", baselineOutput);
+            }
+        }
+
+        ExitCode code = runEngine(primary, options, chosen, tag, output, earlier);
+        if (code == ExitCode.OK && second != null) {
+            code = runEngine(second, options, chosen, tag, baselineOutput, null);
+        }
+        return code.code();
+    }
+
+    private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, String tag, Path output,
+                               BenchmarkResults earlier) {
+        Progress progress = quiet ? Progress.SILENT : new TerminalProgress(main.err, main.terminal);
+        try (Engine engine = EngineSelection.open(provider, options)) {
+            if (earlier != null) {
+                try {
+                    BenchmarkSession.checkResumable(resume, earlier, engine.info().name(), engine.model(), chosen);
+                } catch (SessionException e) {
+                    throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
+                }
+            }
+            BenchmarkSession session = new BenchmarkSession(engine,
+                    new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier), output, progress);
+            Thread hook = new Thread(session::interrupt, "llmbench-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            BenchmarkSession.Outcome outcome;
+            try {
+                outcome = session.run();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting and the hook has run or is running: nothing to undo
+                }
+            }
+            summary(main.out, outcome);
+            if (outcome.status() != RunStatus.COMPLETE) {
+                main.err.println(Messages.get("error.prefix") + outcome.error());
+                return ExitCode.FAILURE;
+            }
+            return ExitCode.OK;
+        } catch (IOException e) {
+            throw CliException.of(ExitCode.FAILURE, "output.write", output, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private static BenchmarkResults readResume(Path file) {
+        try {
+            return ResultsReader.read(file);
+        } catch (ResultsFormatException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "resume.invalid", e.getMessage());
+        }
+    }
+
+    /** The suite asked for, narrowed by --scenarios, with --warmup/--runs (or the resumed file's counts). */
+    private Suite suite(BenchmarkResults earlier) {
+        Suite base;
+        try {
+            base = Suites.resolve(suite);
+        } catch (SuiteFormatException e) {
+            throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
+        }
+        Integer w = warmup;
+        Integer r = runs;
+        if (earlier != null) {
+            w = w == null ? Integer.valueOf(earlier.protocol().warmupRuns()) : w;
+            r = r == null ? Integer.valueOf(earlier.protocol().measuredRuns()) : r;
+        }
+        if (w != null && (w < 0 || w > Suite.MAX_RUNS)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--warmup", 0, Suite.MAX_RUNS, w);
+        }
+        if (r != null && (r < 1 || r > Suite.MAX_RUNS)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--runs", 1, Suite.MAX_RUNS, r);
+        }
+        try {
+            return base.select(scenarios).withRuns(w, r);
+        } catch (IllegalArgumentException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "scenarios.invalid", e.getMessage());
+        }
+    }
+
+    private static int listEngines(PrintStream out) {
+        var entries = EngineCatalog.entries();
+        if (entries.isEmpty()) {
+            out.println(Messages.get("engine.none"));
+            return ExitCode.OK.code();
+        }
+        int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(4);
+        for (EngineCatalog.Entry e : entries) {
+            String state = Messages.get(e.available() ? "list.available" : "list.unavailable");
+            String detail = e.reason().isEmpty() ? "" : " (" + e.reason() + ")";
+            out.println(String.format(java.util.Locale.ROOT, "%-" + width + "s  %-11s  %s%s", e.name(), state,
+                    e.description(), detail));
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** One line per scenario: median ± sample stddev of TTFT, prefill and decode throughput; then the warnings. */
+    static void summary(PrintStream out, BenchmarkSession.Outcome outcome) {
+        BenchmarkResults r = outcome.results();
+        out.println(Messages.get("summary.header", r.engine().name(), r.model().name(),
+                outcome.status().json(), outcome.file()));
+        for (ScenarioResult s : r.scenarios()) {
+            List<RunSample> measured = s.measuredRuns();
+            if (measured.isEmpty()) {
+                continue;
+            }
+            Statistics ttft = Statistics.of(measured.stream().mapToDouble(RunSample::ttftMs).toArray());
+            Statistics prefill = Statistics.of(measured.stream()
+                    .mapToDouble(x -> s.promptTokens() * 1000.0 / x.ttftMs()).toArray());
+            Statistics decode = Statistics.of(measured.stream().mapToDouble(RunSample::decodeTps).toArray());
+            out.println(Messages.get("summary.scenario", s.id(), s.promptTokens(), s.decodeTokens(),
+                    Numbers.fixed(ttft.median(), 3), Numbers.fixed(ttft.stddev(), 3),
+                    Numbers.fixed(prefill.median(), 1), Numbers.fixed(decode.median(), 2),
+                    Numbers.fixed(decode.stddev(), 2)));
+        }
+        for (Warning w : r.warnings()) {
+            out.println(Messages.get("summary.warning", w.scenario() == null ? "-" : w.scenario(), w.code(), w.message()));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.llmbench.runner.cli;
+
+import dev.llmbench.results.RunSample;
+import dev.llmbench.results.RunStatus;
+import dev.llmbench.runner.scenario.Scenario;
+import dev.llmbench.runner.session.Progress;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Progress on stderr: one redrawn line on a terminal, one plain line per run otherwise (logs, CI).
+ */
+final class TerminalProgress implements Progress {
+    private static final String CLEAR_LINE = "\r\033[K";
+    private final PrintStream err;
+    private final boolean terminal;
+    private boolean lineOpen;
+
+    TerminalProgress(PrintStream err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void started(String engine, String model, int scenarios, int resumed) {
+        err.println(Messages.get("progress.started", engine, model, scenarios, resumed));
+    }
+
+    @Override
+    public void runFinished(String engine, Scenario scenario, int scenarioNumber, int scenarioCount, RunSample sample,
+                            int runsDone, int runsTotal, double secondsLeft) {
+        double prefillTps = sample.ttftMs() > 0 ? scenario.promptTokens() * 1000.0 / sample.ttftMs() : Double.NaN;
+        String line = Messages.get(sample.warmup() ? "progress.run.warmup" : "progress.run", engine, scenario.id(),
+                scenarioNumber, scenarioCount, scenario.promptTokens(), scenario.decodeTokens(), runsDone, runsTotal,
+                Numbers.fixed(sample.ttftMs(), 2), Numbers.fixed(prefillTps, 1), Numbers.fixed(sample.decodeTps(), 2),
+                Numbers.duration(secondsLeft));
+        if (terminal) {
+            err.print(CLEAR_LINE + line);
+            lineOpen = true;
+            if (runsDone == runsTotal) {
+                err.println();
+                lineOpen = false;
+            }
+            err.flush();
+        } else {
+            err.println(line);
+        }
+    }
+
+    @Override
+    public void finished(String engine, RunStatus status, Path file) {
+        if (lineOpen) {
+            err.println();
+            lineOpen = false;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.llmbench.runner.measure;
+
+import dev.llmbench.engine.Engine;
+import dev.llmbench.results.RunSample;
+import dev.llmbench.results.ScenarioResult;
+import dev.llmbench.runner.scenario.Scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs one scenario on a loaded engine: warm-ups then measured runs, each from an empty cache. Buffers are
+ * allocated once per scenario; samples are converted to milliseconds after the timed loop.
+ */
+public final class ScenarioRunner {
+    private static final double NS_PER_MS = 1_000_000.0;
+
+    /** Told after every run, outside the timed loop. */
+    public interface Listener {
+        void runFinished(Scenario scenario, RunSample sample, int runsDone, int runsTotal);
+    }
+
+    /** What a scenario produced. {@code sawNonFiniteLogits}: the engine saw NaN or infinity in some run. */
+    public record Outcome(ScenarioResult result, boolean sawNonFiniteLogits) {
+    }
+
+    private final Engine engine;
+    private final Clock clock;
+    private final BooleanSupplier cancelled;
+
+    public ScenarioRunner(Engine engine, Clock clock, BooleanSupplier cancelled) {
+        this.engine = engine;
+        this.clock = clock;
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * @param prompt at least {@code scenario.promptTokens()} ids
+     * @throws RunCancelledException when {@code cancelled} turned true; checked between runs
+     */
+    public Outcome run(Scenario scenario, int[] prompt, int warmupRuns, int measuredRuns, Listener listener)
+            throws RunCancelledException {
+        int n = scenario.promptTokens();
+        int m = scenario.decodeTokens();
+        long[] marks = new long[m + 1];
+        int[] ids = new int[m];
+        Optional<Engine.KernelTimer> timer = engine.kernelTimer();
+        double[] kernelMs = timer.isPresent() ? new double[m] : null;
+        int[] kernelCount = timer.isPresent() ? new int[m] : null;
+        int total = warmupRuns + measuredRuns;
+        List<RunSample> samples = new ArrayList<>(total);
+        boolean nonFinite = false;
+        for (int r = 0; r < total; r++) {
+            if (cancelled.getAsBoolean()) {
+                throw new RunCancelledException();
+            }
+            engine.reset();
+            if (timer.isPresent()) {
+                TimedLoop.runWithKernels(engine, timer.get(), clock, prompt, n, m, marks, ids, kernelMs, kernelCount);
+            } else {
+                TimedLoop.run(engine, clock, prompt, n, m, marks, ids);
+            }
+            nonFinite |= engine.sawNonFiniteLogits();
+            RunSample sample = toSample(r, r < warmupRuns, m, marks, ids, kernelMs, kernelCount);
+            samples.add(sample);
+            listener.runFinished(scenario, sample, r + 1, total);
+        }
+        return new Outcome(new ScenarioResult(scenario.id(), n, m, samples), nonFinite);
+    }
+
+    static RunSample toSample(int index, boolean warmup, int m, long[] marks, int[] ids, double[] kernelMs,
+                              int[] kernelCount) {
+        double ttft = (marks[1] - marks[0]) / NS_PER_MS;
+        List<Double> steps = new ArrayList<>(m - 1);
+        List<Integer> generated = new ArrayList<>(m);
+        for (int i = 1; i < m; i++) {
+            steps.add((marks[i + 1] - marks[i]) / NS_PER_MS);
+        }
+        for (int i = 0; i < m; i++) {
+            generated.add(ids[i]);
+        }
+        RunSample.KernelStats kernel = null;
+        if (kernelMs != null) {
+            List<Double> stepKernelMs = new ArrayList<>(m - 1);
+            List<Integer> stepKernelCount = new ArrayList<>(m - 1);
+            for (int i = 1; i < m; i++) {
+                stepKernelMs.add(kernelMs[i]);
+                stepKernelCount.add(kernelCount[i]);
+            }
+            kernel = new RunSample.KernelStats(kernelMs[0], kernelCount[0], stepKernelMs, stepKernelCount);
+        }
+        return new RunSample(index, warmup, ttft, steps, generated, kernel);
+    }
+}

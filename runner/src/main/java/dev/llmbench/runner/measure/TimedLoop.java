@@ -1,0 +1,56 @@
+package dev.llmbench.runner.measure;
+
+import dev.llmbench.engine.Engine;
+
+/**
+ * The timed part of one run, kept apart so that it can be measured on its own (harness overhead benchmark).
+ * It reads the clock once per token and only stores into arrays the caller preallocated: no allocation, no I/O.
+ */
+public final class TimedLoop {
+    private TimedLoop() {
+    }
+
+    /**
+     * Prefill then {@code decodeTokens - 1} decode steps.
+     *
+     * @param marks clock readings, length {@code >= decodeTokens + 1}: {@code marks[0]} before the prefill,
+     *              {@code marks[i + 1]} when generated token {@code i} was on the host
+     * @param ids   generated token ids, length {@code >= decodeTokens}
+     */
+    public static void run(Engine engine, Clock clock, int[] prompt, int promptTokens, int decodeTokens,
+                           long[] marks, int[] ids) {
+        marks[0] = clock.nanoTime();
+        int token = engine.prefill(prompt, promptTokens);
+        marks[1] = clock.nanoTime();
+        ids[0] = token;
+        for (int i = 1; i < decodeTokens; i++) {
+            token = engine.decode(token);
+            marks[i + 1] = clock.nanoTime();
+            ids[i] = token;
+        }
+    }
+
+    /**
+     * As {@link #run} and also reads the engine's device-side kernel time and count after every call.
+     *
+     * @param kernelMs    kernel ms per call, length {@code >= decodeTokens}: index 0 is the prefill
+     * @param kernelCount kernels per call, same layout
+     */
+    public static void runWithKernels(Engine engine, Engine.KernelTimer timer, Clock clock, int[] prompt,
+                                      int promptTokens, int decodeTokens, long[] marks, int[] ids,
+                                      double[] kernelMs, int[] kernelCount) {
+        marks[0] = clock.nanoTime();
+        int token = engine.prefill(prompt, promptTokens);
+        marks[1] = clock.nanoTime();
+        ids[0] = token;
+        kernelMs[0] = timer.lastKernelMs();
+        kernelCount[0] = timer.lastKernelCount();
+        for (int i = 1; i < decodeTokens; i++) {
+            token = engine.decode(token);
+            marks[i + 1] = clock.nanoTime();
+            ids[i] = token;
+            kernelMs[i] = timer.lastKernelMs();
+            kernelCount[i] = timer.lastKernelCount();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.llmbench.runner.session;
+
+import dev.llmbench.engine.Engine;
+import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.LoadMetrics;
+import dev.llmbench.results.ModelInfo;
+import dev.llmbench.results.Protocol;
+import dev.llmbench.results.RunInfo;
+import dev.llmbench.results.RunStatus;
+import dev.llmbench.results.ScenarioResult;
+import dev.llmbench.results.Warning;
+import dev.llmbench.runner.environment.EnvironmentProbe;
+import dev.llmbench.runner.environment.PeakMemory;
+import dev.llmbench.runner.environment.ToolVersion;
+import dev.llmbench.runner.measure.Clock;
+import dev.llmbench.runner.measure.Prompts;
+import dev.llmbench.runner.measure.RunCancelledException;
+import dev.llmbench.runner.measure.ScenarioRunner;
+import dev.llmbench.runner.measure.TimerOverhead;
+import dev.llmbench.runner.measure.Validity;
+import dev.llmbench.runner.output.ResultsFile;
+import dev.llmbench.runner.scenario.Scenario;
+import dev.llmbench.runner.scenario.Suite;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One engine through one suite into one results file: load metrics, environment, protocol, then every scenario
+ * not yet done, the file rewritten after each. Ends complete, failed (a scenario threw) or interrupted.
+ */
+public final class BenchmarkSession {
+
+    /**
+     * @param release  release tag
+     * @param suite    the scenarios to run, with warm-up and measured runs
+     * @param seed     seed of the prompt generator
+     * @param clock    the protocol's clock
+     * @param resume   an earlier file of the same engine, model and suite whose finished scenarios are kept; or null
+     */
+    public record Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume) {
+    }
+
+    /** How the session ended; {@code error} is null when complete. */
+    public record Outcome(RunStatus status, Path file, String error, BenchmarkResults results) {
+    }
+
+    private final Engine engine;
+    private final Settings settings;
+    private final ResultsFile file;
+    private final Progress progress;
+    private volatile boolean cancelled;
+
+    public BenchmarkSession(Engine engine, Settings settings, Path output, Progress progress) {
+        this.engine = engine;
+        this.settings = settings;
+        this.file = new ResultsFile(output);
+        this.progress = progress;
+    }
+
+    /** Asks the session to stop after the current run and marks the file interrupted now (shutdown hook). */
+    public void interrupt() {
+        cancelled = true;
+        file.interrupt();
+    }
+
+    public Path output() {
+        return file.path();
+    }
+
+    /**
+     * Checks that {@code resume} is a file of this engine, model and suite.
+     *
+     * @throws SessionException naming the field that differs
+     */
+    public static void checkResumable(Path resumeFile, BenchmarkResults resume, String engine, ModelInfo model,
+                                      Suite suite) throws SessionException {
+        String fix = "; resume with the same --engine, --model and --suite, or start a new file with --json";
+        if (!resume.engine().name().equals(engine)) {
+            throw new SessionException(resumeFile + " at $.engine.name: the file was measured with engine "
+                    + resume.engine().name() + ", this run uses " + engine + fix);
+        }
+        if (!resume.model().name().equals(model.name())) {
+            throw new SessionException(resumeFile + " at $.model.name: the file was measured with model "
+                    + resume.model().name() + ", this run uses " + model.name() + fix);
+        }
+        if (!resume.model().configSha256().equals(model.configSha256())) {
+            throw new SessionException(resumeFile + " at $.model.config_sha256: the model's config.json changed since"
+                    + " the file was measured" + fix);
+        }
+        if (!resume.protocol().suite().equals(suite.name())) {
+            throw new SessionException(resumeFile + " at $.protocol.suite: the file was measured with suite "
+                    + resume.protocol().suite() + ", this run uses " + suite.name() + fix);
+        }
+        if (resume.protocol().warmupRuns() != suite.warmupRuns() || resume.protocol().measuredRuns() != suite.runs()) {
+            throw new SessionException(resumeFile + " at $.protocol: the file has " + resume.protocol().warmupRuns()
+                    + " warm-up and " + resume.protocol().measuredRuns() + " measured runs, this run asks for "
+                    + suite.warmupRuns() + " and " + suite.runs() + "; drop --warmup and --runs when resuming");
+        }
+    }
+
+    public Outcome run() throws IOException {
+        Suite suite = settings.suite();
+        BenchmarkResults resume = settings.resume();
+        Map<String, ScenarioResult> done = keptScenarios(suite, resume);
+        List<Warning> runtimeWarnings = new ArrayList<>();
+        if (resume != null) {
+            for (Warning w : resume.warnings()) {
+                if (Validity.NAN_LOGITS.equals(w.code()) && done.containsKey(w.scenario())) {
+                    runtimeWarnings.add(w);
+                }
+            }
+        }
+        List<Scenario> todo = suite.scenarios().stream().filter(s -> !done.containsKey(s.id())).toList();
+
+        // built before the first write: a tokenizer that fails here is an engine bug, not a failed scenario
+        int maxPrompt = todo.stream().mapToInt(Scenario::promptTokens).max().orElse(1);
+        int[] prompt = Prompts.build(engine.tokenizer(), engine.vocabSize(), settings.seed(), maxPrompt);
+        Clock clock = settings.clock();
+        Protocol protocol = new Protocol(suite.name(), suite.warmupRuns(), suite.runs(), clock.name(),
+                TimerOverhead.measureNs(clock), true, Prompts.source(engine.tokenizer()), settings.seed());
+        Instant started = resume != null ? resume.run().startedAt() : Instant.now();
+        BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
+                new RunInfo(settings.release(), RunStatus.PARTIAL, started, null, null, ToolVersion.current()),
+                EnvironmentProbe.capture(engine.accelerator()), engine.info(), engine.model(), protocol, load(),
+                ordered(suite, done), warnings(suite, done, runtimeWarnings));
+        file.update(results);
+        String engineName = engine.info().name();
+        progress.started(engineName, engine.model().name(), todo.size(), done.size());
+
+        ScenarioRunner runner = new ScenarioRunner(engine, clock, () -> cancelled);
+        Eta eta = new Eta();
+        for (int i = 0; i < todo.size(); i++) {
+            Scenario scenario = todo.get(i);
+            List<Scenario> later = todo.subList(i + 1, todo.size());
+            int number = i + 1;
+            ScenarioRunner.Outcome outcome;
+            try {
+                outcome = runner.run(scenario, prompt, suite.warmupRuns(), suite.runs(), (s, sample, runsDone, runsTotal) -> {
+                    eta.add(s, sample);
+                    double left = eta.secondsFor(s, runsTotal - runsDone);
+                    for (Scenario next : later) {
+                        left += eta.secondsFor(next, suite.warmupRuns() + suite.runs());
+                    }
+                    progress.runFinished(engineName, s, number, todo.size(), sample, runsDone, runsTotal, left);
+                });
+            } catch (RunCancelledException e) {
+                return end(RunStatus.INTERRUPTED, "interrupted during scenario " + scenario.id()
+                        + "; continue with --resume " + file.path());
+            } catch (RuntimeException | LinkageError e) {
+                String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                return end(RunStatus.FAILED, "scenario " + scenario.id() + " failed: " + message
+                        + "; the file keeps the finished scenarios, continue with --resume " + file.path());
+            }
+            done.put(scenario.id(), outcome.result());
+            if (outcome.sawNonFiniteLogits()) {
+                runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
+            }
+            results = file.current().withScenarios(ordered(suite, done))
+                    .withWarnings(warnings(suite, done, runtimeWarnings)).withLoad(load());
+            file.update(results);
+        }
+        return end(RunStatus.COMPLETE, null);
+    }
+
+    private Outcome end(RunStatus status, String error) throws IOException {
+        if (!file.finish(status, error, Instant.now())) {
+            // the shutdown hook finished the file first
+            BenchmarkResults current = file.current();
+            RunStatus written = current.run().status();
+            progress.finished(engine.info().name(), written, file.path());
+            return new Outcome(written, file.path(), current.run().error(), current);
+        }
+        progress.finished(engine.info().name(), status, file.path());
+        return new Outcome(status, file.path(), error, file.current());
+    }
+
+    /** Finished scenarios of the resumed file that still match the suite (same lengths, all runs present). */
+    private static Map<String, ScenarioResult> keptScenarios(Suite suite, BenchmarkResults resume) {
+        Map<String, ScenarioResult> kept = new LinkedHashMap<>();
+        if (resume == null) {
+            return kept;
+        }
+        Map<String, Scenario> wanted = new LinkedHashMap<>();
+        suite.scenarios().forEach(s -> wanted.put(s.id(), s));
+        for (ScenarioResult r : resume.scenarios()) {
+            Scenario s = wanted.get(r.id());
+            if (s != null && s.promptTokens() == r.promptTokens() && s.decodeTokens() == r.decodeTokens()
+                    && r.runs().size() == suite.warmupRuns() + suite.runs()) {
+                kept.put(r.id(), r);
+            }
+        }
+        return kept;
+    }
+
+    private static List<ScenarioResult> ordered(Suite suite, Map<String, ScenarioResult> done) {
+        return suite.scenarios().stream().map(s -> done.get(s.id())).filter(r -> r != null).toList();
+    }
+
+    private List<Warning> warnings(Suite suite, Map<String, ScenarioResult> done, List<Warning> runtime) {
+        List<Warning> all = new ArrayList<>(runtime);
+        all.addAll(Validity.check(ordered(suite, done), engine.vocabSize()));
+        return all;
+    }
+
+    private LoadMetrics load() {
+        Optional<PeakMemory.Reading> peak = PeakMemory.measure();
+        Engine.DeviceMemory device = engine.deviceMemory();
+        return new LoadMetrics(engine.compileMs(), engine.weightLoadMs(),
+                peak.map(PeakMemory.Reading::bytes).orElse(null), peak.map(PeakMemory.Reading::method).orElse(null),
+                device == null ? null : device.peakBytes(), device == null ? null : device.method());
+    }
+}

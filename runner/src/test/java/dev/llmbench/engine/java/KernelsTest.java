@@ -1,0 +1,154 @@
+package dev.llmbench.engine.java;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every vector kernel against {@link ScalarKernels}, per weight dtype.
+ *
+ * <p>Tolerance of a dot product of length K: the vector kernels and the double-precision oracle see the same
+ * (dtype-rounded) inputs and differ only in f32 rounding of the sum, whose error is bounded by about
+ * {@code K * 2^-24 * sum |w_k x_k|}; with K <= 300 here that is below {@code 2e-5 * sum |w_k x_k|}, which is the bound
+ * asserted (plus 1e-6 absolute for sums near zero).
+ */
+class KernelsTest {
+    private static final float REL = 2e-5f;
+
+    // odd sizes exercise the scalar tails: 77 columns = 4 full 16-lane vectors + 13, 13 rows = 3 tiles of 4 + 1
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemvMatchesScalarOracle(DType dtype) {
+        for (int[] size : new int[][]{{13, 77}, {64, 128}, {7, 300}}) {
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor w = TestTensors.random(arena, dtype, 1, size[0], size[1]);
+                Tensor bias = TestTensors.random(arena, dtype, 2, size[0]);
+                float[] x = TestTensors.vector(3, size[1]);
+                float[] out = new float[size[0]];
+                float[] scratch = new float[Kernels.scratchFloats(size[1])];
+                // two row ranges, as two threads would split them
+                Kernels.gemv(w, 0, 5, x, 0, out, 0, bias, false, scratch);
+                Kernels.gemv(w, 5, size[0], x, 0, out, 0, bias, false, scratch);
+                assertClose(out, ScalarKernels.matmul(w, x, 1, bias), ScalarKernels.magnitude(w, x, 1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmMatchesScalarOracleForEveryTokenCount(DType dtype) {
+        for (int tokens : new int[]{1, 2, 4, 7, 9}) {
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor w = TestTensors.random(arena, dtype, 4, 13, 77);
+                float[] x = TestTensors.vector(5, tokens * 77);
+                float[] out = new float[tokens * 13];
+                float[] scratch = new float[Kernels.scratchFloats(77)];
+                Kernels.gemm(w, 0, 8, x, tokens, out, 13, null, false, scratch);
+                Kernels.gemm(w, 8, 13, x, tokens, out, 13, null, false, scratch);
+                assertClose(out, ScalarKernels.matmul(w, x, tokens, null), ScalarKernels.magnitude(w, x, tokens));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void accumulateAddsToTheOutput(DType dtype) {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor w = TestTensors.random(arena, dtype, 6, 8, 32);
+            float[] x = TestTensors.vector(7, 3 * 32);
+            float[] viaGemm = new float[3 * 8];
+            java.util.Arrays.fill(viaGemm, 1f);
+            Kernels.gemm(w, 0, 8, x, 3, viaGemm, 8, null, true, new float[Kernels.scratchFloats(32)]);
+            float[] viaGemv = new float[8];
+            java.util.Arrays.fill(viaGemv, 1f);
+            Kernels.gemv(w, 0, 8, x, 0, viaGemv, 0, null, true, new float[Kernels.scratchFloats(32)]);
+            float[] expected = ScalarKernels.matmul(w, x, 3, null);
+            float[] mag = ScalarKernels.magnitude(w, x, 3);
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] += 1f;
+            }
+            assertClose(viaGemm, expected, mag);
+            assertClose(viaGemv, java.util.Arrays.copyOf(expected, 8), java.util.Arrays.copyOf(mag, 8));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void unpackRowIsTheDtypeValue(DType dtype) {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor w = TestTensors.random(arena, dtype, 8, 3, 45);
+            float[] row = new float[45];
+            Kernels.unpackRow(w, 2, row, 0);
+            for (int k = 0; k < 45; k++) {
+                assertThat(row[k]).isEqualTo(w.getFloat(2 * 45 + k));
+            }
+        }
+    }
+
+    @Test
+    void rmsnormSoftmaxSiluRopeMatchScalar() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor norm = TestTensors.random(arena, DType.BF16, 9, 70);
+            float[] x = TestTensors.vector(10, 70);
+            float[] got = new float[70];
+            float[] want = new float[70];
+            Kernels.rmsnorm(x, 0, got, 0, norm, 70, 1e-6f);
+            ScalarKernels.rmsnorm(x, 0, want, 0, norm, 70, 1e-6);
+            assertCloseAbs(got, want, 1e-5f);
+        }
+        float[] s = TestTensors.vector(11, 37);
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= 20; // wide range: the max shift matters
+        }
+        float[] want = s.clone();
+        Kernels.softmax(s, 0, 37);
+        ScalarKernels.softmax(want, 0, 37);
+        assertCloseAbs(s, want, 1e-6f);
+
+        float[] g = TestTensors.vector(12, 50);
+        float[] u = TestTensors.vector(13, 50);
+        float[] expected = new float[50];
+        for (int i = 0; i < 50; i++) {
+            g[i] *= 8;
+            expected[i] = ScalarKernels.silu(g[i]) * u[i];
+        }
+        Kernels.siluMul(g, u, 0, 50);
+        assertCloseAbs(g, expected, 1e-5f);
+
+        int d = 16;
+        int pos = 1000;
+        double theta = 1_000_000.0;
+        float[] v = TestTensors.vector(14, d);
+        float[] ref = v.clone();
+        float[] cos = new float[d / 2];
+        float[] sin = new float[d / 2];
+        for (int i = 0; i < d / 2; i++) {
+            float invFreq = (float) (1.0 / Math.pow(theta, (float) (2 * i) / d));
+            cos[i] = (float) Math.cos(pos * invFreq);
+            sin[i] = (float) Math.sin(pos * invFreq);
+        }
+        Kernels.rope(v, 0, d, cos, sin, 0);
+        ScalarKernels.rope(ref, 0, d, pos, theta);
+        assertCloseAbs(v, ref, 1e-6f);
+    }
+
+    private static void assertClose(float[] got, float[] want, float[] magnitude) {
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < got.length; i++) {
+            float tol = REL * magnitude[i] + 1e-6f;
+            assertThat(Math.abs(got[i] - want[i])).as("element %d: got %s, oracle %s", i, got[i], want[i])
+                    .isLessThanOrEqualTo(tol);
+        }
+    }
+
+    private static void assertCloseAbs(float[] got, float[] want, float tol) {
+        for (int i = 0; i < got.length; i++) {
+            assertThat(Math.abs(got[i] - want[i])).as("element %d: got %s, oracle %s", i, got[i], want[i])
+                    .isLessThanOrEqualTo(tol);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.llmbench.engine.java.bench;
+
+import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.EngineOptions;
+import dev.llmbench.engine.java.JavaEngineProvider;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Prefill and decode tokens/s of the Java engine on the scenarios S1..S6 (prompt, decode tokens):
+ * (16,32) (64,64) (256,128) (512,256) (1024,128) (64,512). Per scenario the best of {@code reps} runs is printed:
+ * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
+ * pages); then peak resident memory (VmHWM of /proc/self/status). One S1 run warms the JIT first.
+ *
+ * <p>A benchmark, not a test. Run from the repository root:
+ * <pre>
+ * ./mvnw -B -q -ntp -pl runner -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *   -cp runner/target/classes:runner/target/test-classes:$(cat runner/target/cp.txt) \
+ *   dev.llmbench.engine.java.bench.DecodePrefillBench [model=synthetic:qwen2.5-1.5b] [reps=2] [scenarios=S1,...,S6]
+ * </pre>
+ */
+public final class DecodePrefillBench {
+    private static final Map<String, int[]> SCENARIOS = new java.util.LinkedHashMap<>();
+
+    static {
+        SCENARIOS.put("S1", new int[]{16, 32});
+        SCENARIOS.put("S2", new int[]{64, 64});
+        SCENARIOS.put("S3", new int[]{256, 128});
+        SCENARIOS.put("S4", new int[]{512, 256});
+        SCENARIOS.put("S5", new int[]{1024, 128});
+        SCENARIOS.put("S6", new int[]{64, 512});
+    }
+
+    private DecodePrefillBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String model = args.length > 0 ? args[0] : "synthetic:qwen2.5-1.5b";
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String[] ids = args.length > 2 ? args[2].split(",") : SCENARIOS.keySet().toArray(String[]::new);
+        EngineOptions options = new EngineOptions(model, EngineOptions.DEFAULT_PREFILL_SEQ_LEN,
+                EngineOptions.DEFAULT_MAX_CACHE_LEN, 0, 42L, Map.of());
+        System.out.printf(Locale.ROOT, "load average before: %s", Files.readString(Path.of("/proc/loadavg")));
+        try (Engine engine = new JavaEngineProvider().open(options)) {
+            System.out.printf(Locale.ROOT, "%s %s %,d params, weights ready in %.0f ms, settings %s%n",
+                    engine.model().name(), engine.model().dtype(), engine.model().parameters(), engine.weightLoadMs(),
+                    engine.info().settings());
+            SplittableRandom random = new SplittableRandom(7);
+            run(engine, 16, 32, random); // JIT warm-up
+            System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s (best of " + reps + ")");
+            for (String id : ids) {
+                int[] s = SCENARIOS.get(id.trim());
+                double bestPrefill = 0;
+                double bestDecode = 0;
+                double bestTtft = Double.MAX_VALUE;
+                for (int r = 0; r < reps; r++) {
+                    double[] m = run(engine, s[0], s[1], random);
+                    bestTtft = Math.min(bestTtft, m[0]);
+                    bestPrefill = Math.max(bestPrefill, s[0] / (m[0] / 1000));
+                    bestDecode = Math.max(bestDecode, (s[1] - 1) / (m[1] / 1000));
+                }
+                System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f%n", id, s[0], s[1], bestTtft,
+                        bestPrefill, bestDecode);
+                if (engine.sawNonFiniteLogits()) {
+                    System.out.println("  non-finite logits seen");
+                }
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
+                System.out.println(line);
+            }
+        }
+        System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
+    }
+
+    /** One run: {TTFT ms, sum of decode step ms}. */
+    private static double[] run(Engine engine, int prompt, int decode, SplittableRandom random) {
+        int[] ids = new int[prompt];
+        for (int i = 0; i < prompt; i++) {
+            ids[i] = random.nextInt(engine.vocabSize());
+        }
+        engine.reset();
+        long t0 = System.nanoTime();
+        int next = engine.prefill(ids, prompt);
+        double ttft = (System.nanoTime() - t0) / 1e6;
+        double steps = 0;
+        for (int i = 1; i < decode; i++) {
+            long s = System.nanoTime();
+            next = engine.decode(next);
+            steps += (System.nanoTime() - s) / 1e6;
+        }
+        return new double[]{ttft, steps};
+    }
+}

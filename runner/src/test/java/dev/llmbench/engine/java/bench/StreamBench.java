@@ -1,0 +1,96 @@
+package dev.llmbench.engine.java.bench;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
+/**
+ * STREAM-like read bandwidth of this machine: each thread sums its own half of a large off-heap array (far larger
+ * than the last-level cache) with f32 vector adds; the best of several passes is reported. Its result bounds the
+ * decode speed of a bandwidth-bound engine: tokens/s &lt;= bandwidth / bytes of weights read per token.
+ *
+ * <p>A benchmark, not a test. Run from the repository root:
+ * <pre>
+ * ./mvnw -B -q -ntp -pl runner -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *   -cp runner/target/classes:runner/target/test-classes:$(cat runner/target/cp.txt) \
+ *   dev.llmbench.engine.java.bench.StreamBench [threads=2] [MiB=2048] [passes=8]
+ * </pre>
+ */
+public final class StreamBench {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private StreamBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        long mib = args.length > 1 ? Long.parseLong(args[1]) : 2048;
+        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        double best = measure(threads, mib << 20, passes, true);
+        System.out.printf(Locale.ROOT, "read bandwidth, best of %d passes, %d threads, %d MiB: %.2f GB/s%n",
+                passes, threads, mib, best);
+        System.out.printf(Locale.ROOT, "decode bound for 3.09 GB/token (qwen2.5-1.5b bf16): %.2f tokens/s%n",
+                best / 3.087428608);
+    }
+
+    /** Best read bandwidth in GB/s (1e9 bytes) over {@code passes} passes. */
+    public static double measure(int threads, long bytes, int passes, boolean print) throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(bytes, 64);
+            for (long i = 0; i < bytes; i += 4096) {
+                seg.set(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (float) (i & 7)); // touch every page
+            }
+            long part = bytes / threads / 64 * 64;
+            double best = 0;
+            float[] sink = new float[threads];
+            for (int p = 0; p < passes; p++) {
+                Thread[] ts = new Thread[threads];
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    ts[t] = new Thread(() -> {
+                        try {
+                            start.await();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        sink[id] = sum(seg, id * part, part);
+                    });
+                    ts[t].start();
+                }
+                start.await();
+                long t0 = System.nanoTime();
+                for (Thread t : ts) {
+                    t.join();
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                double gbs = part * threads / s / 1e9;
+                best = Math.max(best, gbs);
+                if (print) {
+                    System.out.printf(Locale.ROOT, "pass %d: %.2f GB/s (checksum %.1f)%n", p, gbs, sink[0] + sink[threads - 1]);
+                }
+            }
+            return best;
+        }
+    }
+
+    private static float sum(MemorySegment seg, long off, long bytes) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        long step = F.vectorByteSize();
+        long end = off + bytes - 4 * step;
+        long i = off;
+        for (; i <= end; i += 4 * step) {
+            a0 = a0.add(FloatVector.fromMemorySegment(F, seg, i, ByteOrder.LITTLE_ENDIAN));
+            a1 = a1.add(FloatVector.fromMemorySegment(F, seg, i + step, ByteOrder.LITTLE_ENDIAN));
+            a2 = a2.add(FloatVector.fromMemorySegment(F, seg, i + 2 * step, ByteOrder.LITTLE_ENDIAN));
+            a3 = a3.add(FloatVector.fromMemorySegment(F, seg, i + 3 * step, ByteOrder.LITTLE_ENDIAN));
+        }
+        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    }
+}
