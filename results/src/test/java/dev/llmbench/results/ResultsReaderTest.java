@@ -106,11 +106,11 @@ class ResultsReaderTest {
     @Test
     void hugeArrays() throws IOException {
         StringBuilder steps = new StringBuilder("[");
-        for (int i = 0; i < 1_000_000; i++) {
+        for (int i = 0; i < 500_000; i++) {
             steps.append(i == 0 ? "" : ",").append("44.5");
         }
         Path file = change("/scenarios/0/runs/0", "step_ms", steps.append("]").toString());
-        assertRejected(file, "$.scenarios[0].runs[0].step_ms", "has 1000000 entries, expected decode_tokens - 1 = 31");
+        assertRejected(file, "$.scenarios[0].runs[0].step_ms", "has 500000 entries, expected decode_tokens - 1 = 31");
     }
 
     @Test
