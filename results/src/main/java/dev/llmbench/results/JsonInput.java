@@ -167,12 +167,14 @@ final class JsonInput {
                     ? "nested deeper than " + ResultsJson.MAX_NESTING + " levels; a results file nests 6 levels at most"
                     : message != null && message.contains("String value length")
                     ? "a string longer than " + ResultsJson.MAX_STRING_LENGTH + " characters; results files hold short strings"
-                    : "a value over the parser's size limits: " + firstLine(message);
+                    : message != null && message.contains("Number value length")
+                    ? "a number with too many digits; expected a plain number such as 41.25"
+                    : "a value over the parser's size limits";
             throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()), problem);
         } catch (JsonEOFException e) {
             throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()),
                     "file ends early at " + where(e.getLocation()) + " (truncated?); expected the rest of the "
-                            + (parser.getParsingContext().inArray() ? "array" : "object") + " and a closing bracket");
+                            + (parser.getParsingContext().inArray() ? "array and its ]" : "object and its }"));
         } catch (JacksonException e) {
             String message = syntaxProblem(e);
             String path = syntaxPath(parser, e.getOriginalMessage());

@@ -71,6 +71,7 @@ class ResultsReaderTest {
         assertRejected(negative, "$.scenarios[0].runs[0].step_ms[1]", "-Infinity");
         // A literal too large for a double parses as infinity: caught as a value, not a syntax error.
         assertRejected(change("/load", "weight_load_ms", "1e400"), "$.load.weight_load_ms", "finite number", "out of range");
+        assertRejected(change("/load", "compile_ms", "1" + "0".repeat(2000)), "$.load.compile_ms", "too many digits");
     }
 
     @Test
