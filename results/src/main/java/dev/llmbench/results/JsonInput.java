@@ -3,6 +3,7 @@ package dev.llmbench.results;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Bytes of a results file to a JSON tree: size limit, strict UTF-8, then a parse whose every failure becomes a
@@ -27,6 +29,9 @@ import java.util.Locale;
  * unedited.
  */
 final class JsonInput {
+    /** Jackson's nested location text, e.g. "[Source: REDACTED (...); line: 197, column: 19]". */
+    private static final Pattern SOURCE_LOCATION = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
+
     private JsonInput() {
     }
 
@@ -162,17 +167,32 @@ final class JsonInput {
                     ? "nested deeper than " + ResultsJson.MAX_NESTING + " levels; a results file nests 6 levels at most"
                     : message != null && message.contains("String value length")
                     ? "a string longer than " + ResultsJson.MAX_STRING_LENGTH + " characters; results files hold short strings"
-                    : "a value over the parser's size limits: " + firstLine(message);
+                    : message != null && message.contains("Number value length")
+                    ? "a number with too many digits; expected a plain number such as 41.25"
+                    : "a value over the parser's size limits";
             throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()), problem);
         } catch (JsonEOFException e) {
             throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()),
                     "file ends early at " + where(e.getLocation()) + " (truncated?); expected the rest of the "
-                            + (parser.getParsingContext().inArray() ? "array" : "object") + " and a closing bracket");
+                            + (parser.getParsingContext().inArray() ? "array and its ]" : "object and its }"));
         } catch (JacksonException e) {
-            throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()), syntaxProblem(e));
+            String message = syntaxProblem(e);
+            String path = syntaxPath(parser, e.getOriginalMessage());
+            throw new ResultsFormatException(name, path, message);
         } catch (IOException e) {
             throw new ResultsFormatException(name, JsonPaths.ROOT, "cannot be parsed: " + firstLine(e.getMessage()));
         }
+    }
+
+    /**
+     * Where a syntax error sits: the value being read, except when a key was expected (a stray comma, a single-quoted
+     * key): the parser still holds the previous key then, but the error belongs to the object.
+     */
+    private static String syntaxPath(JsonParser parser, String message) {
+        JsonStreamContext context = parser.getParsingContext();
+        boolean expectingKey = message != null && message.contains("to start field name")
+                && context.inObject() && context.getCurrentName() != null;
+        return JsonPaths.of(expectingKey ? context.getParent() : context);
     }
 
     private static String syntaxProblem(JacksonException e) {
@@ -186,11 +206,18 @@ final class JsonInput {
             String token = message.substring("Non-standard token '".length(), message.indexOf('\'', "Non-standard token '".length()));
             return token + at + " is not a JSON number; expected a finite number (NaN and Infinity are not allowed)";
         }
-        // Drop Jackson's advice about its own feature flags; the rest is one human line.
+        if (message.startsWith("Unexpected end-of-input")) {
+            return "file ends early" + at + " (truncated?); expected the rest of the value and its closing bracket";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "unexpected content after the top-level value" + at + "; a results file holds one JSON object";
+        }
+        // Drop Jackson's advice about its own feature flags and its source descriptions; the rest is one human line.
         int advice = message.indexOf(": enable `");
         if (advice > 0) {
             message = message.substring(0, advice);
         }
+        message = SOURCE_LOCATION.matcher(message).replaceAll("line $1, column $2");
         return "not valid JSON" + at + ": " + firstLine(message);
     }
 

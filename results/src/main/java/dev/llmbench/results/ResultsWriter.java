@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes results files atomically: the JSON is made in memory, written to a temporary file beside the target,
@@ -41,6 +45,7 @@ public final class ResultsWriter {
                 }
                 out.force(true);
             }
+            keepUsualPermissions(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -59,6 +64,20 @@ public final class ResultsWriter {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise results: " + JsonInput.firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Temporary files are created owner-only (rw-------); a results file is shared like any other output, so it gets
+     * the permissions of the file it replaces, or rw-r--r--.
+     */
+    private static void keepUsualPermissions(Path tmp, Path target) throws IOException {
+        if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, permissions);
     }
 
     /** Makes the rename durable where the platform allows syncing a directory (Linux, macOS); elsewhere a no-op. */

@@ -391,7 +391,8 @@ final class SchemaV1Validator {
         }
         if (value.isTextual()) {
             String text = value.textValue();
-            return "a string \"" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"";
+            String shown = (text.length() > 40 ? text.substring(0, 40) + "..." : text).replaceAll("\\p{Cntrl}", "?");
+            return "a string \"" + shown + "\"";
         }
         if (value.isArray()) {
             return "an array";

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -186,6 +188,62 @@ class StatisticsTest {
                 new double[] {10.2, 10.6, 10.9, 10.2, 11.0, 10.7});
         assertThat(six.statistic()).isEqualTo(4);
         assertThat(six.pValue()).isCloseTo(22.0 / 924, within(1e-15));
+    }
+
+    /** The counting shortcut against the definition: every split of the pooled values, enumerated one by one. */
+    @Test
+    void mannWhitneyExactAgreesWithBruteForceEnumeration() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 60; trial++) {
+            double[] a = new double[2 + random.nextInt(5)];
+            double[] b = new double[2 + random.nextInt(5)];
+            // Few distinct values, so most trials have ties within and across the samples.
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextInt(5);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(5);
+            }
+            assertThat(Statistics.mannWhitneyU(a, b).pValue()).as("a=%s b=%s", Arrays.toString(a), Arrays.toString(b))
+                    .isCloseTo(bruteForceRankSumP(a, b), within(1e-15));
+        }
+    }
+
+    /** Two-sided permutation p of the rank sum of {@code a}: mid-ranks, every subset of size |a|, by bit masks. */
+    private static double bruteForceRankSumP(double[] a, double[] b) {
+        int n = a.length + b.length;
+        double[] pooled = new double[n];
+        System.arraycopy(a, 0, pooled, 0, a.length);
+        System.arraycopy(b, 0, pooled, a.length, b.length);
+        double[] rank = new double[n];
+        for (int i = 0; i < n; i++) {
+            int below = 0;
+            int equal = 0;
+            for (double v : pooled) {
+                below += v < pooled[i] ? 1 : 0;
+                equal += v == pooled[i] ? 1 : 0;
+            }
+            rank[i] = below + (equal + 1) / 2.0;
+        }
+        double observed = 0;
+        for (int i = 0; i < a.length; i++) {
+            observed += rank[i];
+        }
+        double mean = a.length * (n + 1) / 2.0;
+        int extreme = 0;
+        int all = 0;
+        for (int mask = 0; mask < 1 << n; mask++) {
+            if (Integer.bitCount(mask) != a.length) {
+                continue;
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += (mask >> i & 1) == 1 ? rank[i] : 0;
+            }
+            all++;
+            extreme += Math.abs(sum - mean) >= Math.abs(observed - mean) - 1e-9 ? 1 : 0;
+        }
+        return (double) extreme / all;
     }
 
     @Test
