@@ -1,5 +1,6 @@
 package dev.llmbench.site.diff;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.llmbench.site.analysis.ScenarioSummary;
 import dev.llmbench.site.analysis.Summary;
 
@@ -24,6 +25,7 @@ public enum Metric {
     }
 
     /** JSON key, e.g. {@code ttft_ms}. */
+    @JsonValue
     public String key() {
         return key;
     }

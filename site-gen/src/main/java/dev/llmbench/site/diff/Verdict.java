@@ -11,6 +11,7 @@ public enum Verdict {
     /** Moved by at least the threshold, but the samples do not show it significantly (or there are none). */
     INCONCLUSIVE;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
