@@ -7,7 +7,9 @@ import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Protocol;
 import dev.llmbench.results.Warning;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the pages show about one results file (one engine on one model in one release).
@@ -17,13 +19,31 @@ import java.util.List;
  * @param legacy    true when imported from the old tool's {@code benchmark_results.json}
  * @param metrics   the analysis metrics of the design
  * @param warnings  validity warnings: from the file, from the import, from the analysis
+ * @param sourceEnvironment for imported files, what the file says about the machine and model in its own terms
+ *                  (keys such as {@code chipset}, {@code ram_gb}, {@code macos}, {@code python}, {@code model_id},
+ *                  {@code dtype}), in file order; empty for our own files. Imported files have no
+ *                  {@link Environment} or {@link ModelInfo} ({@code environment} and {@code model} are null there),
+ *                  as they lack fields those records require.
  */
 public record EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
                            Environment environment, Protocol protocol, LoadMetrics load,
-                           List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings) {
+                           List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
+                           Map<String, String> sourceEnvironment) {
     public EngineReport {
+        if (label == null || label.isBlank()) {
+            throw new IllegalArgumentException("label must be a non-empty string");
+        }
         scenarios = List.copyOf(scenarios);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        sourceEnvironment = sourceEnvironment == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sourceEnvironment));
+    }
+
+    /** A report of one of our own results files (no source environment). */
+    public EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
+                        Environment environment, Protocol protocol, LoadMetrics load,
+                        List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings) {
+        this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings, Map.of());
     }
 
     /**
@@ -37,9 +57,19 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
      * @param kernelOverheadUs         (step wall - kernel time) / kernel count, microseconds, or null
      * @param peakMemoryEstimated      true when the peak memory figure was estimated, not measured
      * @param gpuUtilisationEstimated  true when the utilisation figure was estimated (legacy files)
+     * @param kernelOverheadEstimated  true when the kernel overhead figure was estimated (legacy files: the old tool
+     *                                 reported step time / kernel count, not an overhead)
      */
     public record Metrics(Double prefillScalingMsPerToken, Double prefillScalingR2, Double decodeTpsCv,
                           Double gpuUtilisation, Double kernelOverheadUs, boolean peakMemoryEstimated,
-                          boolean gpuUtilisationEstimated) {
+                          boolean gpuUtilisationEstimated, boolean kernelOverheadEstimated) {
+
+        /** Metrics with the kernel overhead measured (or absent). */
+        public Metrics(Double prefillScalingMsPerToken, Double prefillScalingR2, Double decodeTpsCv,
+                       Double gpuUtilisation, Double kernelOverheadUs, boolean peakMemoryEstimated,
+                       boolean gpuUtilisationEstimated) {
+            this(prefillScalingMsPerToken, prefillScalingR2, decodeTpsCv, gpuUtilisation, kernelOverheadUs,
+                    peakMemoryEstimated, gpuUtilisationEstimated, false);
+        }
     }
 }

@@ -1,0 +1,284 @@
+package dev.llmbench.site;
+
+import dev.llmbench.site.analysis.Analyzer;
+import dev.llmbench.site.analysis.EngineReport;
+import dev.llmbench.site.analysis.ReleaseReport;
+import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.site.input.LoadedRun;
+import dev.llmbench.site.input.ResultsLoader;
+import dev.llmbench.site.render.ChartRenderer;
+import dev.llmbench.site.render.Lang;
+import dev.llmbench.site.render.MarkdownHtml;
+import dev.llmbench.site.render.ReleasePageModel;
+import dev.llmbench.site.render.Templates;
+import dev.llmbench.site.write.StagedDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The site build as a pipeline: load results, analyse them into releases, render Markdown, charts and HTML into
+ * staging folders, and only when everything rendered move the stages into place.
+ */
+public final class SiteBuilder {
+    /** Where charts go below a page's folder: {@code assets/<lang>/}. */
+    static final String ASSETS = "assets";
+
+    private final Templates templates;
+    private final ChartRenderer charts;
+    private final MarkdownHtml html = new MarkdownHtml();
+
+    public SiteBuilder(Templates templates, ChartRenderer charts) {
+        this.templates = Objects.requireNonNull(templates);
+        this.charts = Objects.requireNonNull(charts);
+    }
+
+    /**
+     * @param out   HTML site folder (replaced whole), or null
+     * @param docs  docs folder receiving benchmarks.ko.md, benchmarks.md and assets/ (other files kept), or null
+     * @param chart file receiving the combined chart of the newest release, or null
+     */
+    public record Options(List<Path> inputs, Path out, Path docs, List<Lang> langs, Path chart) {
+        public Options {
+            inputs = List.copyOf(inputs);
+            langs = List.copyOf(new LinkedHashSet<>(langs));
+            if (langs.isEmpty()) {
+                throw new IllegalArgumentException("langs must not be empty");
+            }
+        }
+    }
+
+    /** What was built, for the command's report. */
+    public record Result(List<ReleaseReport> releasesOldestFirst, List<Path> written) {
+    }
+
+    public Result build(Options o) throws SiteException {
+        if (o.out() != null && o.docs() != null
+                && o.out().toAbsolutePath().normalize().equals(o.docs().toAbsolutePath().normalize())) {
+            throw SiteException.invalidInput("--out and --docs name the same folder " + o.out() + "; give each its own");
+        }
+        List<ReleaseReport> releases = releases(ResultsLoader.load(o.inputs()));
+        ReleaseReport newest = releases.getLast();
+        List<Path> written = new ArrayList<>();
+        StagedDir site = null;
+        StagedDir docs = null;
+        StagedDir chart = null;
+        try {
+            if (o.out() != null) {
+                site = StagedDir.beside(o.out());
+                writeSite(site.path(), releases, o.langs());
+            }
+            if (o.docs() != null) {
+                docs = StagedDir.beside(o.docs());
+                writeDocs(docs.path(), newest, o.langs());
+            }
+            if (o.chart() != null) {
+                Path parent = o.chart().toAbsolutePath().normalize().getParent();
+                chart = StagedDir.beside(parent.resolve(o.chart().getFileName().toString() + ".d"));
+                List<Path> made = charts.writeRelease(newest, o.langs().getFirst(), chart.path());
+                Path combined = made.stream().filter(p -> p.getFileName().toString().equals("benchmark_chart.png"))
+                        .findFirst().orElseThrow(() -> new SiteException(ExitCode.FAILURE,
+                                "--chart " + o.chart() + ": this build draws no charts"));
+                Files.move(combined, chart.path().resolve(".chart.png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            // everything rendered: now move into place
+            if (site != null) {
+                site.commitWhole();
+                written.add(site.target());
+            }
+            if (docs != null) {
+                docs.commitFiles();
+                written.add(docs.target());
+            }
+            if (chart != null) {
+                Path target = o.chart().toAbsolutePath().normalize();
+                Files.move(chart.path().resolve(".chart.png"), target, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                written.add(target);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new SiteException(ExitCode.INTERNAL, "cannot write the output: " + e.getMessage(), e);
+        } finally {
+            for (StagedDir d : new StagedDir[]{site, docs, chart}) {
+                if (d != null) {
+                    d.close();
+                }
+            }
+        }
+        return new Result(releases, written);
+    }
+
+    /** Groups runs by release and orders releases oldest first (by their earliest run; imported files first). */
+    static List<ReleaseReport> releases(List<LoadedRun> runs) {
+        Map<String, List<EngineReport>> byRelease = new LinkedHashMap<>();
+        Map<String, Instant> started = new LinkedHashMap<>();
+        for (LoadedRun r : runs) {
+            byRelease.computeIfAbsent(r.release(), k -> new ArrayList<>()).add(r.report());
+            if (r.startedAt() != null) {
+                started.merge(r.release(), r.startedAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        List<String> tags = new ArrayList<>(byRelease.keySet());
+        tags.sort(Comparator.comparing((String t) -> started.getOrDefault(t, Instant.MIN)).thenComparing(t -> t));
+        List<ReleaseReport> out = new ArrayList<>();
+        for (String t : tags) {
+            out.add(Analyzer.release(t, byRelease.get(t)));
+        }
+        return out;
+    }
+
+    // --- Markdown ----------------------------------------------------------------------------------------------
+
+    /** The Markdown page of a release; charts are drawn into {@code pageDir/assets/<lang>/} and linked from there. */
+    String markdown(ReleaseReport r, Lang lang, Path pageDir) throws SiteException, IOException {
+        Path assets = pageDir.resolve(ASSETS).resolve(lang.code());
+        Files.createDirectories(assets);
+        Map<String, String> links = new LinkedHashMap<>();
+        for (Path p : charts.writeRelease(r, lang, assets)) {
+            links.put(p.getFileName().toString(), ASSETS + "/" + lang.code() + "/" + p.getFileName());
+        }
+        deleteIfEmpty(assets);
+        deleteIfEmpty(pageDir.resolve(ASSETS));
+        return templates.render("benchmarks." + lang.code() + ".md.ftl", ReleasePageModel.build(r, lang, links));
+    }
+
+    private void writeDocs(Path stage, ReleaseReport newest, List<Lang> langs) throws SiteException, IOException {
+        for (Lang lang : langs) {
+            // Korean is the default language of the docs site: benchmarks.ko.md; English: benchmarks.md
+            String name = lang == Lang.KO ? "benchmarks.ko.md" : "benchmarks.md";
+            write(stage.resolve(name), markdown(newest, lang, stage));
+        }
+    }
+
+    // --- HTML --------------------------------------------------------------------------------------------------
+
+    private void writeSite(Path stage, List<ReleaseReport> releases, List<Lang> langs) throws SiteException, IOException {
+        Files.write(stage.resolve("style.css"), templates.resource("style.css"));
+        Files.write(stage.resolve(".nojekyll"), new byte[0]);
+        for (ReleaseReport r : releases) {
+            Path dir = stage.resolve("releases").resolve(r.release());
+            Files.createDirectories(dir);
+            for (Lang lang : langs) {
+                String md = markdown(r, lang, dir);
+                String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
+                write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index", r));
+            }
+        }
+        List<ReleaseReport> newestFirst = new ArrayList<>(releases).reversed();
+        for (Lang lang : langs) {
+            List<Map<String, String>> trends = new ArrayList<>();
+            if (releases.size() >= 2) {
+                Path assets = stage.resolve(ASSETS).resolve("trends").resolve(lang.code());
+                Files.createDirectories(assets);
+                for (Path p : charts.writeTrends(releases, lang, assets)) {
+                    String name = p.getFileName().toString();
+                    trends.add(Map.of("src", ASSETS + "/trends/" + lang.code() + "/" + name, "alt", trendAlt(name, lang)));
+                }
+                deleteIfEmpty(assets);
+                deleteIfEmpty(assets.getParent());
+                deleteIfEmpty(assets.getParent().getParent());
+            }
+            write(stage.resolve(pageFile("index", lang, langs)), index(newestFirst, lang, langs, trends));
+        }
+    }
+
+    /** The first language's page is {@code index.html}; the other's {@code index.<lang>.html}. */
+    static String pageFile(String base, Lang lang, List<Lang> langs) {
+        return lang == langs.getFirst() ? base + ".html" : base + "." + lang.code() + ".html";
+    }
+
+    private String page(String title, String markdown, Lang lang, List<Lang> langs, String root, String base,
+                        ReleaseReport r) throws SiteException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lang", lang.code());
+        m.put("title", title);
+        m.put("root", root);
+        m.put("indexFile", pageFile("index", lang, langs));
+        m.put("homeText", lang == Lang.KO ? "← 전체 릴리스" : "← All releases");
+        m.put("languages", languages(lang, langs, base));
+        m.put("body", html.render(markdown));
+        m.put("footerText", footer(lang));
+        return templates.render("page.ftlh", m);
+    }
+
+    private String index(List<ReleaseReport> newestFirst, Lang lang, List<Lang> langs, List<Map<String, String>> trends)
+            throws SiteException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean ko = lang == Lang.KO;
+        m.put("lang", lang.code());
+        m.put("title", ko ? "llmbench 벤치마크" : "llmbench benchmarks");
+        m.put("intro", ko ? "릴리스별 LLM 추론 벤치마크 결과입니다. 릴리스를 누르면 측정 방법, 결과, 차트와 분석 지표를 볼 수 있습니다."
+                : "LLM inference benchmark results by release. Open a release for its method, results, charts and analysis metrics.");
+        m.put("releaseHeading", ko ? "릴리스" : "Release");
+        m.put("enginesHeading", ko ? "엔진" : "Engines");
+        m.put("modelsHeading", ko ? "모델" : "Models");
+        m.put("trendsHeading", ko ? "릴리스별 추이" : "Trends across releases");
+        m.put("languages", languages(lang, langs, "index"));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (ReleaseReport r : newestFirst) {
+            rows.add(Map.of("tag", r.release(),
+                    "href", "releases/" + r.release() + "/" + pageFile("index", lang, langs),
+                    "engines", String.join(", ", r.engines().stream().map(EngineReport::label).toList()),
+                    "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(SiteBuilder::modelName).toList()))));
+        }
+        m.put("releases", rows);
+        m.put("trends", trends);
+        m.put("footerText", footer(lang));
+        return templates.render("index.ftlh", m);
+    }
+
+    private static List<Map<String, Object>> languages(Lang current, List<Lang> langs, String base) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (langs.size() < 2) {
+            return out;
+        }
+        for (Lang l : langs) {
+            out.add(Map.of("name", l == Lang.KO ? "한국어" : "English", "href", pageFile(base, l, langs), "current", l == current));
+        }
+        return out;
+    }
+
+    private static String footer(Lang lang) {
+        return lang == Lang.KO ? "llmbench로 생성했습니다." : "Generated by llmbench.";
+    }
+
+    private static String trendAlt(String file, Lang lang) {
+        boolean ko = lang == Lang.KO;
+        return switch (file) {
+            case "trend_ttft.png" -> ko ? "릴리스별 TTFT 추이" : "TTFT across releases";
+            case "trend_decode_tps.png" -> ko ? "릴리스별 Decode TPS 추이" : "Decode TPS across releases";
+            default -> file;
+        };
+    }
+
+    static String modelName(EngineReport e) {
+        return e.model() != null ? e.model().name() : e.sourceEnvironment().getOrDefault("model_id", "?");
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.llmbench.site;
+
+import dev.llmbench.site.cli.ExitCode;
+
+/**
+ * A failure the command reports as one message, without a stack trace, and exits with {@link #exitCode()}.
+ * The message names the input, the place and the fix.
+ */
+public class SiteException extends Exception {
+    private final int exitCode;
+
+    public SiteException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public SiteException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public static SiteException invalidInput(String message) {
+        return new SiteException(ExitCode.INVALID_INPUT, message);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

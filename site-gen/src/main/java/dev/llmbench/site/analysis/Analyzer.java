@@ -1,0 +1,309 @@
+package dev.llmbench.site.analysis;
+
+import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.EngineInfo;
+import dev.llmbench.results.RunSample;
+import dev.llmbench.results.RunStatus;
+import dev.llmbench.results.ScenarioResult;
+import dev.llmbench.results.Statistics;
+import dev.llmbench.results.Warning;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns raw results into the analysis model, with the design's definitions:
+ * statistics from measured runs only (warm-ups left out), decode TPS of a run = (tokens - 1) / sum of step times,
+ * prefill TPS = prompt tokens / TTFT, kernel metrics only from measured kernel statistics.
+ */
+public final class Analyzer {
+    /** TTFT counts as flat when it changes by less than this factor while the prompt grows {@link #FLAT_PROMPT_RATIO}-fold. */
+    static final double FLAT_TTFT_RATIO = 1.25;
+    static final double FLAT_PROMPT_RATIO = 4.0;
+    /** Sample CV above this marks a noisy scenario. */
+    static final double HIGH_CV = 0.10;
+
+    private Analyzer() {
+    }
+
+    /** Analyses one results file. */
+    public static EngineReport analyze(BenchmarkResults r, String label, String source) {
+        List<Warning> warnings = new ArrayList<>(r.warnings());
+        if (r.run().status() != RunStatus.COMPLETE) {
+            warnings.add(new Warning("incomplete_run", "the run ended as " + r.run().status().json()
+                    + (r.run().error() == null ? "" : " (" + r.run().error() + ")")
+                    + "; only the scenarios it finished are shown", null));
+        }
+        List<ScenarioSummary> scenarios = new ArrayList<>();
+        boolean allKernel = true;
+        double kernelMs = 0;
+        double stepMs = 0;
+        long kernels = 0;
+        for (ScenarioResult s : r.scenarios()) {
+            List<RunSample> runs = s.measuredRuns();
+            if (runs.isEmpty()) {
+                warnings.add(new Warning("no_measured_runs", "scenario has no measured run yet; left out", s.id()));
+                continue;
+            }
+            ScenarioSummary summary = summarise(s, runs);
+            scenarios.add(summary);
+            warnings.addAll(scenarioWarnings(s, runs, summary));
+            for (RunSample run : runs) {
+                if (run.kernel() == null || run.kernel().stepKernelMs().size() != run.stepMs().size()) {
+                    allKernel = false;
+                    continue;
+                }
+                for (int i = 0; i < run.stepMs().size(); i++) {
+                    stepMs += run.stepMs().get(i);
+                    kernelMs += run.kernel().stepKernelMs().get(i);
+                    kernels += run.kernel().stepKernelCount().get(i);
+                }
+            }
+        }
+        Double utilisation = null;
+        Double overheadUs = null;
+        if (allKernel && !scenarios.isEmpty() && stepMs > 0) {
+            utilisation = kernelMs / stepMs;
+            if (kernels > 0) {
+                overheadUs = Math.max(0, stepMs - kernelMs) * 1000.0 / kernels;
+            }
+        }
+        Fit fit = prefillScaling(scenarios);
+        EngineReport.Metrics metrics = new EngineReport.Metrics(fit == null ? null : fit.slope(),
+                fit == null ? null : fit.r2(), decodeTpsCv(scenarios), utilisation, overheadUs,
+                false, false, false);
+        warnings.addAll(flatTtftWarning(scenarios));
+        return new EngineReport(label, source, false, r.engine(), r.model(), r.environment(), r.protocol(),
+                r.load(), scenarios, metrics, warnings);
+    }
+
+    static ScenarioSummary summarise(ScenarioResult s, List<RunSample> runs) {
+        List<Double> ttft = new ArrayList<>();
+        List<Double> decode = new ArrayList<>();
+        List<Double> prefill = new ArrayList<>();
+        for (RunSample run : runs) {
+            ttft.add(run.ttftMs());
+            double tps = run.decodeTps();
+            if (Double.isFinite(tps)) {
+                decode.add(tps);
+            }
+            if (run.ttftMs() > 0) {
+                prefill.add(s.promptTokens() * 1000.0 / run.ttftMs());
+            }
+        }
+        int steps = s.decodeTokens() - 1;
+        List<Double> stepTps = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            List<Double> atStep = new ArrayList<>(runs.size());
+            for (RunSample run : runs) {
+                double ms = run.stepMs().get(i);
+                if (ms > 0) {
+                    atStep.add(1000.0 / ms);
+                }
+            }
+            stepTps.add(atStep.isEmpty() ? Double.NaN : Statistics.of(atStep).median());
+        }
+        Double util = null;
+        Double overhead = null;
+        if (runs.stream().allMatch(run -> run.kernel() != null && run.kernel().stepKernelMs().size() == run.stepMs().size())
+                && steps > 0) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> perKernel = new ArrayList<>();
+            for (RunSample run : runs) {
+                for (int i = 0; i < steps; i++) {
+                    double wall = run.stepMs().get(i);
+                    double k = run.kernel().stepKernelMs().get(i);
+                    int n = run.kernel().stepKernelCount().get(i);
+                    if (wall > 0) {
+                        ratios.add(k / wall);
+                    }
+                    if (n > 0) {
+                        perKernel.add(Math.max(0, wall - k) * 1000.0 / n);
+                    }
+                }
+            }
+            util = ratios.isEmpty() ? null : Statistics.of(ratios).median();
+            overhead = perKernel.isEmpty() ? null : Statistics.of(perKernel).median();
+        }
+        return new ScenarioSummary(s.id(), s.promptTokens(), s.decodeTokens(), Summary.of(ttft),
+                decode.isEmpty() ? null : Summary.of(decode), prefill.isEmpty() ? null : Summary.of(prefill),
+                stepTps, util, overhead);
+    }
+
+    private static List<Warning> scenarioWarnings(ScenarioResult s, List<RunSample> runs, ScenarioSummary summary) {
+        List<Warning> out = new ArrayList<>();
+        for (RunSample run : runs) {
+            if (!run.generatedIds().isEmpty() && run.generatedIds().size() != s.decodeTokens()) {
+                out.add(new Warning("token_count_mismatch", "run " + run.index() + " generated "
+                        + run.generatedIds().size() + " tokens instead of " + s.decodeTokens(), s.id()));
+                break;
+            }
+        }
+        if (summary.ttftMs().n() > 1 && cv(summary.ttftMs()) > HIGH_CV) {
+            out.add(new Warning("high_cv", String.format(Locale.ROOT, "TTFT varies by %.0f%% (sample CV) across runs",
+                    100 * cv(summary.ttftMs())), s.id()));
+        } else if (summary.decodeTps() != null && summary.decodeTps().n() > 1 && cv(summary.decodeTps()) > HIGH_CV) {
+            out.add(new Warning("high_cv", String.format(Locale.ROOT, "decode TPS varies by %.0f%% (sample CV) across runs",
+                    100 * cv(summary.decodeTps())), s.id()));
+        }
+        return out;
+    }
+
+    private static double cv(Summary s) {
+        return Statistics.of(s.samples()).cv();
+    }
+
+    /**
+     * Warns when TTFT does not grow with the prompt: the sign of a prefill padded to a fixed window.
+     * Needs prompts at least {@link #FLAT_PROMPT_RATIO} times apart.
+     */
+    public static List<Warning> flatTtftWarning(List<ScenarioSummary> scenarios) {
+        Map<Integer, Double> byLength = firstMedianByPromptLength(scenarios);
+        if (byLength.size() < 2) {
+            return List.of();
+        }
+        int minLen = byLength.keySet().stream().min(Integer::compare).orElseThrow();
+        int maxLen = byLength.keySet().stream().max(Integer::compare).orElseThrow();
+        double lo = byLength.values().stream().min(Double::compare).orElseThrow();
+        double hi = byLength.values().stream().max(Double::compare).orElseThrow();
+        if ((double) maxLen / minLen >= FLAT_PROMPT_RATIO && lo > 0 && hi / lo < FLAT_TTFT_RATIO) {
+            return List.of(new Warning("ttft_not_growing", String.format(Locale.ROOT,
+                    "TTFT stays between %.1f and %.1f ms while the prompt grows from %d to %d tokens: the prefill was"
+                            + " probably padded to a fixed window, so TTFT does not measure the prompt", lo, hi, minLen, maxLen),
+                    null));
+        }
+        return List.of();
+    }
+
+    /** Median TTFT per distinct prompt length; where two scenarios share a length, the first in suite order counts. */
+    static Map<Integer, Double> firstMedianByPromptLength(List<ScenarioSummary> scenarios) {
+        Map<Integer, Double> byLength = new LinkedHashMap<>();
+        for (ScenarioSummary s : scenarios) {
+            byLength.putIfAbsent(s.promptTokens(), s.ttftMs().median());
+        }
+        return byLength;
+    }
+
+    /** Least-squares line of TTFT (ms) over prompt length (tokens). */
+    public record Fit(double slope, double intercept, double r2) {
+    }
+
+    /**
+     * Prefill scaling: least-squares slope of median TTFT over distinct prompt lengths, ms/token, with R².
+     * Null with fewer than two distinct lengths.
+     */
+    public static Fit prefillScaling(List<ScenarioSummary> scenarios) {
+        Map<Integer, Double> byLength = firstMedianByPromptLength(scenarios);
+        if (byLength.size() < 2) {
+            return null;
+        }
+        double n = byLength.size();
+        double mx = 0;
+        double my = 0;
+        for (Map.Entry<Integer, Double> e : byLength.entrySet()) {
+            mx += e.getKey();
+            my += e.getValue();
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (Map.Entry<Integer, Double> e : byLength.entrySet()) {
+            double dx = e.getKey() - mx;
+            double dy = e.getValue() - my;
+            sxx += dx * dx;
+            sxy += dx * dy;
+            syy += dy * dy;
+        }
+        double slope = sxy / sxx;
+        double intercept = my - slope * mx;
+        // all medians equal: the line explains everything there is to explain
+        double r2 = syy == 0 ? 1.0 : (sxy * sxy) / (sxx * syy);
+        return new Fit(slope, intercept, r2);
+    }
+
+    /** Population stddev / mean of the scenario medians of decode TPS (a fraction), or null with fewer than two. */
+    public static Double decodeTpsCv(List<ScenarioSummary> scenarios) {
+        double[] medians = scenarios.stream().filter(s -> s.decodeTps() != null)
+                .mapToDouble(s -> s.decodeTps().median()).toArray();
+        if (medians.length < 2) {
+            return null;
+        }
+        Statistics st = Statistics.of(medians);
+        if (st.mean() == 0) {
+            return null;
+        }
+        double ss = 0;
+        for (double m : medians) {
+            ss += (m - st.mean()) * (m - st.mean());
+        }
+        return Math.sqrt(ss / medians.length) / st.mean();
+    }
+
+    // --- releases -------------------------------------------------------------------------------------------
+
+    /**
+     * Builds a release page's model. The baseline is, among two or more engines: the engine run whose settings
+     * carry {@code baseline = true}; else the one whose engine is {@code java} (the pure-Java CPU engine); else
+     * the one named {@code cpu} (imported CPU results). With no single such run there is no baseline.
+     * Speed-ups compare scenarios of the same id and lengths on the same model.
+     */
+    public static ReleaseReport release(String tag, List<EngineReport> engines) {
+        EngineReport base = engines.size() < 2 ? null : baseline(engines);
+        List<EngineReport> ordered = new ArrayList<>(engines);
+        ordered.sort(Comparator.comparing((EngineReport e) -> e == base).thenComparing(EngineReport::label));
+        List<ReleaseReport.Speedup> speedups = new ArrayList<>();
+        if (base != null) {
+            for (EngineReport e : ordered) {
+                if (e == base || !sameModel(e, base)) {
+                    continue;
+                }
+                for (ScenarioSummary s : e.scenarios()) {
+                    ScenarioSummary b = base.scenarios().stream().filter(x -> x.id().equals(s.id())
+                            && x.promptTokens() == s.promptTokens() && x.decodeTokens() == s.decodeTokens())
+                            .findFirst().orElse(null);
+                    if (b == null || s.ttftMs().median() <= 0 || b.decodeTps() == null || s.decodeTps() == null
+                            || b.prefillTps() == null || s.prefillTps() == null
+                            || b.decodeTps().median() <= 0 || b.prefillTps().median() <= 0) {
+                        continue;
+                    }
+                    speedups.add(new ReleaseReport.Speedup(e.label(), s.id(), b.ttftMs().median() / s.ttftMs().median(),
+                            s.decodeTps().median() / b.decodeTps().median(), s.prefillTps().median() / b.prefillTps().median()));
+                }
+            }
+        }
+        return new ReleaseReport(tag, ordered, base == null ? null : base.label(), speedups);
+    }
+
+    static EngineReport baseline(List<EngineReport> engines) {
+        List<EngineReport> marked = engines.stream().filter(e -> e.engine() != null
+                && Boolean.TRUE.equals(e.engine().settings().get("baseline"))).toList();
+        if (marked.size() == 1) {
+            return marked.getFirst();
+        }
+        for (String name : List.of("java", "cpu")) {
+            List<EngineReport> named = engines.stream().filter(e -> e.engine() != null && name.equals(e.engine().name())).toList();
+            if (named.size() == 1) {
+                return named.getFirst();
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameModel(EngineReport a, EngineReport b) {
+        String ma = a.model() == null ? null : a.model().name();
+        String mb = b.model() == null ? null : b.model().name();
+        return Objects.equals(ma, mb);
+    }
+
+    /** Display label of an engine run: engine name and where it ran. */
+    public static String label(EngineInfo engine, String accelerator) {
+        return engine.name() + " (" + (accelerator == null || accelerator.isBlank() ? "CPU" : accelerator) + ")";
+    }
+}

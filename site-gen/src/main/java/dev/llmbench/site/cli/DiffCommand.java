@@ -1,0 +1,159 @@
+package dev.llmbench.site.cli;
+
+import dev.llmbench.results.ResultsJson;
+import dev.llmbench.site.SiteException;
+import dev.llmbench.site.analysis.Analyzer;
+import dev.llmbench.site.analysis.EngineReport;
+import dev.llmbench.site.analysis.ReleaseReport;
+import dev.llmbench.site.diff.DiffPageModel;
+import dev.llmbench.site.diff.DiffText;
+import dev.llmbench.site.diff.Differ;
+import dev.llmbench.site.diff.ReleaseDiff;
+import dev.llmbench.site.input.LoadedRun;
+import dev.llmbench.site.input.ResultsLoader;
+import dev.llmbench.site.render.Lang;
+import dev.llmbench.site.render.MarkdownHtml;
+import dev.llmbench.site.render.Templates;
+import dev.llmbench.site.write.StagedDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code ./bench diff OLD NEW}: release-to-release comparison, cell by cell, with a verdict per cell. */
+@Command(name = "diff", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Compares two releases metric by metric (lower TTFT is better, higher TPS is better).",
+                "A cell is better or worse only when its median moved by at least --threshold percent and the exact",
+                "Mann-Whitney U test on the raw samples gives p below --alpha; otherwise unchanged or inconclusive."})
+public final class DiffCommand implements Callable<Integer> {
+    enum Format { text, md, json, html }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "results file or folder of the older release")
+    Path oldInput;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "results file or folder of the newer release")
+    Path newInput;
+
+    @Option(names = "--format", paramLabel = "text|md|json|html", description = "output form (default: ${DEFAULT-VALUE})")
+    Format format = Format.text;
+
+    @Option(names = "--lang", paramLabel = "ko|en", description = "language of text, md and html output (default: ${DEFAULT-VALUE})")
+    String lang = "ko";
+
+    @Option(names = "--threshold", paramLabel = "PERCENT", description = "smallest change of a median that counts (default: ${DEFAULT-VALUE})")
+    double thresholdPercent = Differ.DEFAULT_THRESHOLD * 100;
+
+    @Option(names = "--alpha", paramLabel = "P", description = "significance level of the test (default: ${DEFAULT-VALUE})")
+    double alpha = Differ.DEFAULT_ALPHA;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write to FILE instead of standard output")
+    Path out;
+
+    @Option(names = "--templates", paramLabel = "DIR", description = "folder of templates replacing the built-in ones of the same name")
+    Path templates;
+
+    @Option(names = "--fail-on-regression", description = "exit with 1 when any cell got significantly worse")
+    boolean failOnRegression;
+
+    @Override
+    public Integer call() throws SiteException {
+        if (!(thresholdPercent >= 0 && thresholdPercent < 1000)) {
+            throw SiteException.invalidInput("--threshold " + thresholdPercent + ": give a percentage from 0 to 1000, e.g. 5");
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw SiteException.invalidInput("--alpha " + alpha + ": give a probability between 0 and 1, e.g. 0.05");
+        }
+        Lang l = Lang.parse(lang);
+        ReleaseDiff diff = new Differ(thresholdPercent / 100, alpha).compare(release("OLD", oldInput), release("NEW", newInput));
+        String text = switch (format) {
+            case text -> DiffText.render(diff, l);
+            case json -> json(diff);
+            case md -> markdown(diff, l);
+            case html -> html(diff, l);
+        };
+        if (out == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            write(out, text);
+            spec.commandLine().getErr().println("diff: wrote " + out);
+        }
+        if (diff.engines().isEmpty()) {
+            spec.commandLine().getErr().println("warning: no engine and model was measured in both releases; nothing was compared");
+        }
+        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE : ExitCode.OK;
+    }
+
+    /** All runs under {@code input}, which must belong to one release. */
+    static ReleaseReport release(String role, Path input) throws SiteException {
+        List<LoadedRun> runs = ResultsLoader.load(List.of(input));
+        Set<String> tags = new LinkedHashSet<>();
+        runs.forEach(r -> tags.add(r.release()));
+        if (tags.size() != 1) {
+            throw SiteException.invalidInput(role + " " + input + ": holds releases " + String.join(", ", tags)
+                    + "; point at one release's folder, e.g. benchmarks/results/<release>");
+        }
+        List<EngineReport> engines = new ArrayList<>();
+        runs.forEach(r -> engines.add(r.report()));
+        return Analyzer.release(tags.iterator().next(), engines);
+    }
+
+    static String markdown(ReleaseDiff diff, Lang lang, Templates t) throws SiteException {
+        return t.render("diff." + lang.code() + ".md.ftl", DiffPageModel.build(diff, lang));
+    }
+
+    private String markdown(ReleaseDiff diff, Lang lang) throws SiteException {
+        return markdown(diff, lang, new Templates(templates));
+    }
+
+    private String html(ReleaseDiff diff, Lang lang) throws SiteException {
+        Templates t = new Templates(templates);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lang", lang.code());
+        m.put("title", (lang == Lang.KO ? "릴리스 비교 — " : "Release comparison — ") + diff.oldRelease() + " → " + diff.newRelease());
+        m.put("root", "");
+        m.put("indexFile", "index.html");
+        m.put("homeText", lang == Lang.KO ? "← 전체 릴리스" : "← All releases");
+        m.put("languages", List.of());
+        m.put("body", new MarkdownHtml().render(markdown(diff, lang, t)));
+        m.put("footerText", lang == Lang.KO ? "llmbench로 생성했습니다." : "Generated by llmbench.");
+        return t.render("page.ftlh", m);
+    }
+
+    private static String json(ReleaseDiff diff) throws SiteException {
+        try {
+            return ResultsJson.mapper().writeValueAsString(diff) + "\n";
+        } catch (IOException e) {
+            throw new SiteException(ExitCode.INTERNAL, "cannot write the diff as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Written beside the target and renamed over it: never a half-written file. */
+    private static void write(Path file, String text) throws SiteException {
+        Path abs = file.toAbsolutePath().normalize();
+        try (StagedDir stage = StagedDir.beside(abs.resolveSibling(abs.getFileName() + ".d"))) {
+            Path tmp = stage.path().resolve("out");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw SiteException.invalidInput("--out " + file + ": cannot write: " + e.getMessage());
+        }
+    }
+}

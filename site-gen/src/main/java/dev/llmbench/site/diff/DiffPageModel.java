@@ -1,0 +1,67 @@
+package dev.llmbench.site.diff;
+
+import dev.llmbench.site.render.Lang;
+import dev.llmbench.site.render.MarkdownText;
+import dev.llmbench.site.render.Messages;
+import dev.llmbench.site.render.NumberFormatter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values of a diff page, formatted for one language and escaped for Markdown: what the templates
+ * {@code diff.<lang>.md.ftl} and the terminal table print.
+ */
+public final class DiffPageModel {
+    private DiffPageModel() {
+    }
+
+    public static Map<String, Object> build(ReleaseDiff d, Lang lang) {
+        NumberFormatter f = NumberFormatter.of(lang);
+        Messages m = Messages.of(lang);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("oldRelease", MarkdownText.code(d.oldRelease()));
+        model.put("newRelease", MarkdownText.code(d.newRelease()));
+        model.put("threshold", f.percent(d.threshold(), 1));
+        model.put("alpha", f.fixed(d.alpha(), 2));
+        model.put("better", d.count(Verdict.BETTER));
+        model.put("worse", d.count(Verdict.WORSE));
+        model.put("unchanged", d.count(Verdict.UNCHANGED));
+        model.put("inconclusive", d.count(Verdict.INCONCLUSIVE));
+        model.put("regression", d.hasRegression());
+        List<Map<String, Object>> engines = new ArrayList<>();
+        for (EngineDiff e : d.engines()) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("label", MarkdownText.escape(e.engine()));
+            em.put("model", MarkdownText.escape(e.model()));
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (CellDiff c : e.cells()) {
+                rows.add(row(c, f, m));
+            }
+            em.put("rows", rows);
+            em.put("onlyOld", String.join(", ", e.onlyOld().stream().map(MarkdownText::escape).toList()));
+            em.put("onlyNew", String.join(", ", e.onlyNew().stream().map(MarkdownText::escape).toList()));
+            engines.add(em);
+        }
+        model.put("engines", engines);
+        model.put("unmatched", d.unmatched().stream().map(MarkdownText::escape).toList());
+        return model;
+    }
+
+    static Map<String, String> row(CellDiff c, NumberFormatter f, Messages m) {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("scenario", MarkdownText.escape(c.scenario()));
+        r.put("metric", m.get("diff.metric." + c.metric().key()));
+        int decimals = c.metric() == Metric.PREFILL_TPS ? 0 : 1;
+        r.put("old", f.fixed(c.oldMedian(), decimals));
+        r.put("new", f.fixed(c.newMedian(), decimals));
+        r.put("change", Double.isNaN(c.change()) ? NumberFormatter.NONE
+                : (c.change() > 0 ? "+" : "") + f.percent(c.change(), 1));
+        r.put("p", c.pValue() == null ? NumberFormatter.NONE : f.fixed(c.pValue(), 3));
+        r.put("verdict", m.get("diff.verdict." + c.verdict().key()));
+        r.put("verdictKey", c.verdict().key());
+        return r;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.llmbench.site.diff;
+
+import dev.llmbench.results.SignificanceResult;
+import dev.llmbench.results.Statistics;
+import dev.llmbench.site.analysis.EngineReport;
+import dev.llmbench.site.analysis.ReleaseReport;
+import dev.llmbench.site.analysis.ScenarioSummary;
+import dev.llmbench.site.analysis.Summary;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares two releases cell by cell. A cell's verdict needs both a practical and a statistical difference:
+ * the median must move by at least {@code threshold}, and the exact Mann-Whitney U test on the raw samples must
+ * reject "same distribution" at {@code alpha}. With 5 runs a side the smallest two-sided p is 2/252 = 0.008, so
+ * the test can fire at the default protocol.
+ */
+public final class Differ {
+    public static final double DEFAULT_THRESHOLD = 0.05;
+    public static final double DEFAULT_ALPHA = 0.05;
+
+    private final double threshold;
+    private final double alpha;
+
+    public Differ(double threshold, double alpha) {
+        if (!(threshold >= 0 && threshold < 10)) {
+            throw new IllegalArgumentException("threshold must be a fraction in [0, 10), got " + threshold);
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+        }
+        this.threshold = threshold;
+        this.alpha = alpha;
+    }
+
+    public ReleaseDiff compare(ReleaseReport oldRelease, ReleaseReport newRelease) {
+        Map<String, EngineReport> olds = byKey(oldRelease);
+        Map<String, EngineReport> news = byKey(newRelease);
+        List<EngineDiff> engines = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>();
+        for (Map.Entry<String, EngineReport> e : news.entrySet()) {
+            EngineReport old = olds.get(e.getKey());
+            if (old == null) {
+                unmatched.add(e.getKey() + " (only in " + newRelease.release() + ")");
+            } else {
+                engines.add(compare(old, e.getValue()));
+            }
+        }
+        for (String key : olds.keySet()) {
+            if (!news.containsKey(key)) {
+                unmatched.add(key + " (only in " + oldRelease.release() + ")");
+            }
+        }
+        return new ReleaseDiff(oldRelease.release(), newRelease.release(), threshold, alpha, engines, unmatched);
+    }
+
+    EngineDiff compare(EngineReport old, EngineReport neu) {
+        Map<String, ScenarioSummary> oldById = new LinkedHashMap<>();
+        old.scenarios().forEach(s -> oldById.put(s.id(), s));
+        List<CellDiff> cells = new ArrayList<>();
+        List<String> onlyNew = new ArrayList<>();
+        for (ScenarioSummary n : neu.scenarios()) {
+            ScenarioSummary o = oldById.remove(n.id());
+            if (o == null) {
+                onlyNew.add(n.id());
+                continue;
+            }
+            for (Metric m : Metric.values()) {
+                cells.add(cell(n.id(), m, m.of(o), m.of(n)));
+            }
+        }
+        return new EngineDiff(neu.label(), neu.model().name(), cells, List.copyOf(oldById.keySet()), onlyNew);
+    }
+
+    CellDiff cell(String scenario, Metric metric, Summary old, Summary neu) {
+        double change = old.median() == 0 ? Double.NaN : (neu.median() - old.median()) / old.median();
+        Double p = null;
+        if (old.samples().size() >= 2 && neu.samples().size() >= 2) {
+            SignificanceResult r = Statistics.mannWhitneyU(old.samples(), neu.samples());
+            p = r.pValue();
+        }
+        Verdict verdict;
+        if (Double.isNaN(change)) {
+            verdict = Verdict.INCONCLUSIVE;
+        } else if (Math.abs(change) < threshold) {
+            verdict = Verdict.UNCHANGED;
+        } else if (p == null || p >= alpha) {
+            verdict = Verdict.INCONCLUSIVE;
+        } else {
+            boolean up = change > 0;
+            verdict = up == metric.higherIsBetter() ? Verdict.BETTER : Verdict.WORSE;
+        }
+        return new CellDiff(scenario, metric, old.median(), neu.median(), change, p, old.samples().size(),
+                neu.samples().size(), verdict);
+    }
+
+    private static Map<String, EngineReport> byKey(ReleaseReport r) {
+        Map<String, EngineReport> map = new LinkedHashMap<>();
+        for (EngineReport e : r.engines()) {
+            map.put(e.label() + " / " + e.model().name(), e);
+        }
+        return map;
+    }
+}

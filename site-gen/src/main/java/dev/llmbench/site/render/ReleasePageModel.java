@@ -1,0 +1,325 @@
+package dev.llmbench.site.render;
+
+import dev.llmbench.results.Environment;
+import dev.llmbench.results.LoadMetrics;
+import dev.llmbench.results.ModelInfo;
+import dev.llmbench.results.Warning;
+import dev.llmbench.site.analysis.EngineReport;
+import dev.llmbench.site.analysis.ReleaseReport;
+import dev.llmbench.site.analysis.ScenarioSummary;
+import dev.llmbench.site.analysis.Summary;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The data model of one release page in one language, as the templates see it: every value already formatted
+ * by the language's {@link NumberFormatter} and made Markdown-safe with {@link MarkdownText}, so a template only
+ * places strings.
+ */
+public final class ReleasePageModel {
+    private static final long MIB = 1024L * 1024;
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private final Lang lang;
+    private final NumberFormatter fmt;
+    private final Messages msg;
+
+    private ReleasePageModel(Lang lang) {
+        this.lang = lang;
+        this.fmt = NumberFormatter.of(lang);
+        this.msg = Messages.of(lang);
+    }
+
+    /**
+     * @param charts chart files written for this page, by file name (benchmark_chart.png, ...), as links relative to
+     *               the page; absent charts are left off the page
+     */
+    public static Map<String, Object> build(ReleaseReport release, Lang lang, Map<String, String> charts) {
+        return new ReleasePageModel(lang).model(release, charts);
+    }
+
+    private Map<String, Object> model(ReleaseReport release, Map<String, String> charts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lang", lang.code());
+        m.put("release", MarkdownText.escape(release.release()));
+        m.put("releaseCode", MarkdownText.code(release.release()));
+        List<EngineReport> engines = release.engines();
+        m.put("engineLabels", join(engines.stream().map(e -> MarkdownText.escape(e.label())).toList()));
+        m.put("models", join(distinct(engines.stream().map(this::modelLine).toList())));
+        m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(modelName(e))).toList())));
+        m.put("settings", String.join("; ", distinct(engines.stream().map(e -> settingsLine(e, engines.size() > 1))
+                .filter(s -> !s.isEmpty()).toList())));
+        EngineReport first = engines.getFirst();
+        m.put("warmupRuns", Integer.toString(first.protocol() == null ? 0 : first.protocol().warmupRuns()));
+        m.put("measuredRuns", Integer.toString(first.protocol() == null ? 0 : first.protocol().measuredRuns()));
+        m.put("legacy", engines.stream().anyMatch(EngineReport::legacy));
+        m.put("allLegacy", engines.stream().allMatch(EngineReport::legacy));
+        m.put("ignoreEos", engines.stream().allMatch(e -> e.protocol() != null && e.protocol().ignoreEos()));
+        m.put("scenarios", scenarios(engines));
+        m.put("environments", distinct(engines.stream().map(this::environmentLine).toList()));
+        m.put("engines", engines.stream().map(this::engine).toList());
+        m.put("warnings", warnings(engines));
+        m.put("baseline", release.baseline() == null ? null : MarkdownText.escape(release.baseline()));
+        m.put("speedups", release.speedups().stream().map(s -> Map.of(
+                "engine", MarkdownText.escape(s.engine()), "id", MarkdownText.escape(s.scenario()),
+                "ttft", fmt.times(s.ttftSpeedup()), "decode", fmt.times(s.decodeSpeedup()),
+                "prefill", fmt.times(s.prefillSpeedup()))).toList());
+        Map<String, String> c = new LinkedHashMap<>();
+        charts.forEach((k, v) -> c.put(k.replace(".png", ""), v));
+        m.put("charts", c);
+        m.put("longestDecode", longestDecode(engines));
+        m.put("reproduce", reproduce(release));
+        m.put("files", engines.stream().map(e -> MarkdownText.code(sourceName(release, e))).distinct().toList());
+        return m;
+    }
+
+    private List<Map<String, String>> scenarios(List<EngineReport> engines) {
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        for (EngineReport e : engines) {
+            for (ScenarioSummary s : e.scenarios()) {
+                String key = s.id() + "/" + s.promptTokens() + "/" + s.decodeTokens();
+                rows.computeIfAbsent(key, k -> Map.of("id", MarkdownText.escape(s.id()),
+                        "prompt", Integer.toString(s.promptTokens()), "decode", Integer.toString(s.decodeTokens()),
+                        "description", description(s)));
+            }
+        }
+        return new ArrayList<>(rows.values());
+    }
+
+    /** The standard scenarios are described by their id; a user suite's scenario of another shape is "custom". */
+    private String description(ScenarioSummary s) {
+        int[][] standard = {{16, 32}, {64, 64}, {256, 128}, {512, 256}, {1024, 128}, {64, 512}};
+        String id = s.id();
+        if (id.matches("S[1-6]")) {
+            int[] shape = standard[id.charAt(1) - '1'];
+            if (shape[0] == s.promptTokens() && shape[1] == s.decodeTokens()) {
+                return msg.get("scenario." + id);
+            }
+        }
+        return msg.get("scenario.custom");
+    }
+
+    private Map<String, Object> engine(EngineReport e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("label", MarkdownText.escape(e.label()));
+        m.put("legacy", e.legacy());
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (ScenarioSummary s : e.scenarios()) {
+            rows.add(Map.of("id", MarkdownText.escape(s.id()), "prompt", Integer.toString(s.promptTokens()),
+                    "decode", Integer.toString(s.decodeTokens()), "ttft", pm(s.ttftMs(), 1),
+                    "decodeTps", pm(s.decodeTps(), 1),
+                    "prefillTps", s.prefillTps() == null ? NumberFormatter.NONE : fmt.fixed(s.prefillTps().median(), 0)));
+        }
+        m.put("rows", rows);
+        m.put("metrics", metrics(e));
+        return m;
+    }
+
+    private String pm(Summary s, int decimals) {
+        if (s == null) {
+            return NumberFormatter.NONE;
+        }
+        return fmt.fixed(s.median(), decimals) + " ± " + fmt.fixed(s.stddev(), decimals);
+    }
+
+    private List<Map<String, String>> metrics(EngineReport e) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        EngineReport.Metrics mt = e.metrics();
+        LoadMetrics load = e.load();
+        String est = msg.get("metric.estimated");
+        if (load != null) {
+            rows.add(row(msg.get("metric.compile"), fmt.fixed(load.compileMs() / 1000, 2) + " " + msg.get("unit.sec")));
+            rows.add(row(msg.get("metric.weightLoad"), fmt.fixed(load.weightLoadMs() / 1000, 2) + " " + msg.get("unit.sec")));
+            boolean peakEst = mt.peakMemoryEstimated();
+            if (load.peakMemoryBytes() != null) {
+                String method = peakEst ? msg.get("peak.method.estimated")
+                        : msg.get("peak.method", MarkdownText.escape(load.peakMemoryMethod()));
+                rows.add(row(msg.get("metric.peakMemory") + (peakEst ? est : ""),
+                        fmt.grouped((double) load.peakMemoryBytes() / MIB, 0) + " MB (" + method + ")"));
+            } else {
+                rows.add(row(msg.get("metric.peakMemory"), msg.get("value.noPeak")));
+            }
+            if (load.deviceMemoryBytes() != null) {
+                rows.add(row(msg.get("metric.deviceMemory"), fmt.grouped((double) load.deviceMemoryBytes() / MIB, 0)
+                        + " MB (" + msg.get("peak.method", MarkdownText.escape(load.deviceMemoryMethod())) + ")"));
+            }
+        } else {
+            rows.add(row(msg.get("metric.compile"), msg.get("value.noLoad")));
+            rows.add(row(msg.get("metric.weightLoad"), msg.get("value.noLoad")));
+            rows.add(row(msg.get("metric.peakMemory"), msg.get("value.noLoad")));
+        }
+        rows.add(row(msg.get("metric.prefillScaling"), mt.prefillScalingMsPerToken() == null ? msg.get("value.noFit")
+                : fmt.fixed(mt.prefillScalingMsPerToken(), 3) + " " + msg.get("unit.msPerToken")
+                + " (R² " + fmt.fixed(mt.prefillScalingR2(), 2) + ")"));
+        rows.add(row(msg.get("metric.decodeCv"), mt.decodeTpsCv() == null ? msg.get("value.noCv")
+                : fmt.percent(mt.decodeTpsCv(), 1)));
+        boolean cpu = isCpu(e);
+        String none = cpu ? msg.get("value.notMeasuredCpu") : msg.get("value.notMeasured");
+        rows.add(row(msg.get("metric.gpuUtil") + (mt.gpuUtilisationEstimated() ? est : ""),
+                mt.gpuUtilisation() == null ? none : fmt.percent(mt.gpuUtilisation(), 1)));
+        rows.add(row(msg.get("metric.kernelOverhead") + (mt.kernelOverheadEstimated() ? est : ""),
+                mt.kernelOverheadUs() == null ? none : fmt.fixed(mt.kernelOverheadUs(), 1) + " " + msg.get("unit.usPerKernel")));
+        return rows;
+    }
+
+    private static boolean isCpu(EngineReport e) {
+        if (e.environment() != null) {
+            return e.environment().accelerator() == null;
+        }
+        return e.engine() != null && "cpu".equals(e.engine().name());
+    }
+
+    private static Map<String, String> row(String name, String value) {
+        return Map.of("name", name, "value", value);
+    }
+
+    private List<Map<String, String>> warnings(List<EngineReport> engines) {
+        List<Map<String, String>> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (EngineReport e : engines) {
+            for (Warning w : e.warnings()) {
+                String text = msg.find("warning." + w.code());
+                // a code this version does not know keeps the file's own (English) explanation
+                String body = text != null ? text : MarkdownText.escape(w.message());
+                String where = MarkdownText.escape(e.label())
+                        + (w.scenario() == null ? "" : ", " + msg.get("warning.scenario", MarkdownText.escape(w.scenario())));
+                String line = where + ": " + body;
+                if (seen.add(line)) {
+                    out.add(Map.of("text", line, "code", MarkdownText.code(w.code())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String modelName(EngineReport e) {
+        if (e.model() != null) {
+            return e.model().name();
+        }
+        return e.sourceEnvironment().getOrDefault("model_id", "?");
+    }
+
+    private String modelLine(EngineReport e) {
+        ModelInfo mi = e.model();
+        if (mi == null) {
+            return MarkdownText.escape(modelName(e)) + " (" + MarkdownText.escape(dtypeName(e.sourceEnvironment().getOrDefault("dtype", "?"))) + ")";
+        }
+        String params = fmt.fixed(mi.parameters() / 1e9, 2) + "B";
+        String kind = lang == Lang.KO ? ("synthetic".equals(mi.source()) ? "합성 가중치" : "파일")
+                : ("synthetic".equals(mi.source()) ? "synthetic weights" : "file");
+        return MarkdownText.escape(mi.name()) + " (" + MarkdownText.escape(dtypeName(mi.dtype())) + ", " + params
+                + ", " + kind + ", config `" + MarkdownText.code(shortHash(mi.configSha256())) + "`)";
+    }
+
+    private static String shortHash(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
+    }
+
+    private static String dtypeName(String dtype) {
+        return switch (dtype) {
+            case "bf16" -> "BFloat16";
+            case "f16" -> "Float16";
+            case "f32" -> "Float32";
+            default -> dtype;
+        };
+    }
+
+    private String settingsLine(EngineReport e, boolean labelled) {
+        if (e.engine() == null || e.engine().settings().isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        e.engine().settings().forEach((k, v) -> parts.add(k + "=" + v));
+        return (labelled ? MarkdownText.escape(e.label()) + " " : "") + "`" + MarkdownText.code(String.join(", ", parts)) + "`";
+    }
+
+    private String environmentLine(EngineReport e) {
+        Environment env = e.environment();
+        if (env == null) {
+            Map<String, String> s = e.sourceEnvironment();
+            List<String> parts = new ArrayList<>();
+            if (s.containsKey("chipset")) {
+                parts.add(s.get("chipset"));
+            }
+            if (s.containsKey("ram_gb")) {
+                parts.add(msg.get("env.ram", ramGb(s.get("ram_gb"))));
+            }
+            if (s.containsKey("macos")) {
+                parts.add("macOS " + s.get("macos"));
+            } else if (s.containsKey("platform")) {
+                parts.add(s.get("platform"));
+            }
+            if (s.containsKey("python")) {
+                parts.add("Python " + s.get("python"));
+            }
+            return MarkdownText.escape(String.join(", ", parts)) + ".";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(env.cpu() + " (" + msg.get("env.cores", Integer.toString(env.cores())) + ")");
+        parts.add(msg.get("env.ram", fmt.fixed(env.memoryBytes() / GIB, 0)));
+        if (env.accelerator() != null) {
+            parts.add(env.accelerator() + (env.driver() == null ? "" : " (driver " + env.driver() + ")"));
+        }
+        parts.add(env.os() + (env.osVersion() == null ? "" : " " + env.osVersion()) + (env.arch() == null ? "" : " " + env.arch()));
+        parts.add("JDK " + env.jdk());
+        return MarkdownText.escape(e.label()) + ": " + MarkdownText.escape(String.join(", ", parts)) + ".";
+    }
+
+    private String ramGb(String text) {
+        try {
+            return fmt.fixed(Double.parseDouble(text), 0);
+        } catch (NumberFormatException e) {
+            return text;
+        }
+    }
+
+    private Map<String, String> longestDecode(List<EngineReport> engines) {
+        ScenarioSummary best = null;
+        for (EngineReport e : engines) {
+            for (ScenarioSummary s : e.scenarios()) {
+                if (best == null || s.decodeTokens() > best.decodeTokens()) {
+                    best = s;
+                }
+            }
+        }
+        return best == null ? Map.of("id", "—", "tokens", "0")
+                : Map.of("id", MarkdownText.escape(best.id()), "tokens", Integer.toString(best.decodeTokens()));
+    }
+
+    private List<String> reproduce(ReleaseReport release) {
+        List<String> lines = new ArrayList<>();
+        String tag = release.release();
+        for (EngineReport e : release.engines()) {
+            if (e.legacy() || e.engine() == null || e.model() == null) {
+                continue;
+            }
+            String suite = e.protocol() == null ? "default" : e.protocol().suite();
+            String cmd = "./bench run --engine " + e.engine().name() + " --model " + e.model().name()
+                    + " --suite " + suite
+                    + (e.protocol() == null ? "" : " --warmup " + e.protocol().warmupRuns() + " --runs " + e.protocol().measuredRuns())
+                    + " --release " + tag + " --json " + sourceName(release, e);
+            lines.add(MarkdownText.code(cmd));
+        }
+        return lines;
+    }
+
+    /** Where the file lives in the repository's results layout. */
+    static String sourceName(ReleaseReport release, EngineReport e) {
+        String file = Path.of(e.source()).getFileName().toString();
+        return "benchmarks/results/" + release.release() + "/" + file;
+    }
+
+    private static String join(List<String> parts) {
+        return String.join(", ", parts);
+    }
+
+    private static List<String> distinct(List<String> in) {
+        return new ArrayList<>(new LinkedHashSet<>(in));
+    }
+}

@@ -1,0 +1,140 @@
+<#-- English release page (mkdocs-material Markdown). Every value is a string the generator formatted and escaped. -->
+# Benchmarks
+
+Performance of ${modelNames} on ${engineLabels} (release `${releaseCode}`).
+<#if allLegacy>
+This page was made from a `benchmark_results.json` of the old Python tool; read the warnings below with it.
+</#if>
+<#if warnings?has_content>
+
+!!! warning "Validity warnings"
+<#list warnings as w>
+    - ${w.text}
+</#list>
+</#if>
+
+## Method
+
+- **Model**: ${models}
+<#if settings?has_content>
+- **Engine settings**: ${settings}
+</#if>
+<#if allLegacy>
+- **Measurement**: ${warmupRuns} warm-up runs, then ${measuredRuns} measured runs; median and standard deviation (the old tool: population standard deviation)
+<#else>
+- **Measurement**: ${warmupRuns} warm-up runs, then ${measuredRuns} measured runs; median ± sample standard deviation (n − 1); raw samples kept
+</#if>
+- **Metrics**: TTFT (time to first token), TPS (tokens per second), prefill throughput
+    - TTFT: wall clock from handing the prompt to the engine until the first generated token is on the host
+    - Decode TPS: (generated tokens − 1) / sum of the decode step times
+    - Prefill TPS: prompt tokens / TTFT
+<#if ignoreEos>
+- **EOS**: ignored; every run generates exactly the requested number of tokens.
+<#else>
+- **EOS**: not ignored; runs that stopped early at EOS may differ in token count.
+</#if>
+
+### Scenarios
+
+| ID | Prompt | Decode | Description |
+|----|--------|--------|-------------|
+<#list scenarios as s>
+| ${s.id} | ${s.prompt} | ${s.decode} | ${s.description} |
+</#list>
+
+## Results
+
+!!! note "Environment"
+<#list environments as e>
+    ${e}
+
+</#list>
+    Results depend on the hardware.
+<#list engines as e>
+
+### ${e.label}
+
+| ID | Prompt | Decode | TTFT (ms) | Decode TPS | Prefill TPS |
+|----|--------|--------|-----------|------------|-------------|
+<#list e.rows as r>
+| ${r.id} | ${r.prompt} | ${r.decode} | ${r.ttft} | ${r.decodeTps} | ${r.prefillTps} |
+</#list>
+
+| Metric | Value |
+|--------|-------|
+<#list e.metrics as m>
+| ${m.name} | ${m.value} |
+</#list>
+</#list>
+<#if baseline?? && speedups?has_content>
+
+### Speed-up
+
+The baseline is **${baseline}**. Each value is a multiple of the baseline; above 1 is faster than the baseline
+(TTFT: baseline TTFT / engine TTFT; TPS: engine TPS / baseline TPS; medians).
+
+| ID | Engine | TTFT | Decode TPS | Prefill TPS |
+|----|--------|------|------------|-------------|
+<#list speedups as s>
+| ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} | ${s.prefill} |
+</#list>
+</#if>
+
+### Charts
+
+<#if charts.benchmark_chart??>
+![Benchmark charts](${charts.benchmark_chart})
+
+</#if>
+**Chart 1 — TTFT vs prompt length**: prefill latency by prompt length (median, error bars one standard deviation).
+Linear scaling indicates an efficient chunked prefill.
+
+**Chart 2 — per-step TPS**: decode throughput of each step in the longest decode scenario (${longestDecode.id}), with its median line.
+A flat line means steady decode performance without degradation.
+
+**Chart 3 — throughput by scenario**: prefill throughput and decode TPS side by side for every scenario.
+<#if charts.ttft_vs_prompt?? || charts.step_tps?? || charts.throughput??>
+
+Single panels:<#if charts.ttft_vs_prompt??> [TTFT vs prompt length](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [per-step TPS](${charts.step_tps})</#if><#if charts.throughput??> · [throughput by scenario](${charts.throughput})</#if>
+</#if>
+
+### Analysis metrics
+
+| Metric | Meaning | Ideal |
+|--------|---------|-------|
+| Prefill scaling | TTFT growth per prompt token (ms/token): least-squares slope of median TTFT over the distinct prompt lengths; R² tells how well a line fits | linear (R² ≈ 1) |
+| Decode TPS CV | coefficient of variation of the scenarios' median decode TPS (population stddev / mean) | ~0% |
+| GPU utilisation | device kernel time / step wall time during decode, as measured by the engine | >95% |
+| Kernel overhead | launch overhead per kernel: (step time − kernel time) / kernel count | <10 us |
+
+A metric the engine did not measure shows "—"; no number is made up. "(estimated)" marks only estimates carried by an imported file.
+
+## How to reproduce
+
+```bash
+# 1. Run the benchmark (once per engine; the results file is updated after every scenario, so an interrupted run keeps what it measured)
+<#if reproduce?has_content>
+<#list reproduce as r>
+${r}
+</#list>
+<#else>
+./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+    --json benchmarks/results/${releaseCode}/metal-MODEL.json
+
+# With the CPU baseline (the java engine; slower)
+./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+    --json benchmarks/results/${releaseCode}/java-MODEL.json
+</#if>
+
+# 2. Build the pages, charts and HTML site
+./bench site benchmarks/results --out site/ --docs docs/
+```
+
+## JSON results
+
+<#if allLegacy>
+This page was made from the old tool's results file: <#list files as f>`${f}`<#sep>, </#list>. That file keeps no raw samples, only medians and spreads.
+<#else>
+The full results are stored in <#list files as f>`${f}`<#sep>, </#list>, with every raw sample of every run (`ttft_ms`, `step_ms`),
+ready for automated analysis and CI. To compare two releases, use `./bench diff OLD NEW`.
+</#if>

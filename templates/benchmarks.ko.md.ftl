@@ -1,0 +1,140 @@
+<#-- 한국어 릴리스 페이지 (mkdocs-material Markdown). 값은 모두 생성기가 형식화하고 이스케이프한 문자열입니다. -->
+# 벤치마크
+
+${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴리스 `${releaseCode}`).
+<#if allLegacy>
+이 페이지는 이전 Python 도구가 남긴 `benchmark_results.json`을 가져와 만들었습니다. 아래 경고를 함께 읽어 주세요.
+</#if>
+<#if warnings?has_content>
+
+!!! warning "유효성 경고"
+<#list warnings as w>
+    - ${w.text}
+</#list>
+</#if>
+
+## 측정 방법
+
+- **모델**: ${models}
+<#if settings?has_content>
+- **엔진 설정**: ${settings}
+</#if>
+<#if allLegacy>
+- **측정**: ${warmupRuns}회 워밍업 후 ${measuredRuns}회 실행, 중앙값 및 표준편차 기록 (이전 도구: 모집단 표준편차)
+<#else>
+- **측정**: ${warmupRuns}회 워밍업 후 ${measuredRuns}회 실행, 중앙값 ± 표본 표준편차(n − 1) 기록, 원시 샘플 보존
+</#if>
+- **지표**: TTFT (첫 토큰까지 시간), TPS (초당 토큰 수), Prefill 처리량
+    - TTFT: 프롬프트를 엔진에 넘긴 순간부터 첫 생성 토큰이 호스트에 도착할 때까지의 벽시계 시간
+    - Decode TPS: (생성 토큰 수 − 1) / 디코드 스텝 시간의 합
+    - Prefill TPS: 프롬프트 토큰 수 / TTFT
+<#if ignoreEos>
+- **EOS**: 무시합니다. 모든 실행이 요청한 토큰 수를 정확히 생성합니다.
+<#else>
+- **EOS**: 무시하지 않았습니다. EOS에서 일찍 멈춘 실행은 토큰 수가 다를 수 있습니다.
+</#if>
+
+### 시나리오
+
+| ID | 프롬프트 | 디코드 | 설명 |
+|----|---------|--------|------|
+<#list scenarios as s>
+| ${s.id} | ${s.prompt} | ${s.decode} | ${s.description} |
+</#list>
+
+## 결과
+
+!!! note "실행 환경"
+<#list environments as e>
+    ${e}
+
+</#list>
+    결과는 하드웨어에 따라 달라질 수 있습니다.
+<#list engines as e>
+
+### ${e.label}
+
+| ID | 프롬프트 | 디코드 | TTFT (ms) | Decode TPS | Prefill TPS |
+|----|---------|--------|-----------|------------|-------------|
+<#list e.rows as r>
+| ${r.id} | ${r.prompt} | ${r.decode} | ${r.ttft} | ${r.decodeTps} | ${r.prefillTps} |
+</#list>
+
+| 지표 | 값 |
+|------|-----|
+<#list e.metrics as m>
+| ${m.name} | ${m.value} |
+</#list>
+</#list>
+<#if baseline?? && speedups?has_content>
+
+### 속도 향상
+
+기준선은 **${baseline}**입니다. 값은 기준선 대비 배수이며 1보다 크면 기준선보다 빠릅니다
+(TTFT는 기준선 TTFT / 엔진 TTFT, TPS는 엔진 TPS / 기준선 TPS, 모두 중앙값 기준).
+
+| ID | 엔진 | TTFT | Decode TPS | Prefill TPS |
+|----|------|------|------------|-------------|
+<#list speedups as s>
+| ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} | ${s.prefill} |
+</#list>
+</#if>
+
+### 차트
+
+<#if charts.benchmark_chart??>
+![벤치마크 차트](${charts.benchmark_chart})
+
+</#if>
+**차트 1 — TTFT vs 프롬프트 길이**: 프롬프트 길이에 따른 prefill 지연 시간 (중앙값, 오차 막대는 표준편차).
+선형 스케일링은 효율적인 chunked prefill을 나타냅니다.
+
+**차트 2 — 스텝별 TPS**: 가장 긴 디코드 시나리오(${longestDecode.id})에서 각 스텝의 디코드 처리량과 그 중앙값 선.
+평평한 선은 성능 저하 없이 일관된 디코드 성능을 나타냅니다.
+
+**차트 3 — 시나리오별 처리량**: 모든 시나리오에서 prefill 처리량과 디코드 TPS를 비교합니다.
+<#if charts.ttft_vs_prompt?? || charts.step_tps?? || charts.throughput??>
+
+개별 차트:<#if charts.ttft_vs_prompt??> [TTFT vs 프롬프트 길이](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [스텝별 TPS](${charts.step_tps})</#if><#if charts.throughput??> · [시나리오별 처리량](${charts.throughput})</#if>
+</#if>
+
+### 분석 지표
+
+| 지표 | 설명 | 이상적 |
+|------|------|--------|
+| Prefill 스케일링 | 프롬프트 토큰당 TTFT 증가 (ms/token): 서로 다른 프롬프트 길이별 TTFT 중앙값의 최소제곱 기울기, R²는 직선에 맞는 정도 | 선형 (R² ≈ 1) |
+| Decode TPS CV | 시나리오 간 Decode TPS 중앙값의 변동 계수 (모집단 표준편차 / 평균) | ~0% |
+| GPU 활용률 | 디코드 스텝에서 장치 커널 시간 / 스텝 벽시계 시간 (엔진이 잰 값) | >95% |
+| 커널 오버헤드 | 커널당 실행 오버헤드: (스텝 시간 − 커널 시간) / 커널 수 | <10 us |
+
+엔진이 재지 않은 지표는 "—"로 표시하고 값을 지어내지 않습니다. "(추정)"은 가져온 파일에 들어 있던 추정치에만 붙습니다.
+
+## 재현 방법
+
+```bash
+# 1. 벤치마크 실행 (엔진마다 한 번; 시나리오가 끝날 때마다 결과 파일을 갱신하므로 중단해도 측정값이 남습니다)
+<#if reproduce?has_content>
+<#list reproduce as r>
+${r}
+</#list>
+<#else>
+./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+    --json benchmarks/results/${releaseCode}/metal-MODEL.json
+
+# CPU 기준선 포함 (java 엔진, 더 느림)
+./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+    --json benchmarks/results/${releaseCode}/java-MODEL.json
+</#if>
+
+# 2. 페이지, 차트, HTML 사이트 생성
+./bench site benchmarks/results --out site/ --docs docs/
+```
+
+## JSON 결과
+
+<#if allLegacy>
+이 페이지는 이전 도구의 결과 파일에서 만들었습니다: <#list files as f>`${f}`<#sep>, </#list>. 그 파일에는 원시 샘플이 없어 중앙값과 표준편차만 남아 있습니다.
+<#else>
+전체 결과는 <#list files as f>`${f}`<#sep>, </#list>에 저장되며, 실행마다 원시 샘플(`ttft_ms`, `step_ms`)을 모두 담고 있어
+자동화된 분석 및 CI 통합에 활용할 수 있습니다. 두 릴리스를 비교하려면 `./bench diff OLD NEW`를 사용합니다.
+</#if>

@@ -1,0 +1,40 @@
+<#-- English release comparison page. Every value is a string the generator formatted and escaped. -->
+# Release comparison: `${oldRelease}` → `${newRelease}`
+
+<#if regression>
+!!! warning "Regression"
+    ${worse} cell(s) got significantly worse.
+
+</#if>
+The raw samples of both releases are compared per scenario and metric. A cell is **better** or **worse** only
+when its median moved by at least ${threshold} and the exact Mann-Whitney U test gives p below ${alpha}. A median
+that moved without the test confirming it is **inconclusive**; a move smaller than ${threshold} is **unchanged**.
+Lower TTFT is better; higher TPS is better.
+
+**Summary**: better ${better}, worse ${worse}, unchanged ${unchanged}, inconclusive ${inconclusive}
+<#list engines as e>
+
+## ${e.label} — ${e.model}
+
+| Scenario | Metric | ${oldRelease} | ${newRelease} | Change | p | Verdict |
+|----------|--------|------|------|--------|---|---------|
+<#list e.rows as r>
+| ${r.scenario} | ${r.metric} | ${r.old} | ${r.new} | ${r.change} | ${r.p} | ${r.verdict} |
+</#list>
+<#if e.onlyOld?has_content>
+
+Scenarios only in `${oldRelease}`: ${e.onlyOld}
+</#if>
+<#if e.onlyNew?has_content>
+
+Scenarios only in `${newRelease}`: ${e.onlyNew}
+</#if>
+</#list>
+<#if unmatched?has_content>
+
+## Runs not compared
+
+<#list unmatched as u>
+- ${u}
+</#list>
+</#if>

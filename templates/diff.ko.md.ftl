@@ -1,0 +1,39 @@
+<#-- 한국어 릴리스 비교 페이지. 값은 모두 생성기가 형식화하고 이스케이프한 문자열입니다. -->
+# 릴리스 비교: `${oldRelease}` → `${newRelease}`
+
+<#if regression>
+!!! warning "성능 저하"
+    유의미하게 나빠진 항목이 ${worse}개 있습니다.
+
+</#if>
+두 릴리스의 원시 샘플을 시나리오와 지표별로 비교했습니다. 중앙값이 ${threshold} 이상 움직이고 정확 Mann-Whitney U 검정의
+p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합니다. 중앙값은 움직였지만 검정이 차이를 보여 주지 못하면
+**판단 보류**, 움직임이 ${threshold}보다 작으면 **변화 없음**입니다. TTFT는 낮을수록, TPS는 높을수록 좋습니다.
+
+**요약**: 개선 ${better}, 저하 ${worse}, 변화 없음 ${unchanged}, 판단 보류 ${inconclusive}
+<#list engines as e>
+
+## ${e.label} — ${e.model}
+
+| 시나리오 | 지표 | ${oldRelease} | ${newRelease} | 변화 | p | 판정 |
+|---------|------|------|------|------|---|------|
+<#list e.rows as r>
+| ${r.scenario} | ${r.metric} | ${r.old} | ${r.new} | ${r.change} | ${r.p} | ${r.verdict} |
+</#list>
+<#if e.onlyOld?has_content>
+
+`${oldRelease}`에만 있는 시나리오: ${e.onlyOld}
+</#if>
+<#if e.onlyNew?has_content>
+
+`${newRelease}`에만 있는 시나리오: ${e.onlyNew}
+</#if>
+</#list>
+<#if unmatched?has_content>
+
+## 비교하지 않은 실행
+
+<#list unmatched as u>
+- ${u}
+</#list>
+</#if>
