@@ -129,7 +129,7 @@ public final class BenchmarkSession {
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
                 new RunInfo(settings.release(), RunStatus.PARTIAL, started, null, null, ToolVersion.current()),
                 EnvironmentProbe.capture(engine.accelerator()), engine.info(), engine.model(), protocol, load(),
-                ordered(suite, done), warnings(suite, done, runtimeWarnings));
+                ordered(done), warnings(done, runtimeWarnings));
         file.update(results);
         String engineName = engine.info().name();
         progress.started(engineName, engine.model().name(), todo.size(), done.size());
@@ -162,8 +162,8 @@ public final class BenchmarkSession {
             if (outcome.sawNonFiniteLogits()) {
                 runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
             }
-            results = file.current().withScenarios(ordered(suite, done))
-                    .withWarnings(warnings(suite, done, runtimeWarnings)).withLoad(load());
+            results = file.current().withScenarios(ordered(done))
+                    .withWarnings(warnings(done, runtimeWarnings)).withLoad(load());
             file.update(results);
         }
         return end(RunStatus.COMPLETE, null);
@@ -181,7 +181,10 @@ public final class BenchmarkSession {
         return new Outcome(status, file.path(), error, file.current());
     }
 
-    /** Finished scenarios of the resumed file that still match the suite (same lengths, all runs present). */
+    /**
+     * Scenarios of the resumed file to keep: those of this run's selection with the same lengths and every run
+     * present, and those outside the selection as they are (a resume with {@code --scenarios} must not drop them).
+     */
     private static Map<String, ScenarioResult> keptScenarios(Suite suite, BenchmarkResults resume) {
         Map<String, ScenarioResult> kept = new LinkedHashMap<>();
         if (resume == null) {
@@ -191,7 +194,7 @@ public final class BenchmarkSession {
         suite.scenarios().forEach(s -> wanted.put(s.id(), s));
         for (ScenarioResult r : resume.scenarios()) {
             Scenario s = wanted.get(r.id());
-            if (s != null && s.promptTokens() == r.promptTokens() && s.decodeTokens() == r.decodeTokens()
+            if (s == null || s.promptTokens() == r.promptTokens() && s.decodeTokens() == r.decodeTokens()
                     && r.runs().size() == suite.warmupRuns() + suite.runs()) {
                 kept.put(r.id(), r);
             }
@@ -199,13 +202,14 @@ public final class BenchmarkSession {
         return kept;
     }
 
-    private static List<ScenarioResult> ordered(Suite suite, Map<String, ScenarioResult> done) {
-        return suite.scenarios().stream().map(s -> done.get(s.id())).filter(r -> r != null).toList();
+    /** Kept scenarios in the file's order, then new ones in suite order (runs stop at a failure, so this is suite order). */
+    private static List<ScenarioResult> ordered(Map<String, ScenarioResult> done) {
+        return List.copyOf(done.values());
     }
 
-    private List<Warning> warnings(Suite suite, Map<String, ScenarioResult> done, List<Warning> runtime) {
+    private List<Warning> warnings(Map<String, ScenarioResult> done, List<Warning> runtime) {
         List<Warning> all = new ArrayList<>(runtime);
-        all.addAll(Validity.check(ordered(suite, done), engine.vocabSize()));
+        all.addAll(Validity.check(ordered(done), engine.vocabSize()));
         return all;
     }
 

@@ -92,6 +92,17 @@ class InterruptResumeTest {
     }
 
     @Test
+    void resumeWithAScenarioSelectionKeepsTheOtherScenarios() throws Exception {
+        Path out = dir.resolve("s.json");
+        assertThat(Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--json", out.toString(), "--quiet", "--engine-opt", "fail_prompt=64").code()).isEqualTo(1);
+        Cli resumed = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--scenarios", "Q3", "--resume", out.toString(), "--quiet");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(ResultsReader.read(out).scenarios()).extracting(ScenarioResult::id).containsExactly("Q1", "Q3");
+    }
+
+    @Test
     void resumeRefusesAFileOfAnotherModelOrSuite() throws Exception {
         Path out = dir.resolve("m.json");
         assertThat(Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
