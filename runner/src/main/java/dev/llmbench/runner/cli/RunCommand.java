@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./bench run}: a suite through an engine (and optionally a baseline engine) into results files. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a scenario suite on an engine and writes the raw results as JSON.")
+        resourceBundle = "dev.llmbench.runner.cli.Messages")
 final class RunCommand implements Callable<Integer> {
     static final String DEFAULT_RELEASE = "dev";
 
@@ -43,34 +43,34 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineSelection selection;
 
-    @Option(names = "--suite", paramLabel = "default|quick|FILE", description = "built-in suite or a suite file (docs/suites.md); default ${DEFAULT-VALUE}")
+    @Option(names = "--suite", paramLabel = "default|quick|FILE")
     String suite = "default";
 
-    @Option(names = "--scenarios", paramLabel = "S1,S3", split = ",", description = "run only these scenarios of the suite")
+    @Option(names = "--scenarios", paramLabel = "S1,S3", split = ",")
     List<String> scenarios = new ArrayList<>();
 
-    @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per scenario (default: the suite's)")
+    @Option(names = "--warmup", paramLabel = "N")
     Integer warmup;
 
-    @Option(names = "--runs", paramLabel = "N", description = "measured runs per scenario (default: the suite's)")
+    @Option(names = "--runs", paramLabel = "N")
     Integer runs;
 
-    @Option(names = "--baseline", paramLabel = "ENGINE", description = "also run this engine on the same suite, into its own file")
+    @Option(names = "--baseline", paramLabel = "ENGINE")
     String baseline;
 
-    @Option(names = "--release", paramLabel = "TAG", description = "release tag the results belong to (default " + DEFAULT_RELEASE + ")")
+    @Option(names = "--release", paramLabel = "TAG")
     String release;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "results file (default benchmarks/results/<release>/<engine>-<model>.json)")
+    @Option(names = "--json", paramLabel = "FILE")
     Path json;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "continue an interrupted or failed results file with its missing scenarios")
+    @Option(names = "--resume", paramLabel = "FILE")
     Path resume;
 
-    @Option(names = "--list-engines", description = "list the engines found and whether each can run here")
+    @Option(names = "--list-engines")
     boolean listEngines;
 
-    @Option(names = "--quiet", description = "no progress on stderr")
+    @Option(names = "--quiet")
     boolean quiet;
 
     @Override

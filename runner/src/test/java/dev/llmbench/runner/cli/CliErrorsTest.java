@@ -22,6 +22,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void helpTextComesFromTheMessageBundle() {
+        Cli run = Cli.run("run", "--help");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Runs a scenario suite on an engine")
+                .contains("engine id: java, cuda, metal").contains("KV cache capacity in tokens (default 2048)")
+                .contains("(default: the suite's)");
+        assertThat(Cli.run("generate", "--help").out()).contains("tokens to generate (default 32)");
+    }
+
+    @Test
     void unknownFlagIsInvalidInputWithHint() {
         Cli r = Cli.run("run", "--bogus");
         assertThat(r.code()).isEqualTo(2);
