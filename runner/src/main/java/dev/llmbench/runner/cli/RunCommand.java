@@ -11,6 +11,7 @@ import dev.llmbench.results.RunStatus;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Statistics;
 import dev.llmbench.results.Warning;
+import dev.llmbench.runner.environment.EnvironmentProbe;
 import dev.llmbench.runner.output.OutputPaths;
 import dev.llmbench.runner.scenario.Scenario;
 import dev.llmbench.runner.scenario.Suite;
@@ -128,7 +129,8 @@ final class RunCommand implements Callable<Integer> {
         try (Engine engine = EngineSelection.open(provider, options)) {
             if (earlier != null) {
                 try {
-                    BenchmarkSession.checkResumable(resume, earlier, engine.info().name(), engine.model(), chosen);
+                    BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), chosen,
+                            EnvironmentProbe.capture(engine.accelerator()));
                 } catch (SessionException e) {
                     throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
                 }

@@ -2,6 +2,8 @@ package dev.llmbench.runner.session;
 
 import dev.llmbench.engine.Engine;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.EngineInfo;
+import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Protocol;
@@ -29,6 +31,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
@@ -75,34 +80,54 @@ public final class BenchmarkSession {
     }
 
     /**
-     * Checks that {@code resume} is a file of this engine, model and suite.
+     * Checks that {@code resume} was measured by this engine with the same settings, on the same model, suite and
+     * machine: samples of two set-ups must never share a file.
      *
-     * @throws SessionException naming the field that differs
+     * @throws SessionException naming the JSON path that differs
      */
-    public static void checkResumable(Path resumeFile, BenchmarkResults resume, String engine, ModelInfo model,
-                                      Suite suite) throws SessionException {
-        String fix = "; resume with the same --engine, --model and --suite, or start a new file with --json";
-        if (!resume.engine().name().equals(engine)) {
-            throw new SessionException(resumeFile + " at $.engine.name: the file was measured with engine "
-                    + resume.engine().name() + ", this run uses " + engine + fix);
+    public static void checkResumable(Path resumeFile, BenchmarkResults resume, EngineInfo engine, ModelInfo model,
+                                      Suite suite, Environment here) throws SessionException {
+        String fix = "; resume with the same --engine, --model, --suite and engine settings on the same machine,"
+                + " or start a new file with --json";
+        differ(resumeFile, "$.engine.name", resume.engine().name(), engine.name(), fix);
+        for (String key : union(resume.engine().settings().keySet(), engine.settings().keySet())) {
+            differ(resumeFile, "$.engine.settings." + key, resume.engine().settings().get(key),
+                    engine.settings().get(key), fix);
         }
-        if (!resume.model().name().equals(model.name())) {
-            throw new SessionException(resumeFile + " at $.model.name: the file was measured with model "
-                    + resume.model().name() + ", this run uses " + model.name() + fix);
-        }
-        if (!resume.model().configSha256().equals(model.configSha256())) {
-            throw new SessionException(resumeFile + " at $.model.config_sha256: the model's config.json changed since"
-                    + " the file was measured" + fix);
-        }
-        if (!resume.protocol().suite().equals(suite.name())) {
-            throw new SessionException(resumeFile + " at $.protocol.suite: the file was measured with suite "
-                    + resume.protocol().suite() + ", this run uses " + suite.name() + fix);
-        }
+        differ(resumeFile, "$.model.name", resume.model().name(), model.name(), fix);
+        differ(resumeFile, "$.model.config_sha256", resume.model().configSha256(), model.configSha256(), fix);
+        differ(resumeFile, "$.protocol.suite", resume.protocol().suite(), suite.name(), fix);
         if (resume.protocol().warmupRuns() != suite.warmupRuns() || resume.protocol().measuredRuns() != suite.runs()) {
             throw new SessionException(resumeFile + " at $.protocol: the file has " + resume.protocol().warmupRuns()
                     + " warm-up and " + resume.protocol().measuredRuns() + " measured runs, this run asks for "
                     + suite.warmupRuns() + " and " + suite.runs() + "; drop --warmup and --runs when resuming");
         }
+        Environment then = resume.environment();
+        differ(resumeFile, "$.environment.os", then.os(), here.os(), fix);
+        differ(resumeFile, "$.environment.arch", then.arch(), here.arch(), fix);
+        differ(resumeFile, "$.environment.cpu", then.cpu(), here.cpu(), fix);
+        differ(resumeFile, "$.environment.cores", then.cores(), here.cores(), fix);
+        differ(resumeFile, "$.environment.accelerator", then.accelerator(), here.accelerator(), fix);
+    }
+
+    private static void differ(Path file, String path, Object then, Object now, String fix) throws SessionException {
+        if (!Objects.equals(normal(then), normal(now))) {
+            throw new SessionException(file + " at " + path + ": the file has " + then + ", this run has " + now + fix);
+        }
+    }
+
+    /** JSON numbers come back as Integer, Long or Double; compare them by value. */
+    private static Object normal(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue() == Math.rint(n.doubleValue()) ? (Object) n.longValue() : (Object) n.doubleValue();
+        }
+        return value;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     public Outcome run() throws IOException {
@@ -126,9 +151,10 @@ public final class BenchmarkSession {
         Protocol protocol = new Protocol(suite.name(), suite.warmupRuns(), suite.runs(), clock.name(),
                 TimerOverhead.measureNs(clock), true, Prompts.source(engine.tokenizer()), settings.seed());
         Instant started = resume != null ? resume.run().startedAt() : Instant.now();
+        Environment environment = EnvironmentProbe.capture(engine.accelerator());
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
                 new RunInfo(settings.release(), RunStatus.PARTIAL, started, null, null, ToolVersion.current()),
-                EnvironmentProbe.capture(engine.accelerator()), engine.info(), engine.model(), protocol, load(),
+                environment, engine.info(), engine.model(), protocol, load(),
                 ordered(done), warnings(done, runtimeWarnings));
         file.update(results);
         String engineName = engine.info().name();

@@ -112,8 +112,12 @@ class InterruptResumeTest {
         Cli model = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tok", "--suite", "quick",
                 "--resume", out.toString(), "--quiet");
         assertThat(model.code()).isEqualTo(2);
-        assertThat(model.err()).contains(out + " at $.model.name: the file was measured with model synthetic:tiny,"
-                + " this run uses synthetic:tok");
+        assertThat(model.err()).contains(out + " at $.model.name: the file has synthetic:tiny, this run has synthetic:tok");
+
+        Cli settings = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--prefill-seq-len", "64", "--resume", out.toString(), "--quiet");
+        assertThat(settings.code()).isEqualTo(2);
+        assertThat(settings.err()).contains("at $.engine.settings.prefill_seq_len: the file has 256, this run has 64");
 
         Cli suite = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "default",
                 "--resume", out.toString(), "--quiet");
@@ -131,5 +135,12 @@ class InterruptResumeTest {
         assertThat(runs.err()).contains("drop --warmup and --runs when resuming");
 
         assertThat(Files.readString(out)).isEqualTo(before);
+
+        Path moved = Files.writeString(dir.resolve("other-machine.json"),
+                before.replaceFirst("\"cpu\" : \"[^\"]*\"", "\"cpu\" : \"Some Other CPU\""));
+        Cli machine = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--resume", moved.toString(), "--quiet");
+        assertThat(machine.code()).isEqualTo(2);
+        assertThat(machine.err()).contains("at $.environment.cpu: the file has Some Other CPU");
     }
 }
