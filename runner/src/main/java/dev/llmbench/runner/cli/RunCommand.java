@@ -27,6 +27,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path output = json != null ? json : resume != null ? resume
                 : OutputPaths.defaultFile(tag, primary.name(), options.model());
+        checkWritable(output);
         Path baselineOutput = null;
         if (second != null) {
             baselineOutput = output.toAbsolutePath().resolveSibling(OutputPaths.fileName(second.name(), options.model()));
@@ -157,6 +159,22 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.OK;
         } catch (IOException e) {
             throw CliException.of(ExitCode.FAILURE, "output.write", output, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** Before the model loads: the results file must be creatable, or the measurement would be lost. */
+    private static void checkWritable(Path output) {
+        if (Files.isDirectory(output)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.folder", output);
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.parent", output, parent);
+        }
+        if (!Files.isWritable(parent)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.parent", output, parent);
         }
     }
 

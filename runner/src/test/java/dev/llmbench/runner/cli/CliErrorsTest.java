@@ -160,6 +160,18 @@ class CliErrorsTest {
     }
 
     @Test
+    void outputThatCannotBeWrittenIsRefusedBeforeTheModelLoads() throws IOException {
+        Cli folder = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--json", dir.toString());
+        assertThat(folder.code()).isEqualTo(2);
+        assertThat(folder.err()).contains("--json " + dir + " is a folder");
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Cli parent = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny",
+                "--json", file.resolve("out.json").toString());
+        assertThat(parent.code()).isEqualTo(2);
+        assertThat(parent.err()).contains("the folder " + file + " cannot be created or written");
+    }
+
+    @Test
     void missingSuiteFile() {
         Cli r = runFake("--suite", dir.resolve("none.json").toString());
         assertThat(r.code()).isEqualTo(2);
