@@ -16,26 +16,25 @@ import java.util.Map;
 public final class EngineSelection {
     static final String SYNTHETIC = "synthetic:";
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "engine id: java, cuda, metal (see --list-engines)")
+    @Option(names = "--engine", paramLabel = "ENGINE")
     String engine;
 
-    @Option(names = "--model", paramLabel = "DIR|synthetic:NAME",
-            description = "a Hugging Face model folder, or synthetic:NAME such as synthetic:qwen2.5-0.5b")
+    @Option(names = "--model", paramLabel = "DIR|synthetic:NAME")
     String model;
 
-    @Option(names = "--prefill-seq-len", paramLabel = "N", description = "prefill chunk size in tokens (default ${DEFAULT-VALUE})")
+    @Option(names = "--prefill-seq-len", paramLabel = "N")
     int prefillSeqLen = EngineOptions.DEFAULT_PREFILL_SEQ_LEN;
 
-    @Option(names = "--max-cache-len", paramLabel = "N", description = "KV cache capacity in tokens (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-cache-len", paramLabel = "N")
     int maxCacheLen = EngineOptions.DEFAULT_MAX_CACHE_LEN;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads of CPU engines; 0 = all cores (default)")
+    @Option(names = "--threads", paramLabel = "N")
     int threads = 0;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of synthetic weights and seeded prompts (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N")
     long seed = 42L;
 
-    @Option(names = "--engine-opt", paramLabel = "KEY=VALUE", description = "engine-specific setting; repeatable")
+    @Option(names = "--engine-opt", paramLabel = "KEY=VALUE")
     Map<String, String> engineOpts = new LinkedHashMap<>();
 
     /** The provider named by {@code --engine}: exit 2 when missing or unknown, exit 3 when it cannot run here. */

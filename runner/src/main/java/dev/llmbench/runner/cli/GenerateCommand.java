@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./bench generate}: one prompt through one engine, greedy; the sanity check of an engine. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs one prompt through one engine and prints the prompt ids, the generated ids and the text.")
+        resourceBundle = "dev.llmbench.runner.cli.Messages")
 final class GenerateCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -35,16 +35,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     EngineSelection selection;
 
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "prompt text, encoded with the model's tokenizer")
+    @Option(names = "--prompt", paramLabel = "TEXT")
     String prompt;
 
-    @Option(names = "--prompt-ids", paramLabel = "1,2,3", split = ",", description = "prompt as token ids (models without a tokenizer)")
+    @Option(names = "--prompt-ids", paramLabel = "1,2,3", split = ",")
     List<Integer> promptIds;
 
-    @Option(names = "--tokens", paramLabel = "N", description = "tokens to generate (default ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", paramLabel = "N")
     int tokens = 32;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "output format (default ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "text|json")
     Format format = Format.text;
 
     @Override

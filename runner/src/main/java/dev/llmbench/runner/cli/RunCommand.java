@@ -11,6 +11,7 @@ import dev.llmbench.results.RunStatus;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Statistics;
 import dev.llmbench.results.Warning;
+import dev.llmbench.runner.environment.EnvironmentProbe;
 import dev.llmbench.runner.output.OutputPaths;
 import dev.llmbench.runner.scenario.Scenario;
 import dev.llmbench.runner.scenario.Suite;
@@ -26,6 +27,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./bench run}: a suite through an engine (and optionally a baseline engine) into results files. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a scenario suite on an engine and writes the raw results as JSON.")
+        resourceBundle = "dev.llmbench.runner.cli.Messages")
 final class RunCommand implements Callable<Integer> {
     static final String DEFAULT_RELEASE = "dev";
 
@@ -43,34 +45,34 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineSelection selection;
 
-    @Option(names = "--suite", paramLabel = "default|quick|FILE", description = "built-in suite or a suite file (docs/suites.md); default ${DEFAULT-VALUE}")
+    @Option(names = "--suite", paramLabel = "default|quick|FILE")
     String suite = "default";
 
-    @Option(names = "--scenarios", paramLabel = "S1,S3", split = ",", description = "run only these scenarios of the suite")
+    @Option(names = "--scenarios", paramLabel = "S1,S3", split = ",")
     List<String> scenarios = new ArrayList<>();
 
-    @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per scenario (default: the suite's)")
+    @Option(names = "--warmup", paramLabel = "N")
     Integer warmup;
 
-    @Option(names = "--runs", paramLabel = "N", description = "measured runs per scenario (default: the suite's)")
+    @Option(names = "--runs", paramLabel = "N")
     Integer runs;
 
-    @Option(names = "--baseline", paramLabel = "ENGINE", description = "also run this engine on the same suite, into its own file")
+    @Option(names = "--baseline", paramLabel = "ENGINE")
     String baseline;
 
-    @Option(names = "--release", paramLabel = "TAG", description = "release tag the results belong to (default " + DEFAULT_RELEASE + ")")
+    @Option(names = "--release", paramLabel = "TAG")
     String release;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "results file (default benchmarks/results/<release>/<engine>-<model>.json)")
+    @Option(names = "--json", paramLabel = "FILE")
     Path json;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "continue an interrupted or failed results file with its missing scenarios")
+    @Option(names = "--resume", paramLabel = "FILE")
     Path resume;
 
-    @Option(names = "--list-engines", description = "list the engines found and whether each can run here")
+    @Option(names = "--list-engines")
     boolean listEngines;
 
-    @Option(names = "--quiet", description = "no progress on stderr")
+    @Option(names = "--quiet")
     boolean quiet;
 
     @Override
@@ -107,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path output = json != null ? json : resume != null ? resume
                 : OutputPaths.defaultFile(tag, primary.name(), options.model());
+        checkWritable(output);
         Path baselineOutput = null;
         if (second != null) {
             baselineOutput = output.toAbsolutePath().resolveSibling(OutputPaths.fileName(second.name(), options.model()));
@@ -128,7 +131,8 @@ final class RunCommand implements Callable<Integer> {
         try (Engine engine = EngineSelection.open(provider, options)) {
             if (earlier != null) {
                 try {
-                    BenchmarkSession.checkResumable(resume, earlier, engine.info().name(), engine.model(), chosen);
+                    BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), chosen,
+                            EnvironmentProbe.capture(engine.accelerator()));
                 } catch (SessionException e) {
                     throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
                 }
@@ -155,6 +159,22 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.OK;
         } catch (IOException e) {
             throw CliException.of(ExitCode.FAILURE, "output.write", output, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** Before the model loads: the results file must be creatable, or the measurement would be lost. */
+    private static void checkWritable(Path output) {
+        if (Files.isDirectory(output)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.folder", output);
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.parent", output, parent);
+        }
+        if (!Files.isWritable(parent)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.parent", output, parent);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** Entry point of {@code ./bench run} and {@code ./bench generate}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = RunnerMain.Version.class,
-        description = "Runs benchmark suites on LLM inference engines and writes raw JSON results.",
+        resourceBundle = "dev.llmbench.runner.cli.Messages",
         subcommands = {RunCommand.class, GenerateCommand.class})
 public final class RunnerMain implements Callable<Integer> {
     final Clock clock;

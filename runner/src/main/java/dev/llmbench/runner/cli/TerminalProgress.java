@@ -24,7 +24,8 @@ final class TerminalProgress implements Progress {
 
     @Override
     public void started(String engine, String model, int scenarios, int resumed) {
-        err.println(Messages.get("progress.started", engine, model, scenarios, resumed));
+        err.println(Messages.get(resumed > 0 ? "progress.started.resumed" : "progress.started", engine, model, scenarios,
+                resumed));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.llmbench.runner.session;
 
 import dev.llmbench.engine.Engine;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.EngineInfo;
+import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Protocol;
@@ -29,6 +31,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
@@ -75,34 +80,54 @@ public final class BenchmarkSession {
     }
 
     /**
-     * Checks that {@code resume} is a file of this engine, model and suite.
+     * Checks that {@code resume} was measured by this engine with the same settings, on the same model, suite and
+     * machine: samples of two set-ups must never share a file.
      *
-     * @throws SessionException naming the field that differs
+     * @throws SessionException naming the JSON path that differs
      */
-    public static void checkResumable(Path resumeFile, BenchmarkResults resume, String engine, ModelInfo model,
-                                      Suite suite) throws SessionException {
-        String fix = "; resume with the same --engine, --model and --suite, or start a new file with --json";
-        if (!resume.engine().name().equals(engine)) {
-            throw new SessionException(resumeFile + " at $.engine.name: the file was measured with engine "
-                    + resume.engine().name() + ", this run uses " + engine + fix);
+    public static void checkResumable(Path resumeFile, BenchmarkResults resume, EngineInfo engine, ModelInfo model,
+                                      Suite suite, Environment here) throws SessionException {
+        String fix = "; resume with the same --engine, --model, --suite and engine settings on the same machine,"
+                + " or start a new file with --json";
+        differ(resumeFile, "$.engine.name", resume.engine().name(), engine.name(), fix);
+        for (String key : union(resume.engine().settings().keySet(), engine.settings().keySet())) {
+            differ(resumeFile, "$.engine.settings." + key, resume.engine().settings().get(key),
+                    engine.settings().get(key), fix);
         }
-        if (!resume.model().name().equals(model.name())) {
-            throw new SessionException(resumeFile + " at $.model.name: the file was measured with model "
-                    + resume.model().name() + ", this run uses " + model.name() + fix);
-        }
-        if (!resume.model().configSha256().equals(model.configSha256())) {
-            throw new SessionException(resumeFile + " at $.model.config_sha256: the model's config.json changed since"
-                    + " the file was measured" + fix);
-        }
-        if (!resume.protocol().suite().equals(suite.name())) {
-            throw new SessionException(resumeFile + " at $.protocol.suite: the file was measured with suite "
-                    + resume.protocol().suite() + ", this run uses " + suite.name() + fix);
-        }
+        differ(resumeFile, "$.model.name", resume.model().name(), model.name(), fix);
+        differ(resumeFile, "$.model.config_sha256", resume.model().configSha256(), model.configSha256(), fix);
+        differ(resumeFile, "$.protocol.suite", resume.protocol().suite(), suite.name(), fix);
         if (resume.protocol().warmupRuns() != suite.warmupRuns() || resume.protocol().measuredRuns() != suite.runs()) {
             throw new SessionException(resumeFile + " at $.protocol: the file has " + resume.protocol().warmupRuns()
                     + " warm-up and " + resume.protocol().measuredRuns() + " measured runs, this run asks for "
                     + suite.warmupRuns() + " and " + suite.runs() + "; drop --warmup and --runs when resuming");
         }
+        Environment then = resume.environment();
+        differ(resumeFile, "$.environment.os", then.os(), here.os(), fix);
+        differ(resumeFile, "$.environment.arch", then.arch(), here.arch(), fix);
+        differ(resumeFile, "$.environment.cpu", then.cpu(), here.cpu(), fix);
+        differ(resumeFile, "$.environment.cores", then.cores(), here.cores(), fix);
+        differ(resumeFile, "$.environment.accelerator", then.accelerator(), here.accelerator(), fix);
+    }
+
+    private static void differ(Path file, String path, Object then, Object now, String fix) throws SessionException {
+        if (!Objects.equals(normal(then), normal(now))) {
+            throw new SessionException(file + " at " + path + ": the file has " + then + ", this run has " + now + fix);
+        }
+    }
+
+    /** JSON numbers come back as Integer, Long or Double; compare them by value. */
+    private static Object normal(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue() == Math.rint(n.doubleValue()) ? (Object) n.longValue() : (Object) n.doubleValue();
+        }
+        return value;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     public Outcome run() throws IOException {
@@ -126,10 +151,11 @@ public final class BenchmarkSession {
         Protocol protocol = new Protocol(suite.name(), suite.warmupRuns(), suite.runs(), clock.name(),
                 TimerOverhead.measureNs(clock), true, Prompts.source(engine.tokenizer()), settings.seed());
         Instant started = resume != null ? resume.run().startedAt() : Instant.now();
+        Environment environment = EnvironmentProbe.capture(engine.accelerator());
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
                 new RunInfo(settings.release(), RunStatus.PARTIAL, started, null, null, ToolVersion.current()),
-                EnvironmentProbe.capture(engine.accelerator()), engine.info(), engine.model(), protocol, load(),
-                ordered(suite, done), warnings(suite, done, runtimeWarnings));
+                environment, engine.info(), engine.model(), protocol, load(),
+                ordered(done), warnings(done, runtimeWarnings));
         file.update(results);
         String engineName = engine.info().name();
         progress.started(engineName, engine.model().name(), todo.size(), done.size());
@@ -162,8 +188,8 @@ public final class BenchmarkSession {
             if (outcome.sawNonFiniteLogits()) {
                 runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
             }
-            results = file.current().withScenarios(ordered(suite, done))
-                    .withWarnings(warnings(suite, done, runtimeWarnings)).withLoad(load());
+            results = file.current().withScenarios(ordered(done))
+                    .withWarnings(warnings(done, runtimeWarnings)).withLoad(load());
             file.update(results);
         }
         return end(RunStatus.COMPLETE, null);
@@ -181,7 +207,10 @@ public final class BenchmarkSession {
         return new Outcome(status, file.path(), error, file.current());
     }
 
-    /** Finished scenarios of the resumed file that still match the suite (same lengths, all runs present). */
+    /**
+     * Scenarios of the resumed file to keep: those of this run's selection with the same lengths and every run
+     * present, and those outside the selection as they are (a resume with {@code --scenarios} must not drop them).
+     */
     private static Map<String, ScenarioResult> keptScenarios(Suite suite, BenchmarkResults resume) {
         Map<String, ScenarioResult> kept = new LinkedHashMap<>();
         if (resume == null) {
@@ -191,7 +220,7 @@ public final class BenchmarkSession {
         suite.scenarios().forEach(s -> wanted.put(s.id(), s));
         for (ScenarioResult r : resume.scenarios()) {
             Scenario s = wanted.get(r.id());
-            if (s != null && s.promptTokens() == r.promptTokens() && s.decodeTokens() == r.decodeTokens()
+            if (s == null || s.promptTokens() == r.promptTokens() && s.decodeTokens() == r.decodeTokens()
                     && r.runs().size() == suite.warmupRuns() + suite.runs()) {
                 kept.put(r.id(), r);
             }
@@ -199,13 +228,14 @@ public final class BenchmarkSession {
         return kept;
     }
 
-    private static List<ScenarioResult> ordered(Suite suite, Map<String, ScenarioResult> done) {
-        return suite.scenarios().stream().map(s -> done.get(s.id())).filter(r -> r != null).toList();
+    /** Kept scenarios in the file's order, then new ones in suite order (runs stop at a failure, so this is suite order). */
+    private static List<ScenarioResult> ordered(Map<String, ScenarioResult> done) {
+        return List.copyOf(done.values());
     }
 
-    private List<Warning> warnings(Suite suite, Map<String, ScenarioResult> done, List<Warning> runtime) {
+    private List<Warning> warnings(Map<String, ScenarioResult> done, List<Warning> runtime) {
         List<Warning> all = new ArrayList<>(runtime);
-        all.addAll(Validity.check(ordered(suite, done), engine.vocabSize()));
+        all.addAll(Validity.check(ordered(done), engine.vocabSize()));
         return all;
     }
 

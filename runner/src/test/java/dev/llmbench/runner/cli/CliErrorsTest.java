@@ -22,6 +22,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void helpTextComesFromTheMessageBundle() {
+        Cli run = Cli.run("run", "--help");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("Runs a scenario suite on an engine")
+                .contains("engine id: java, cuda, metal").contains("KV cache capacity in tokens (default 2048)")
+                .contains("(default: the suite's)");
+        assertThat(Cli.run("generate", "--help").out()).contains("tokens to generate (default 32)");
+    }
+
+    @Test
     void unknownFlagIsInvalidInputWithHint() {
         Cli r = Cli.run("run", "--bogus");
         assertThat(r.code()).isEqualTo(2);
@@ -147,6 +157,18 @@ class CliErrorsTest {
         assertThat(runFake("--baseline", "fake").err()).contains("--baseline fake is the engine being run");
         assertThat(runFake("--baseline", "nope").err()).contains("unknown engine \"nope\" given to --baseline");
         assertThat(runFake("--baseline", "offline").code()).isEqualTo(3);
+    }
+
+    @Test
+    void outputThatCannotBeWrittenIsRefusedBeforeTheModelLoads() throws IOException {
+        Cli folder = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--json", dir.toString());
+        assertThat(folder.code()).isEqualTo(2);
+        assertThat(folder.err()).contains("--json " + dir + " is a folder");
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Cli parent = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny",
+                "--json", file.resolve("out.json").toString());
+        assertThat(parent.code()).isEqualTo(2);
+        assertThat(parent.err()).contains("the folder " + file + " cannot be created or written");
     }
 
     @Test

@@ -92,6 +92,17 @@ class InterruptResumeTest {
     }
 
     @Test
+    void resumeWithAScenarioSelectionKeepsTheOtherScenarios() throws Exception {
+        Path out = dir.resolve("s.json");
+        assertThat(Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--json", out.toString(), "--quiet", "--engine-opt", "fail_prompt=64").code()).isEqualTo(1);
+        Cli resumed = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--scenarios", "Q3", "--resume", out.toString(), "--quiet");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(ResultsReader.read(out).scenarios()).extracting(ScenarioResult::id).containsExactly("Q1", "Q3");
+    }
+
+    @Test
     void resumeRefusesAFileOfAnotherModelOrSuite() throws Exception {
         Path out = dir.resolve("m.json");
         assertThat(Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
@@ -101,8 +112,12 @@ class InterruptResumeTest {
         Cli model = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tok", "--suite", "quick",
                 "--resume", out.toString(), "--quiet");
         assertThat(model.code()).isEqualTo(2);
-        assertThat(model.err()).contains(out + " at $.model.name: the file was measured with model synthetic:tiny,"
-                + " this run uses synthetic:tok");
+        assertThat(model.err()).contains(out + " at $.model.name: the file has synthetic:tiny, this run has synthetic:tok");
+
+        Cli settings = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--prefill-seq-len", "64", "--resume", out.toString(), "--quiet");
+        assertThat(settings.code()).isEqualTo(2);
+        assertThat(settings.err()).contains("at $.engine.settings.prefill_seq_len: the file has 256, this run has 64");
 
         Cli suite = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "default",
                 "--resume", out.toString(), "--quiet");
@@ -120,5 +135,12 @@ class InterruptResumeTest {
         assertThat(runs.err()).contains("drop --warmup and --runs when resuming");
 
         assertThat(Files.readString(out)).isEqualTo(before);
+
+        Path moved = Files.writeString(dir.resolve("other-machine.json"),
+                before.replaceFirst("\"cpu\" : \"[^\"]*\"", "\"cpu\" : \"Some Other CPU\""));
+        Cli machine = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
+                "--resume", moved.toString(), "--quiet");
+        assertThat(machine.code()).isEqualTo(2);
+        assertThat(machine.err()).contains("at $.environment.cpu: the file has Some Other CPU");
     }
 }

@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
  * is the k-th run of that length (k from 0) has TTFT {@code N * 0.01 + k * 0.1} ms and every decode step
  * {@code 1 + k * 0.05} ms. Models: {@code synthetic:tiny} (vocab 1000, no tokenizer), {@code synthetic:tok}
  * (UTF-8 bytes tokenizer, vocab 300). Options: {@code fail_prompt=N} throws in the prefill of length N,
- * {@code nan=true}, {@code drift=true} (ids change between runs), {@code flat_ttft=true} (TTFT ignores length).
+ * {@code nan=true}, {@code drift=true} (ids change between runs), {@code flat_ttft=true} (TTFT ignores length),
+ * {@code sleep_ms=N} (each decode step also sleeps, for tests that stop a real process mid-run).
  */
 public class FakeEngineProvider implements EngineProvider {
     /** Called with the prompt length at every prefill; tests use it to interrupt a session mid-suite. */
@@ -77,6 +78,7 @@ public class FakeEngineProvider implements EngineProvider {
         private final boolean nan;
         private final boolean drift;
         private final boolean flatTtft;
+        private final long sleepMs;
         private final EngineOptions options;
         private final Map<Integer, Integer> runsPerLength = new HashMap<>();
         private int run;
@@ -93,6 +95,7 @@ public class FakeEngineProvider implements EngineProvider {
             this.nan = Boolean.parseBoolean(extra.getOrDefault("nan", "false"));
             this.drift = Boolean.parseBoolean(extra.getOrDefault("drift", "false"));
             this.flatTtft = Boolean.parseBoolean(extra.getOrDefault("flat_ttft", "false"));
+            this.sleepMs = Long.parseLong(extra.getOrDefault("sleep_ms", "0"));
         }
 
         @Override
@@ -168,6 +171,13 @@ public class FakeEngineProvider implements EngineProvider {
         @Override
         public int decode(int tokenId) {
             TestClock.INSTANCE.advance(1_000_000L + run * 50_000L);
+            if (sleepMs > 0) {
+                try {
+                    Thread.sleep(sleepMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (nan) {
                 sawNan = true;
             }

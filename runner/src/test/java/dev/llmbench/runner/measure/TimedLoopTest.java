@@ -1,0 +1,60 @@
+package dev.llmbench.runner.measure;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TimedLoopTest {
+    /** Advances by the call number, so every reading is known. */
+    static final class CountingClock implements Clock {
+        long now;
+        long calls;
+
+        @Override
+        public long nanoTime() {
+            calls++;
+            now += calls;
+            return now;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
+    @Test
+    void oneClockReadPerTokenAndIdsInOrder() {
+        CountingClock clock = new CountingClock();
+        long[] marks = new long[5];
+        int[] ids = new int[4];
+        TimedLoop.run(new HarnessOverheadBenchmark.NoOpEngine(), clock, new int[]{7, 8, 9}, 2, 4, marks, ids);
+        assertThat(clock.calls).isEqualTo(5);
+        assertThat(marks).containsExactly(1, 3, 6, 10, 15);
+        assertThat(ids).containsExactly(8, 9, 10, 11);
+        var sample = ScenarioRunner.toSample(0, false, 4, marks, ids, null, null);
+        assertThat(sample.ttftMs()).isEqualTo(2e-6);
+        assertThat(sample.stepMs()).containsExactly(3e-6, 4e-6, 5e-6);
+    }
+
+    @Test
+    void theTimedLoopDoesNotAllocate() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().threadId();
+        var engine = new HarnessOverheadBenchmark.NoOpEngine();
+        int[] prompt = new int[16];
+        long[] marks = new long[100_002];
+        int[] ids = new int[100_001];
+        for (int i = 0; i < 5; i++) {
+            TimedLoop.run(engine, Clock.SYSTEM, prompt, 16, 100_001, marks, ids);
+        }
+        long probe = threads.getThreadAllocatedBytes(thread);
+        long probeCost = threads.getThreadAllocatedBytes(thread) - probe;
+        long before = threads.getThreadAllocatedBytes(thread);
+        TimedLoop.run(engine, Clock.SYSTEM, prompt, 16, 100_001, marks, ids);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before - probeCost;
+        assertThat(allocated).isZero();
+    }
+}
