@@ -41,7 +41,7 @@ final class JavaEngine implements Engine {
         this.weightLoadMs = weightLoadMs;
         this.vocab = weights.config().vocabSize();
         this.weights = weights;
-        this.model = new Qwen2Model(weights, pool, options.prefillSeqLen(), options.maxCacheLen());
+        this.model = new Qwen2Model(weights, pool, arena, options.prefillSeqLen(), options.maxCacheLen());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("prefill_seq_len", options.prefillSeqLen());
         settings.put("max_cache_len", options.maxCacheLen());
