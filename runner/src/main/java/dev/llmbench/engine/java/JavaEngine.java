@@ -24,6 +24,7 @@ final class JavaEngine implements Engine {
 
     private final Arena arena;
     private final WorkerPool pool;
+    private final Weights weights;
     private final Qwen2Model model;
     private final EngineInfo info;
     private final ModelInfo modelInfo;
@@ -39,7 +40,8 @@ final class JavaEngine implements Engine {
         this.tokenizer = tokenizer;
         this.weightLoadMs = weightLoadMs;
         this.vocab = weights.config().vocabSize();
-        this.model = new Qwen2Model(weights, pool, options.prefillSeqLen(), options.maxCacheLen());
+        this.weights = weights;
+        this.model = new Qwen2Model(weights, pool, arena, options.prefillSeqLen(), options.maxCacheLen());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("prefill_seq_len", options.prefillSeqLen());
         settings.put("max_cache_len", options.maxCacheLen());
@@ -107,6 +109,11 @@ final class JavaEngine implements Engine {
     /** The model's tokenizer when the folder has {@code tokenizer.json}. */
     private static Tokenizer loadTokenizer(Path folder) throws EngineException {
         return null;
+    }
+
+    /** The weights, for tests in this package. */
+    Weights weights() {
+        return weights;
     }
 
     /** The forward pass, for tests in this package. */

@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -24,17 +25,25 @@ final class Kernels {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    /** Rows of the weight block unpacked at a time by {@link #gemm}, and tokens per register tile. */
+    /** Register tile of {@link #gemm}: weight rows x tokens. */
     static final int GEMM_ROWS = 4;
     static final int GEMM_TOKENS = 4;
+    /** Column block of {@link #gemm}: 2048 f32 = 8 KB per weight row or input token; long enough that the 16 lane reductions per register tile cost little. */
+    static final int GEMM_COLS = 2048;
+    /** Token block of {@link #gemm}: 64 tokens x 8 KB = 512 KB of inputs, kept in the 1 MB L2 of a core. */
+    static final int GEMM_TOKEN_BLOCK = 64;
+    /** Most weight rows one {@link #gemm} call (one work unit) may take. */
+    static final int MAX_UNIT_ROWS = 64;
 
     private Kernels() {
     }
 
     /** Floats of per-thread scratch that {@link #gemv} and {@link #gemm} need for rows of {@code cols} columns. */
     static int scratchFloats(int cols) {
-        return GEMM_ROWS * cols + GEMM_ROWS * GEMM_TOKENS; // the weight rows, then the tile's sums
+        // gemm: a (unit rows, column block) weight block, then one tile's sums; gemv (f16): one row
+        return Math.max(MAX_UNIT_ROWS * GEMM_COLS + GEMM_ROWS * GEMM_TOKENS, cols);
     }
 
     static FloatVector bf16(MemorySegment seg, long byteOffset) {
@@ -49,9 +58,13 @@ final class Kernels {
 
     /** Row {@code row} of {@code w} as f32 into {@code dst[dstOff, dstOff + cols)}. */
     static void unpackRow(Tensor w, int row, float[] dst, int dstOff) {
-        int cols = w.cols();
+        unpackRange(w, row, 0, w.cols(), dst, dstOff);
+    }
+
+    /** Columns {@code [k0, k0 + cols)} of row {@code row} of {@code w} as f32 into {@code dst[dstOff, dstOff + cols)}. */
+    static void unpackRange(Tensor w, int row, int k0, int cols, float[] dst, int dstOff) {
         MemorySegment seg = w.data();
-        long base = (long) row * cols;
+        long base = (long) row * w.cols() + k0;
         int bound = F.loopBound(cols);
         int k = 0;
         switch (w.dtype()) {
@@ -88,6 +101,36 @@ final class Kernels {
             s += a[aOff + k] * b[bOff + k];
         }
         return s;
+    }
+
+    /** Dot product of {@code a[aOff..+n)} with {@code n} native-order floats of {@code b} at byte {@code bOff}. */
+    static float dot(float[] a, int aOff, MemorySegment b, long bOff, int n) {
+        int bound = F.loopBound(n);
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        for (; k < bound; k += L) {
+            acc = FloatVector.fromArray(F, a, aOff + k)
+                    .fma(FloatVector.fromMemorySegment(F, b, bOff + k * 4L, NATIVE), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            s += a[aOff + k] * b.get(ValueLayout.JAVA_FLOAT_UNALIGNED, bOff + k * 4L);
+        }
+        return s;
+    }
+
+    /** {@code y[yOff..+n) += a * x}, {@code x} being {@code n} native-order floats at byte {@code xOff}. */
+    static void axpy(float a, MemorySegment x, long xOff, float[] y, int yOff, int n) {
+        int bound = F.loopBound(n);
+        FloatVector av = FloatVector.broadcast(F, a);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector.fromMemorySegment(F, x, xOff + k * 4L, NATIVE).fma(av, FloatVector.fromArray(F, y, yOff + k))
+                    .intoArray(y, yOff + k);
+        }
+        for (; k < n; k++) {
+            y[yOff + k] += a * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + k * 4L);
+        }
     }
 
     /** {@code y[yOff..+n) += a * x[xOff..+n)}. */
@@ -191,46 +234,84 @@ final class Kernels {
     }
 
     /**
-     * Matrix-matrix product for a chunk of {@code tokens} tokens (prefill). Each block of {@link #GEMM_ROWS} weight
-     * rows is widened to f32 once into {@code scratch} and then reused for every token of the chunk, in register
-     * tiles of {@link #GEMM_ROWS} rows x {@link #GEMM_TOKENS} tokens (16 accumulators): the weights are read from
-     * memory once per chunk instead of once per token.
+     * Matrix-matrix product for a chunk of {@code tokens} tokens (prefill), blocked so that each weight element is
+     * read from memory once per chunk and the inner loop runs from L1/L2:
+     * <ul>
+     * <li>columns in blocks of {@link #GEMM_COLS}: the rows {@code [r0, r1)} of one column block are widened to f32
+     *     into {@code scratch} ({@code (r1 - r0) x GEMM_COLS} floats, 256 KB for a 32-row unit),</li>
+     * <li>tokens in blocks of {@link #GEMM_TOKEN_BLOCK}: that block's inputs ({@code 64 x 8 KB}) stay in L2 while
+     *     every row group of the unit uses them,</li>
+     * <li>register tiles of {@link #GEMM_ROWS} rows x {@link #GEMM_TOKENS} tokens (16 accumulators, 8 loads per
+     *     16 FMAs).</li>
+     * </ul>
+     * Partial sums of the column blocks add up in {@code out}.
      *
-     * @param x   input (tokens, cols), row stride {@code cols}
-     * @param out output (tokens, outStride), this call writes columns {@code [r0, r1)}
+     * @param x       input (tokens, cols), row stride {@code cols}
+     * @param out     output (tokens, outStride), this call writes columns {@code [r0, r1)}
+     * @param scratch per-thread buffer of {@link #scratchFloats} floats; {@code r1 - r0 <= MAX_UNIT_ROWS}
      */
     static void gemm(Tensor w, int r0, int r1, float[] x, int tokens, float[] out, int outStride, Tensor bias,
                      boolean accumulate, float[] scratch) {
         int cols = w.cols();
-        int r = r0;
-        for (; r + GEMM_ROWS <= r1; r += GEMM_ROWS) {
-            for (int i = 0; i < GEMM_ROWS; i++) {
-                unpackRow(w, r + i, scratch, i * cols);
-            }
-            int t = 0;
-            for (; t + GEMM_TOKENS <= tokens; t += GEMM_TOKENS) {
-                tile4x4(scratch, cols, x, t, out, outStride, r, bias, accumulate);
-            }
-            for (; t < tokens; t++) {
-                for (int i = 0; i < GEMM_ROWS; i++) {
-                    store(out, t * outStride + r + i, dot(scratch, i * cols, x, t * cols, cols), bias, r + i, accumulate);
-                }
-            }
+        int rows = r1 - r0;
+        if (rows > MAX_UNIT_ROWS) {
+            throw new IllegalArgumentException("gemm row block of " + rows + " exceeds " + MAX_UNIT_ROWS);
         }
-        for (; r < r1; r++) {
-            unpackRow(w, r, scratch, 0);
-            for (int t = 0; t < tokens; t++) {
-                store(out, t * outStride + r, dot(scratch, 0, x, t * cols, cols), bias, r, accumulate);
+        int sums = MAX_UNIT_ROWS * GEMM_COLS;
+        for (int k0 = 0; k0 < cols; k0 += GEMM_COLS) {
+            int kn = Math.min(GEMM_COLS, cols - k0);
+            for (int i = 0; i < rows; i++) {
+                unpackRange(w, r0 + i, k0, kn, scratch, i * kn);
+            }
+            boolean first = k0 == 0;
+            for (int t0 = 0; t0 < tokens; t0 += GEMM_TOKEN_BLOCK) {
+                int t1 = Math.min(tokens, t0 + GEMM_TOKEN_BLOCK);
+                int i = 0;
+                for (; i + GEMM_ROWS <= rows; i += GEMM_ROWS) {
+                    int t = t0;
+                    for (; t + GEMM_TOKENS <= t1; t += GEMM_TOKENS) {
+                        tile4x4(scratch, i * kn, kn, x, t * cols + k0, cols, scratch, sums);
+                        for (int a = 0; a < GEMM_ROWS; a++) {
+                            for (int b = 0; b < GEMM_TOKENS; b++) {
+                                add(out, (t + b) * outStride + r0 + i + a, scratch[sums + a * GEMM_TOKENS + b],
+                                        first, bias, r0 + i + a, accumulate);
+                            }
+                        }
+                    }
+                    for (; t < t1; t++) {
+                        for (int a = 0; a < GEMM_ROWS; a++) {
+                            add(out, t * outStride + r0 + i + a, dot(scratch, (i + a) * kn, x, t * cols + k0, kn),
+                                    first, bias, r0 + i + a, accumulate);
+                        }
+                    }
+                }
+                for (; i < rows; i++) {
+                    for (int t = t0; t < t1; t++) {
+                        add(out, t * outStride + r0 + i, dot(scratch, i * kn, x, t * cols + k0, kn), first, bias,
+                                r0 + i, accumulate);
+                    }
+                }
             }
         }
     }
 
-    /** 4 weight rows (in {@code wf}) x 4 tokens starting at {@code t}. */
-    private static void tile4x4(float[] wf, int cols, float[] x, int t, float[] out, int outStride, int r,
-                                Tensor bias, boolean accumulate) {
-        int bound = F.loopBound(cols);
-        int x0 = t * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        int w1 = cols, w2 = 2 * cols, w3 = 3 * cols;
+    /** Adds one column block's partial sum; the first block also applies the bias and the accumulate mode. */
+    private static void add(float[] out, int idx, float sum, boolean first, Tensor bias, int row, boolean accumulate) {
+        if (first) {
+            store(out, idx, sum, bias, row, accumulate);
+        } else {
+            out[idx] += sum;
+        }
+    }
+
+    /**
+     * 4 weight rows at {@code wf[wOff]} (row stride {@code kn}) x 4 tokens at {@code x[xOff]} (row stride
+     * {@code xStride}) over {@code kn} columns; the 16 sums go to {@code sums[sOff]}, row-major (row, token).
+     */
+    private static void tile4x4(float[] wf, int wOff, int kn, float[] x, int xOff, int xStride, float[] sums, int sOff) {
+        int bound = F.loopBound(kn);
+        int x0 = xOff, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        int w0 = wOff, w1 = w0 + kn, w2 = w1 + kn, w3 = w2 + kn;
         FloatVector z = FloatVector.zero(F);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
@@ -240,7 +321,7 @@ final class Kernels {
             FloatVector v1 = FloatVector.fromArray(F, x, x1 + k);
             FloatVector v2 = FloatVector.fromArray(F, x, x2 + k);
             FloatVector v3 = FloatVector.fromArray(F, x, x3 + k);
-            FloatVector w = FloatVector.fromArray(F, wf, k);
+            FloatVector w = FloatVector.fromArray(F, wf, w0 + k);
             c00 = w.fma(v0, c00);
             c01 = w.fma(v1, c01);
             c02 = w.fma(v2, c02);
@@ -261,30 +342,27 @@ final class Kernels {
             c32 = w.fma(v2, c32);
             c33 = w.fma(v3, c33);
         }
-        int so = 4 * cols; // the sums live in the scratch after the 4 rows: no allocation per tile
-        wf[so] = c00.reduceLanes(VectorOperators.ADD);
-        wf[so + 1] = c01.reduceLanes(VectorOperators.ADD);
-        wf[so + 2] = c02.reduceLanes(VectorOperators.ADD);
-        wf[so + 3] = c03.reduceLanes(VectorOperators.ADD);
-        wf[so + 4] = c10.reduceLanes(VectorOperators.ADD);
-        wf[so + 5] = c11.reduceLanes(VectorOperators.ADD);
-        wf[so + 6] = c12.reduceLanes(VectorOperators.ADD);
-        wf[so + 7] = c13.reduceLanes(VectorOperators.ADD);
-        wf[so + 8] = c20.reduceLanes(VectorOperators.ADD);
-        wf[so + 9] = c21.reduceLanes(VectorOperators.ADD);
-        wf[so + 10] = c22.reduceLanes(VectorOperators.ADD);
-        wf[so + 11] = c23.reduceLanes(VectorOperators.ADD);
-        wf[so + 12] = c30.reduceLanes(VectorOperators.ADD);
-        wf[so + 13] = c31.reduceLanes(VectorOperators.ADD);
-        wf[so + 14] = c32.reduceLanes(VectorOperators.ADD);
-        wf[so + 15] = c33.reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
-                float sum = wf[so + i * 4 + j];
-                for (int kk = k; kk < cols; kk++) {
-                    sum += wf[i * cols + kk] * x[(t + j) * cols + kk];
+        sums[sOff] = c00.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 1] = c01.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 2] = c02.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 3] = c03.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 4] = c10.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 5] = c11.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 6] = c12.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 7] = c13.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 8] = c20.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 9] = c21.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 10] = c22.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 11] = c23.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 12] = c30.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 13] = c31.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 14] = c32.reduceLanes(VectorOperators.ADD);
+        sums[sOff + 15] = c33.reduceLanes(VectorOperators.ADD);
+        for (int kk = bound; kk < kn; kk++) {
+            for (int a = 0; a < 4; a++) {
+                for (int b = 0; b < 4; b++) {
+                    sums[sOff + a * 4 + b] += wf[wOff + a * kn + kk] * x[xOff + b * xStride + kk];
                 }
-                store(out, (t + j) * outStride + r + i, sum, bias, r + i, accumulate);
             }
         }
     }

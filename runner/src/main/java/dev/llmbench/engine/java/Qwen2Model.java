@@ -1,5 +1,9 @@
 package dev.llmbench.engine.java;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The Qwen2 forward pass over {@link Weights}: embedding, per layer (RMSNorm, q/k/v with bias, RoPE, grouped-query
  * attention over the KV cache, o_proj, RMSNorm, SiLU-gated MLP) with residuals, final RMSNorm, LM head, greedy argmax.
@@ -28,8 +32,9 @@ final class Qwen2Model {
     private final float[] hb;     // (chunk, ffn) gate, then silu(gate) * up
     private final float[] hb2;    // (chunk, ffn) up
     private final float[] logits; // (vocab)
-    private final float[][] keyCache;   // (layer, maxCacheLen * kvDim)
-    private final float[][] valueCache; // (layer, maxCacheLen * kvDim)
+    // off-heap, native-order f32 (so that 2 MB per-layer arrays do not each take two 2 MB heap regions)
+    private final MemorySegment keyCache;   // (layer, maxCacheLen, kvDim)
+    private final MemorySegment valueCache; // (layer, maxCacheLen, kvDim)
     private final float[] cos;    // (maxCacheLen, headDim / 2)
     private final float[] sin;    // (maxCacheLen, headDim / 2)
     private final float[][] scratch; // (thread, Kernels.scratchFloats(max cols)) widened weight rows
@@ -43,7 +48,8 @@ final class Qwen2Model {
     private int pos;
     private boolean nonFinite;
 
-    Qwen2Model(Weights w, WorkerPool pool, int chunk, int maxCacheLen) {
+    /** Buffers come from the heap, the KV cache from {@code arena} (which must outlive this model). */
+    Qwen2Model(Weights w, WorkerPool pool, Arena arena, int chunk, int maxCacheLen) {
         this.c = w.config();
         this.w = w;
         this.pool = pool;
@@ -60,8 +66,9 @@ final class Qwen2Model {
         hb = new float[Math.multiplyExact(chunk, c.intermediateSize())];
         hb2 = new float[chunk * c.intermediateSize()];
         logits = new float[c.vocabSize()];
-        keyCache = new float[c.numLayers()][Math.multiplyExact(maxCacheLen, c.kvDim())];
-        valueCache = new float[c.numLayers()][maxCacheLen * c.kvDim()];
+        long cacheBytes = Math.multiplyExact((long) c.numLayers() * maxCacheLen, (long) c.kvDim() * Float.BYTES);
+        keyCache = arena.allocate(cacheBytes, 64);
+        valueCache = arena.allocate(cacheBytes, 64);
         int half = c.headDim() / 2;
         cos = new float[maxCacheLen * half];
         sin = new float[maxCacheLen * half];
@@ -160,6 +167,11 @@ final class Qwen2Model {
         }
     }
 
+    /** Byte offset of (layer, position) in the KV cache. */
+    private long cacheOffset(int layer, int position) {
+        return ((long) layer * maxCacheLen + position) * c.kvDim() * Float.BYTES;
+    }
+
     private int argmax() {
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
@@ -252,15 +264,15 @@ final class Qwen2Model {
             int qOff = t * c.qDim() + h * hd;
             float scale = (float) (1.0 / Math.sqrt(hd));
             float[] s = scores[worker];
-            float[] kc = keyCache[layer];
-            float[] vc = valueCache[layer];
+            long base = cacheOffset(layer, 0) + kvOff * 4L;
+            long stride = kvDim * 4L;
             for (int j = 0; j <= p; j++) {
-                s[j] = Kernels.dot(q, qOff, kc, j * kvDim + kvOff, hd) * scale;
+                s[j] = Kernels.dot(q, qOff, keyCache, base + j * stride, hd) * scale;
             }
             Kernels.softmax(s, 0, p + 1);
             java.util.Arrays.fill(att, qOff, qOff + hd, 0f);
             for (int j = 0; j <= p; j++) {
-                Kernels.axpy(s[j], vc, j * kvDim + kvOff, att, qOff, hd);
+                Kernels.axpy(s[j], valueCache, base + j * stride, att, qOff, hd);
             }
         }
     }
@@ -295,8 +307,9 @@ final class Qwen2Model {
                         Kernels.rope(k, t * c.kvDim() + h * hd, hd, cos, sin, tOff);
                     }
                     int kvDim = c.kvDim();
-                    System.arraycopy(k, t * kvDim, keyCache[layer], (pos + t) * kvDim, kvDim);
-                    System.arraycopy(v, t * kvDim, valueCache[layer], (pos + t) * kvDim, kvDim);
+                    long at = cacheOffset(layer, pos + t);
+                    MemorySegment.copy(k, t * kvDim, keyCache, ValueLayout.JAVA_FLOAT, at, kvDim);
+                    MemorySegment.copy(v, t * kvDim, valueCache, ValueLayout.JAVA_FLOAT, at, kvDim);
                 }
                 case SILU_MUL -> Kernels.siluMul(hb, hb2, t * c.intermediateSize(), c.intermediateSize());
                 default -> throw new IllegalStateException("unknown row step " + kind);

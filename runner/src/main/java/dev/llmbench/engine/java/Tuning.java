@@ -10,7 +10,7 @@ final class Tuning {
     /** Weight rows per work unit in decode (matrix-vector): about 50-100 KB of bf16 rows streamed per unit. */
     static final int DECODE_ROWS = roundTo4(Integer.getInteger("llmbench.java.decodeRows", 32));
     /** Weight rows per work unit in prefill (matrix-matrix), a multiple of the 4-row register tile. */
-    static final int PREFILL_ROWS = roundTo4(Integer.getInteger("llmbench.java.prefillRows", 16));
+    static final int PREFILL_ROWS = Math.min(Kernels.MAX_UNIT_ROWS, roundTo4(Integer.getInteger("llmbench.java.prefillRows", 32)));
 
     private Tuning() {
     }

@@ -54,7 +54,7 @@ class ForwardPassTest {
     void chunkedPrefillAndDecodeMatchTheScalarOracle() throws Exception {
         for (ModelConfig c : new ModelConfig[]{ModelConfig.preset("tiny").orElseThrow(), TIED}) {
             Weights w = weights(c, 42);
-            Qwen2Model model = new Qwen2Model(w, pool, 4, 32); // 11 tokens = chunks of 4, 4, 3
+            Qwen2Model model = new Qwen2Model(w, pool, arena, 4, 32); // 11 tokens = chunks of 4, 4, 3
             ReferenceForward ref = new ReferenceForward(w);
             int[] ids = prompt(11, c.vocabSize());
             int next = model.prefill(ids, ids.length);
@@ -79,16 +79,16 @@ class ForwardPassTest {
     void chunkSizeAndThreadCountDoNotChangeTheResult() throws Exception {
         Weights w = weights(TIED, 7);
         int[] ids = prompt(13, TIED.vocabSize());
-        Qwen2Model whole = new Qwen2Model(w, pool, 64, 32);
+        Qwen2Model whole = new Qwen2Model(w, pool, arena, 64, 32);
         int a = whole.prefill(ids, ids.length);
         float[] logits = whole.logits().clone();
         for (int chunk : new int[]{1, 3, 5}) {
-            Qwen2Model m = new Qwen2Model(w, pool, chunk, 32);
+            Qwen2Model m = new Qwen2Model(w, pool, arena, chunk, 32);
             assertThat(m.prefill(ids, ids.length)).isEqualTo(a);
             assertLogitsClose(m.logits(), logits);
         }
         try (WorkerPool single = new WorkerPool(1)) {
-            Qwen2Model m = new Qwen2Model(w, single, 64, 32);
+            Qwen2Model m = new Qwen2Model(w, single, arena, 64, 32);
             assertThat(m.prefill(ids, ids.length)).isEqualTo(a);
             // not bit-identical: a lane reduction adds in a different order once the JIT compiles it
             assertLogitsClose(m.logits(), logits);
@@ -98,7 +98,7 @@ class ForwardPassTest {
     @Test
     void resetStartsANewSequence() throws Exception {
         Weights w = weights(TIED, 3);
-        Qwen2Model m = new Qwen2Model(w, pool, 4, 32);
+        Qwen2Model m = new Qwen2Model(w, pool, arena, 4, 32);
         int[] ids = prompt(6, TIED.vocabSize());
         int first = m.prefill(ids, 6);
         int[] run1 = {m.decode(first), m.decode(first + 1)};
@@ -111,7 +111,7 @@ class ForwardPassTest {
     @Test
     void cacheOverflowAndBadIdsAreClearErrors() throws Exception {
         Weights w = weights(TIED, 3);
-        Qwen2Model m = new Qwen2Model(w, pool, 4, 8);
+        Qwen2Model m = new Qwen2Model(w, pool, arena, 4, 8);
         assertThatThrownBy(() -> m.prefill(new int[9], 9)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max_cache_len 8");
         int next = m.prefill(new int[8], 8);
