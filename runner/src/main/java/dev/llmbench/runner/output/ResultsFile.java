@@ -7,14 +7,7 @@ import dev.llmbench.results.RunStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -71,30 +64,7 @@ public final class ResultsFile {
         }
     }
 
-    /**
-     * Stages the JSON of {@link ResultsWriter#toJson} in a temporary file beside the target, forces it to disk and
-     * renames it over the target: a reader (or a crash) sees the old file or the new one, never half of one.
-     */
     static void write(Path file, BenchmarkResults results) throws IOException {
-        byte[] json = ResultsWriter.toJson(results).getBytes(StandardCharsets.UTF_8);
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(json);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ResultsWriter.write(file, results);
     }
 }
