@@ -99,6 +99,7 @@ final class ChartStyle {
         s.setAxisTickMarksColor(BORDER);
         s.setAxisTickPadding(5);
         s.setAxisTicksLineVisible(false);
+        s.setAxisTicksMarksVisible(false);
         s.setXAxisTickMarkSpacingHint(90);
         s.setAxisTitlePadding(6);
         s.setPlotMargin(6);

@@ -26,8 +26,8 @@ import java.util.function.Function;
 /** The three panels of a release: TTFT over prompt length, per-step decode TPS, throughput per scenario. */
 final class ReleasePanels {
     /**
-     * Above this ratio of largest to smallest value the y axis turns logarithmic, so a fast engine is not drawn as a
-     * flat line at zero next to a slow one.
+     * Above this ratio between engines (or trend lines) the y axis turns logarithmic, so a fast engine is not drawn
+     * as a flat line at zero next to a slow one.
      */
     static final double LOG_AXIS_RATIO = 30;
 
@@ -48,25 +48,26 @@ final class ReleasePanels {
         List<EngineReport> engines = report.engines();
         List<String> names = seriesNames(engines);
         List<List<Point>> points = new ArrayList<>();
-        double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
+        List<Double> levels = new ArrayList<>();
         for (EngineReport engine : engines) {
             // sorted by prompt length: scenarios are listed in suite order, which is not length order (S6 is short)
             List<Point> p = engine.scenarios().stream()
-                    .filter(s -> s.ttftMs() != null && finite(s.ttftMs().median()))
+                    // a TTFT of zero or less is no measurement, and a log axis could not place it
+                    .filter(s -> s.ttftMs() != null && finite(s.ttftMs().median()) && s.ttftMs().median() > 0)
                     .map(s -> new Point(s.promptTokens(), s.ttftMs().median(), spread(s.ttftMs())))
                     .sorted(Comparator.comparingInt(Point::promptTokens))
                     .toList();
             points.add(p);
+            p.stream().mapToDouble(Point::medianMs).max().ifPresent(levels::add);
             for (Point q : p) {
-                lo = Math.min(lo, q.medianMs());
                 hi = Math.max(hi, q.medianMs());
             }
         }
         if (points.stream().allMatch(List::isEmpty)) {
             return noData(text.ttftTitle(), text.noScenarioData(), width, height);
         }
-        boolean log = useLogAxis(points.stream().filter(p -> !p.isEmpty()).count(), lo, hi);
+        boolean log = enginesApart(levels);
 
         XYChart chart = xyChart(text.ttftTitle(), text.promptAxis(), text.ttftAxis(), width, height);
         for (int i = 0; i < engines.size(); i++) {
@@ -94,8 +95,10 @@ final class ReleasePanels {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         if (log) {
             chart.getStyler().setYAxisLogarithmic(true);
+            chart.setYAxisTitle(text.logAxis(text.ttftAxis()));
         } else {
             // from zero, so TTFT that does not grow with the prompt (padded prefill) shows flat, as it is
             chart.getStyler().setYAxisMin(0.0);
@@ -124,6 +127,7 @@ final class ReleasePanels {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         int drawn = 0;
+        List<Double> levels = new ArrayList<>();
         List<Runnable> medians = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             ScenarioSummary s = scenario(engines.get(i), longest.id());
@@ -136,7 +140,7 @@ final class ReleasePanels {
             int n = 0;
             for (int k = 0; k < steps.size(); k++) {
                 Double v = steps.get(k);
-                if (v != null && finite(v)) {
+                if (v != null && finite(v) && v > 0) {
                     xs[n] = k + 1; // step k + 1 makes token k + 2: the first token comes from prefill
                     ys[n] = v;
                     n++;
@@ -151,6 +155,7 @@ final class ReleasePanels {
             line.setLineWidth(1.1f);
             drawn++;
             double median = median(y);
+            levels.add(median);
             lo = Math.min(lo, Arrays.stream(y).min().orElse(lo));
             hi = Math.max(hi, Arrays.stream(y).max().orElse(hi));
             String label = engines.size() > 1 ? names.get(i) + " " + text.medianLabel(median) : text.medianLabel(median);
@@ -171,7 +176,7 @@ final class ReleasePanels {
         anchor.setMarker(SeriesMarkers.NONE);
         anchor.setLineColor(new Color(0, 0, 0, 0));
         anchor.setShowInLegend(false);
-        boolean log = useLogAxis(drawn, lo, hi);
+        boolean log = enginesApart(levels);
         var st = chart.getStyler();
         st.setXAxisMin(0.0);
         st.setXAxisDecimalPattern("#,##0");
@@ -185,6 +190,7 @@ final class ReleasePanels {
             st.setLegendPosition(Styler.LegendPosition.InsideNE);
             if (log) {
                 st.setYAxisLogarithmic(true);
+                chart.setYAxisTitle(text.logAxis(text.stepTpsAxis()));
                 st.setYAxisMin(lo / 1.25);
                 st.setYAxisMax(lo / 1.25 * Math.pow(hi * 1.1 / (lo / 1.25), 1 / 0.66));
             } else {
@@ -212,7 +218,7 @@ final class ReleasePanels {
     }
 
     private static boolean hasSteps(ScenarioSummary s) {
-        return s.stepTps().stream().anyMatch(v -> v != null && finite(v));
+        return s.stepTps().stream().anyMatch(v -> v != null && finite(v) && v > 0);
     }
 
     private static ScenarioSummary scenario(EngineReport engine, String id) {
@@ -325,6 +331,16 @@ final class ReleasePanels {
             names.add(name);
         }
         return names;
+    }
+
+    /**
+     * @param levels one typical value per engine drawn (its largest TTFT, its median step TPS)
+     * @return whether the engines lie so far apart that only a log axis shows them all
+     */
+    static boolean enginesApart(List<Double> levels) {
+        double lo = levels.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double hi = levels.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return useLogAxis(levels.size(), lo, hi);
     }
 
     static boolean useLogAxis(long seriesCount, double lo, double hi) {

@@ -98,6 +98,7 @@ final class TrendPanels {
         st.setMarkerSize(7);
         if (ReleasePanels.useLogAxis(count, lo, hi)) {
             st.setYAxisLogarithmic(true);
+            chart.setYAxisTitle(text.logAxis(yAxis));
         } else {
             st.setYAxisMin(0.0);
             st.setYAxisMax(ReleasePanels.niceHeadroom(hi, 1.08));

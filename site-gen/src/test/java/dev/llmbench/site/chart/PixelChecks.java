@@ -27,27 +27,26 @@ final class PixelChecks {
     /** pixels in columns {@code [x0, x1)} that are not the white background */
     static long nonBackground(BufferedImage image, int x0, int x1) {
         long n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = x0; x < x1; x++) {
-                if ((image.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) {
-                    n++;
-                }
+        for (int rgb : columns(image, x0, x1)) {
+            if ((rgb & 0xFFFFFF) != 0xFFFFFF) {
+                n++;
             }
         }
         return n;
     }
 
+    private static int[] columns(BufferedImage image, int x0, int x1) {
+        return image.getRGB(x0, 0, x1 - x0, image.getHeight(), null, 0, x1 - x0);
+    }
+
     /** pixels in columns {@code [x0, x1)} within {@code tolerance} per channel of {@code color} */
     static long near(BufferedImage image, int x0, int x1, Color color, int tolerance) {
         long n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = x0; x < x1; x++) {
-                int rgb = image.getRGB(x, y);
-                if (Math.abs(((rgb >> 16) & 0xFF) - color.getRed()) <= tolerance
-                        && Math.abs(((rgb >> 8) & 0xFF) - color.getGreen()) <= tolerance
-                        && Math.abs((rgb & 0xFF) - color.getBlue()) <= tolerance) {
-                    n++;
-                }
+        for (int rgb : columns(image, x0, x1)) {
+            if (Math.abs(((rgb >> 16) & 0xFF) - color.getRed()) <= tolerance
+                    && Math.abs(((rgb >> 8) & 0xFF) - color.getGreen()) <= tolerance
+                    && Math.abs((rgb & 0xFF) - color.getBlue()) <= tolerance) {
+                n++;
             }
         }
         return n;

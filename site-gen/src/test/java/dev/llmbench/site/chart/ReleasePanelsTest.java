@@ -105,6 +105,21 @@ class ReleasePanelsTest {
     }
 
     @Test
+    void enginesAnOrderOfMagnitudeApartShareALogAxisThatSaysSo() {
+        ReleaseReport apart = release("v", ChartFixtures.cuda(1), ChartFixtures.javaCpu(2));
+        ReleaseReport close = release("v", ChartFixtures.javaCpu(1), ChartFixtures.javaCpu(2));
+
+        XYChart log = (XYChart) ReleasePanels.ttft(apart, ChartText.EN, W, H);
+        XYChart linear = (XYChart) ReleasePanels.ttft(close, ChartText.KO, W, H);
+
+        assertThat(log.getStyler().isYAxisLogarithmic()).isTrue();
+        assertThat(log.getYAxisTitle()).isEqualTo("TTFT (ms, log scale)");
+        assertThat(linear.getStyler().isYAxisLogarithmic()).isFalse();
+        assertThat(linear.getYAxisTitle()).isEqualTo("TTFT (ms)");
+        assertThat(linear.getStyler().getYAxisMin()).isZero();
+    }
+
+    @Test
     void repeatedEngineLabelsGetDistinctSeries() {
         ReleaseReport report = release("v", ChartFixtures.javaCpu(1), ChartFixtures.javaCpu(2));
 
