@@ -20,6 +20,8 @@ final class ChartStyle {
     static final Color TEXT = new Color(0x22, 0x22, 0x22);
     static final Color GRID = new Color(0xE3, 0xE3, 0xE3);
     static final Color BORDER = new Color(0x9A, 0x9A, 0x9A);
+    /** the median line when one engine is drawn, as on the reference chart */
+    static final Color MEDIAN = new Color(0xD6, 0x27, 0x28);
 
     /** one colour per engine, in report order; the same engine keeps its colour on every panel */
     private static final Color[] ENGINE = {

@@ -128,7 +128,7 @@ final class ReleasePanels {
         double hi = Double.NEGATIVE_INFINITY;
         int drawn = 0;
         List<Double> levels = new ArrayList<>();
-        List<Runnable> medians = new ArrayList<>();
+        List<MedianLine> medians = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             ScenarioSummary s = scenario(engines.get(i), longest.id());
             if (s == null || !hasSteps(s)) {
@@ -159,17 +159,17 @@ final class ReleasePanels {
             lo = Math.min(lo, Arrays.stream(y).min().orElse(lo));
             hi = Math.max(hi, Arrays.stream(y).max().orElse(hi));
             String label = engines.size() > 1 ? names.get(i) + " " + text.medianLabel(median) : text.medianLabel(median);
-            double first = x[0];
-            double last = x[n - 1];
-            // added after every step line so the dashed medians are drawn on top
-            medians.add(() -> {
-                XYSeries m = chart.addSeries(label, new double[]{first, last}, new double[]{median, median});
-                m.setMarker(SeriesMarkers.NONE);
-                m.setLineColor(engines.size() > 1 ? ChartStyle.darker(color, 0.35) : new Color(0xD6, 0x27, 0x28));
-                m.setLineStyle(ChartStyle.MEDIAN_STROKE);
-            });
+            medians.add(new MedianLine(label, x[0], x[n - 1], median,
+                    engines.size() > 1 ? ChartStyle.darker(color, 0.35) : ChartStyle.MEDIAN));
         }
-        medians.forEach(Runnable::run);
+        // after every step line, so the dashed medians are drawn on top
+        for (MedianLine m : medians) {
+            XYSeries line = chart.addSeries(m.label(), new double[]{m.firstStep(), m.lastStep()},
+                    new double[]{m.value(), m.value()});
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(m.color());
+            line.setLineStyle(ChartStyle.MEDIAN_STROKE);
+        }
         // XChart puts x ticks on the data points when the x values are evenly spaced (every step here), which
         // crowds the axis; one hidden point off the grid makes it choose round ticks instead
         XYSeries anchor = chart.addSeries("\u200b", new double[]{0, 0.5}, new double[]{lo, lo});
@@ -199,6 +199,9 @@ final class ReleasePanels {
             }
         }
         return chart;
+    }
+
+    private record MedianLine(String label, double firstStep, double lastStep, double value, Color color) {
     }
 
     /**
