@@ -7,6 +7,7 @@ import org.knowm.xchart.style.XYStyler;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.util.Locale;
 
 /**
  * The look shared by every chart: fonts, colours, grid, legend. Sizes are logical units; images are drawn at
@@ -115,5 +116,7 @@ final class ChartStyle {
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
         s.setToolTipsEnabled(false);
         s.setAntiAlias(true);
+        // tick labels like 2,500 whatever the JVM's default locale: a German default would print 2.500
+        s.setLocale(Locale.ROOT);
     }
 }
