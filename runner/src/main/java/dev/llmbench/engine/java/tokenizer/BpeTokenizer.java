@@ -25,7 +25,8 @@ public final class BpeTokenizer implements Tokenizer {
     private final AddedTokens addedTokens;
     private final PreTokenizer preTokenizer;
     private final BpeModel model;
-    private final Map<String, Integer> tokenIds;
+    private final Map<String, Integer> vocab;
+    private final Map<String, Integer> addedIds = new HashMap<>();
     /** (vocab size) the bytes each id decodes to; null for an id no token has. */
     private final byte[][] tokenBytes;
     /** (vocab size) whether each id is a special added token. */
@@ -46,15 +47,14 @@ public final class BpeTokenizer implements Tokenizer {
         }
         tokenBytes = new byte[size][];
         special = new boolean[size];
-        Map<String, Integer> ids = new HashMap<>(vocab);
         vocab.forEach((token, id) -> tokenBytes[id] = ByteLevel.decode(token));
         for (AddedTokens.Token t : added) {
             // an added token decodes as its content, also where the vocabulary has the same id
             tokenBytes[t.id()] = ByteLevel.decode(t.content());
             special[t.id()] = t.special();
-            ids.put(t.content(), t.id());
+            addedIds.put(t.content(), t.id());
         }
-        tokenIds = Map.copyOf(ids);
+        this.vocab = vocab;
     }
 
     /**
@@ -123,7 +123,7 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** The id of a vocabulary or added token, given in the vocabulary's own spelling. */
     public OptionalInt tokenId(String token) {
-        Integer id = tokenIds.get(token);
+        Integer id = addedIds.getOrDefault(token, vocab.get(token));
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
