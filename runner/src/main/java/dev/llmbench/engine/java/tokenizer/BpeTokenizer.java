@@ -21,6 +21,8 @@ import java.util.function.UnaryOperator;
  * <p>Immutable after loading and safe to share between threads.
  */
 public final class BpeTokenizer implements Tokenizer {
+    private static final byte[] NOTHING = new byte[0];
+
     private final UnaryOperator<String> normalizer;
     private final AddedTokens addedTokens;
     private final PreTokenizer preTokenizer;
@@ -94,9 +96,11 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     /**
-     * The text of {@code ids}; bytes that do not form valid UTF-8 become U+FFFD.
+     * The text of {@code ids}; bytes that do not form valid UTF-8 become U+FFFD. An id that no token has (the
+     * padding rows of a model's embedding, beyond the tokenizer's vocabulary) decodes to nothing, as in Hugging
+     * Face.
      *
-     * @throws IllegalArgumentException if an id is no token of this tokenizer
+     * @throws IllegalArgumentException if an id is negative
      */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         int length = 0;
@@ -106,10 +110,10 @@ public final class BpeTokenizer implements Tokenizer {
         byte[] bytes = new byte[length];
         int at = 0;
         for (int id : ids) {
-            if (skipSpecialTokens && special[id]) {
+            if (skipSpecialTokens && isSpecial(id)) {
                 continue;
             }
-            byte[] b = tokenBytes[id];
+            byte[] b = bytesOf(id);
             System.arraycopy(b, 0, bytes, at, b.length);
             at += b.length;
         }
@@ -127,17 +131,16 @@ public final class BpeTokenizer implements Tokenizer {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
+    /** Whether {@code id} is a special added token ({@code <|im_end|>}, ...); false for an id no token has. */
     public boolean isSpecial(int id) {
-        bytesOf(id);
-        return special[id];
+        return id >= 0 && id < special.length && special[id];
     }
 
     private byte[] bytesOf(int id) {
-        if (id < 0 || id >= tokenBytes.length || tokenBytes[id] == null) {
-            throw new IllegalArgumentException("token id " + id + " is not in this tokenizer (ids 0.."
-                    + (tokenBytes.length - 1) + ")");
+        if (id < 0) {
+            throw new IllegalArgumentException("token id " + id + " is negative");
         }
-        return tokenBytes[id];
+        return id < tokenBytes.length && tokenBytes[id] != null ? tokenBytes[id] : NOTHING;
     }
 
     @Override
