@@ -70,7 +70,10 @@ public final class Templates {
             throw broken(name, e.getLineNumber(), e.getEditorMessage());
         } catch (TemplateException e) {
             Integer line = e.getLineNumber();
-            throw broken(name, line == null ? 0 : line, e.getMessageWithoutStackTop().lines().findFirst().orElse("error"));
+            String first = e.getMessageWithoutStackTop().lines().findFirst().orElse("error").strip();
+            String blamed = e.getBlamedExpressionString();
+            String cause = blamed == null ? first : first.replaceAll("[:.]$", "") + ": " + blamed;
+            throw broken(name, line == null ? 0 : line, cause);
         } catch (IOException e) {
             throw new SiteException(overridden(name) ? ExitCode.INVALID_INPUT : ExitCode.INTERNAL,
                     "template " + name + ": cannot load: " + e.getMessage());
