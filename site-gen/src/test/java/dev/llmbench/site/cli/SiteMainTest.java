@@ -46,6 +46,20 @@ class SiteMainTest {
     }
 
     @Test
+    void chartOptionWritesTheCombinedChart(@TempDir Path tmp) throws Exception {
+        Path png = tmp.resolve("charts/benchmark_chart.png");
+        Files.createDirectories(png.getParent());
+        Run r = run("site", "src/test/resources/legacy/benchmark_results.json", "--chart", png.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        byte[] bytes = Files.readAllBytes(png);
+        assertThat(bytes.length).isGreaterThan(10_000);
+        assertThat(new String(bytes, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        try (var s = Files.list(png.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("benchmark_chart.png");
+        }
+    }
+
+    @Test
     void oneLanguageOnly(@TempDir Path tmp) {
         Run r = run("site", "src/test/resources/results", "--docs", tmp.toString(), "--lang", "en");
         assertThat(r.code()).as(r.err()).isZero();
