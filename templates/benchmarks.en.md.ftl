@@ -136,5 +136,5 @@ ${r}
 This page was made from the old tool's results file: <#list files as f>`${f}`<#sep>, </#list>. That file keeps no raw samples, only medians and spreads.
 <#else>
 The full results are stored in <#list files as f>`${f}`<#sep>, </#list>, with every raw sample of every run (`ttft_ms`, `step_ms`),
-ready for automated analysis and CI. To compare two releases, use `./bench diff OLD NEW`.
+ready for automated analysis and CI.
 </#if>

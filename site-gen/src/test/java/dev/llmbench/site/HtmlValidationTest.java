@@ -29,6 +29,10 @@ class HtmlValidationTest {
         EmbeddedValidator validator = new EmbeddedValidator();
         validator.setOutputFormat(EmbeddedValidator.OutputFormat.TEXT);
         for (Path page : pages) {
+            String html = Files.readString(page);
+            // self-contained: no CDN, no absolute link, nothing fetched from elsewhere
+            assertThat(html).as(page.toString()).doesNotContainPattern("(src|href)=\"(https?:)?//")
+                    .doesNotContainPattern("(src|href)=\"/").doesNotContain("@import", "<script");
             String report = validator.validate(page);
             assertThat(report.lines().filter(l -> l.startsWith("Error") || l.startsWith("Warning")).toList())
                     .as("HTML5 validation of %s:%n%s", site.relativize(page), report).isEmpty();
