@@ -75,6 +75,10 @@ public final class Templates {
             String cause = blamed == null ? first : first.replaceAll("[:.]$", "") + ": " + blamed;
             throw broken(name, line == null ? 0 : line, cause);
         } catch (IOException e) {
+            // a template that failed to parse before (another page, another thread) comes back wrapped
+            if (e.getCause() instanceof ParseException pe) {
+                throw broken(name, pe.getLineNumber(), pe.getEditorMessage());
+            }
             throw new SiteException(overridden(name) ? ExitCode.INVALID_INPUT : ExitCode.INTERNAL,
                     "template " + name + ": cannot load: " + e.getMessage());
         }
