@@ -203,9 +203,9 @@ class SiteMainTest {
     }
 
     @Test
-    void publishIsNotInThisVersion() {
-        Run publish = run("publish");
-        assertThat(publish.code()).isEqualTo(ExitCode.FAILURE);
-        assertThat(publish.err()).contains("not available in this version");
+    void publishWithoutABuiltSiteIsInvalidInput(@TempDir Path tmp) {
+        Run publish = run("publish", "--site", tmp.resolve("nothing").toString());
+        assertThat(publish.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(publish.err()).contains("no index.html");
     }
 }
