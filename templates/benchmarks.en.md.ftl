@@ -1,7 +1,7 @@
 <#-- English release page (mkdocs-material Markdown). Every value is a string the generator formatted and escaped. -->
 # Benchmarks
 
-Performance of ${modelNames} on ${engineLabels} (release `${releaseCode}`).
+Performance of ${modelNames} on ${engineLabels}, release `${releaseCode}`.
 <#if allLegacy>
 This page was made from a `benchmark_results.json` of the old Python tool; read the warnings below with it.
 </#if>
