@@ -4,8 +4,6 @@ import dev.llmbench.site.analysis.Analyzer;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.cli.ExitCode;
-import dev.llmbench.site.diff.DiffRenderer;
-import dev.llmbench.site.diff.ReleaseDiff;
 import dev.llmbench.site.input.LoadedRun;
 import dev.llmbench.site.input.ResultsLoader;
 import dev.llmbench.site.render.ChartRenderer;
@@ -41,10 +39,6 @@ import java.util.concurrent.Future;
 public final class SiteBuilder {
     /** Where charts go below a page's folder: {@code assets/<lang>/}. */
     static final String ASSETS = "assets";
-
-    /** Site diff pages use the defaults of {@code ./bench diff}: 3% of the median, p < 0.05. */
-    static final double DIFF_THRESHOLD = 0.03;
-    static final double DIFF_ALPHA = 0.05;
 
     private final Templates templates;
     private final ChartRenderer charts;
@@ -181,14 +175,9 @@ public final class SiteBuilder {
         int threads = Math.max(1, Math.min(releases.size(), Runtime.getRuntime().availableProcessors()));
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<Void>> done = new ArrayList<>();
-            for (int i = 0; i < releases.size(); i++) {
-                ReleaseReport r = releases.get(i);
-                ReleaseReport previous = i == 0 ? null : releases.get(i - 1);
+            for (ReleaseReport r : releases) {
                 done.add(pool.submit(() -> {
                     writeRelease(stage, r, langs);
-                    if (previous != null) {
-                        writeDiff(stage, previous, r, langs);
-                    }
                     return null;
                 }));
             }
@@ -209,7 +198,6 @@ public final class SiteBuilder {
             }
         }
         List<ReleaseReport> newestFirst = new ArrayList<>(releases).reversed();
-        List<String> withDiff = releases.stream().skip(1).map(ReleaseReport::release).toList();
         for (Lang lang : langs) {
             List<Map<String, String>> trends = new ArrayList<>();
             if (releases.size() >= 2) {
@@ -223,7 +211,7 @@ public final class SiteBuilder {
                 deleteIfEmpty(assets.getParent());
                 deleteIfEmpty(assets.getParent().getParent());
             }
-            write(stage.resolve(pageFile("index", lang, langs)), index(newestFirst, withDiff, lang, langs, trends));
+            write(stage.resolve(pageFile("index", lang, langs)), index(newestFirst, lang, langs, trends));
         }
     }
 
@@ -234,19 +222,6 @@ public final class SiteBuilder {
             String md = markdown(r, lang, dir);
             String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
             write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index"));
-        }
-    }
-
-    /** The comparison with the release before, beside the release's page: {@code releases/<tag>/diff.html}. */
-    private void writeDiff(Path stage, ReleaseReport previous, ReleaseReport r, List<Lang> langs)
-            throws SiteException, IOException {
-        ReleaseDiff d = ReleaseDiff.compare(previous.release(), previous.engines(), r.release(), r.engines(),
-                DIFF_THRESHOLD, DIFF_ALPHA);
-        Path dir = stage.resolve("releases").resolve(r.release());
-        for (Lang lang : langs) {
-            String md = DiffRenderer.markdown(d, lang, templates);
-            String title = (lang == Lang.KO ? "릴리스 비교 — " : "Release comparison — ") + previous.release() + " → " + r.release();
-            write(dir.resolve(pageFile("diff", lang, langs)), page(title, md, lang, langs, "../../", "diff"));
         }
     }
 
@@ -269,8 +244,8 @@ public final class SiteBuilder {
         return templates.render("page.ftlh", m);
     }
 
-    private String index(List<ReleaseReport> newestFirst, List<String> withDiff, Lang lang, List<Lang> langs,
-                         List<Map<String, String>> trends) throws SiteException {
+    private String index(List<ReleaseReport> newestFirst, Lang lang, List<Lang> langs, List<Map<String, String>> trends)
+            throws SiteException {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean ko = lang == Lang.KO;
         m.put("lang", lang.code());
@@ -280,15 +255,12 @@ public final class SiteBuilder {
         m.put("releaseHeading", ko ? "릴리스" : "Release");
         m.put("enginesHeading", ko ? "엔진" : "Engines");
         m.put("modelsHeading", ko ? "모델" : "Models");
-        m.put("diffHeading", ko ? "이전 릴리스와 비교" : "Against the previous release");
-        m.put("diffText", ko ? "비교" : "compare");
         m.put("trendsHeading", ko ? "릴리스별 추이" : "Trends across releases");
         m.put("languages", languages(lang, langs, "index"));
         List<Map<String, String>> rows = new ArrayList<>();
         for (ReleaseReport r : newestFirst) {
             rows.add(Map.of("tag", r.release(),
                     "href", "releases/" + r.release() + "/" + pageFile("index", lang, langs),
-                    "diff", withDiff.contains(r.release()) ? "releases/" + r.release() + "/" + pageFile("diff", lang, langs) : "",
                     "engines", String.join(", ", r.engines().stream().map(EngineReport::label).toList()),
                     "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(SiteBuilder::modelName).toList()))));
         }

@@ -25,7 +25,7 @@ class HtmlValidationTest {
         try (var s = Files.walk(site)) {
             pages = s.filter(p -> p.toString().endsWith(".html")).sorted().toList();
         }
-        assertThat(pages).hasSize(12);
+        assertThat(pages).hasSize(8);
         EmbeddedValidator validator = new EmbeddedValidator();
         validator.setOutputFormat(EmbeddedValidator.OutputFormat.TEXT);
         for (Path page : pages) {
