@@ -7,6 +7,7 @@ import org.knowm.xchart.style.XYStyler;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.util.Locale;
 
 /**
  * The look shared by every chart: fonts, colours, grid, legend. Sizes are logical units; images are drawn at
@@ -20,6 +21,8 @@ final class ChartStyle {
     static final Color TEXT = new Color(0x22, 0x22, 0x22);
     static final Color GRID = new Color(0xE3, 0xE3, 0xE3);
     static final Color BORDER = new Color(0x9A, 0x9A, 0x9A);
+    /** the median line when one engine is drawn, as on the reference chart */
+    static final Color MEDIAN = new Color(0xD6, 0x27, 0x28);
 
     /** one colour per engine, in report order; the same engine keeps its colour on every panel */
     private static final Color[] ENGINE = {
@@ -113,5 +116,7 @@ final class ChartStyle {
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
         s.setToolTipsEnabled(false);
         s.setAntiAlias(true);
+        // tick labels like 2,500 whatever the JVM's default locale: a German default would print 2.500
+        s.setLocale(Locale.ROOT);
     }
 }

@@ -7,12 +7,10 @@ import org.knowm.xchart.style.CategoryStyler;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,31 +20,51 @@ import java.util.Locale;
  * here after the chart, at the bar positions XChart uses: in each category slot of width
  * {@code step = contentWidth / categories}, bar {@code k} of {@code n} starts at
  * {@code step * (1 - fill) / 2 + k * step * fill / n}.
+ *
+ * <p>Labels are upright text when every one fits its bar's width, else turned a quarter with a size that fits the
+ * bar (no smaller than {@link #MIN_LABEL_SIZE}); bars thinner than that get no labels, the tables carry the numbers.
  */
 final class LabelledBarChart extends CategoryChart {
+    /** points, logical units */
+    static final float LABEL_SIZE = 9f;
+    static final float MIN_LABEL_SIZE = 6f;
+
     private final DecimalFormat format = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
-    private Font labelFont = ChartFonts.regular(9f);
 
     LabelledBarChart(int width, int height) {
         super(width, height);
         getStyler().setLabelsVisible(false);
     }
 
-    void setLabelFont(Font font) {
-        labelFont = font;
+    /** How the labels of this chart are drawn, decided from the widest label and the bar width. */
+    record LabelLayout(Font font, boolean rotated) {
+        static final LabelLayout NONE = new LabelLayout(null, false);
     }
 
-    /** whether some value label is wider than its bar, so the labels are drawn upright (rotated) */
-    boolean labelsRotated(Graphics2D g, double barWidth) {
-        FontMetrics fm = g.getFontMetrics(labelFont);
+    LabelLayout labelLayout(Graphics2D g, double barWidth) {
+        Font upright = ChartFonts.regular(LABEL_SIZE);
+        double widest = 0;
         for (CategorySeries s : getSeriesMap().values()) {
             for (Number v : s.getYData()) {
-                if (v != null && fm.stringWidth(format.format(v.doubleValue())) > barWidth + 2) {
-                    return true;
+                if (v != null && Double.isFinite(v.doubleValue())) {
+                    widest = Math.max(widest, g.getFontMetrics(upright).stringWidth(format.format(v.doubleValue())));
                 }
             }
         }
-        return false;
+        if (widest <= barWidth + 2) {
+            return new LabelLayout(upright, false);
+        }
+        // turned a quarter, the text's height must fit the bar: ascent is about 0.75 of the point size
+        float size = (float) Math.min(LABEL_SIZE, (barWidth + 1) / 0.75);
+        return size < MIN_LABEL_SIZE ? LabelLayout.NONE : new LabelLayout(ChartFonts.regular(size), true);
+    }
+
+    /** the width of one bar for a plot {@code plotWidth} wide, in the same units */
+    double barWidth(double plotWidth) {
+        CategoryStyler st = getStyler();
+        int series = getSeriesMap().size();
+        int categories = series == 0 ? 1 : getSeriesMap().values().iterator().next().getXData().size();
+        return st.getPlotContentSize() * plotWidth / categories * st.getAvailableSpaceFill() / Math.max(1, series);
     }
 
     @Override
@@ -67,29 +85,31 @@ final class LabelledBarChart extends CategoryChart {
         int categories = series.getFirst().getXData().size();
         double step = contentWidth / categories;
         double fill = st.getAvailableSpaceFill();
-        double barWidth = step * fill / series.size();
-        boolean rotated = labelsRotated(g, barWidth);
+        double barWidth = barWidth(bounds.getWidth());
+        LabelLayout layout = labelLayout(g, barWidth);
+        if (layout.font() == null) {
+            return;
+        }
 
         Graphics2D lg = (Graphics2D) g.create();
         try {
-            lg.setFont(labelFont);
+            lg.setFont(layout.font());
             lg.setColor(ChartStyle.TEXT);
             lg.clip(bounds);
             FontMetrics fm = lg.getFontMetrics();
             for (int k = 0; k < series.size(); k++) {
-                Collection<? extends Number> ys = series.get(k).getYData();
                 int c = 0;
-                for (Number v : ys) {
+                for (Number v : series.get(k).getYData()) {
                     if (v != null && Double.isFinite(v.doubleValue())) {
                         String text = format.format(v.doubleValue());
                         double centre = left + step * c + step * (1 - fill) / 2 + (k + 0.5) * barWidth;
                         double top = bottom - (v.doubleValue() - yMin) / (yMax - yMin) * contentHeight;
-                        if (rotated) {
-                            AffineTransform saved = lg.getTransform();
-                            lg.translate(centre + fm.getAscent() / 2.0 - 1, top - 3);
-                            lg.rotate(-Math.PI / 2);
-                            lg.drawString(text, 0, 0);
-                            lg.setTransform(saved);
+                        if (layout.rotated()) {
+                            Graphics2D rg = (Graphics2D) lg.create();
+                            rg.translate(centre + fm.getAscent() / 2.0 - 0.5, top - 3);
+                            rg.rotate(-Math.PI / 2);
+                            rg.drawString(text, 0, 0);
+                            rg.dispose();
                         } else {
                             lg.drawString(text, (float) (centre - fm.stringWidth(text) / 2.0), (float) (top - 3));
                         }

@@ -92,7 +92,7 @@ final class ReleasePanels {
             series.setLineWidth(1.6f);
         }
         chart.getStyler().setErrorBarsColorSeriesColor(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(legendCorner(points, names, log, width, height));
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisDecimalPattern("#,##0");
         chart.getStyler().setYAxisDecimalPattern("#,##0.###");
@@ -105,6 +105,60 @@ final class ReleasePanels {
             chart.getStyler().setYAxisMax(niceHeadroom(hi, 1.1));
         }
         return chart;
+    }
+
+    /**
+     * The inside corner of the TTFT plot that the curves cross least, for the legend: usually top left, since TTFT
+     * grows with the prompt, but bottom right for flat curves near the top (padded prefill).
+     */
+    static Styler.LegendPosition legendCorner(List<List<Point>> points, List<String> names, boolean log,
+                                              int width, int height) {
+        double xMax = 0;
+        double yLo = Double.POSITIVE_INFINITY;
+        double yHi = 0;
+        for (List<Point> p : points) {
+            for (Point q : p) {
+                xMax = Math.max(xMax, q.promptTokens());
+                yLo = Math.min(yLo, q.medianMs());
+                yHi = Math.max(yHi, q.medianMs());
+            }
+        }
+        double lo = log ? Math.log10(yLo / 1.25) : 0;
+        double hi = log ? Math.log10(yHi * 1.25) : yHi * 1.1;
+        int longest = names.stream().mapToInt(String::length).max().orElse(8);
+        // legend box as a fraction of the plot: about 6 units a character plus the line sample, 16 units a row
+        double boxW = Math.min(0.9, (longest * 6.0 + 45) / (width - 90.0));
+        double boxH = Math.min(0.9, (points.stream().filter(p -> !p.isEmpty()).count() * 16.0 + 14) / (height - 95.0));
+        Styler.LegendPosition[] corners = {Styler.LegendPosition.InsideNW, Styler.LegendPosition.InsideSE,
+                Styler.LegendPosition.InsideNE, Styler.LegendPosition.InsideSW};
+        int[] crossings = new int[corners.length];
+        for (List<Point> p : points) {
+            for (int j = 0; j < p.size(); j++) {
+                Point a = p.get(j);
+                Point b = j + 1 < p.size() ? p.get(j + 1) : a;
+                // the line between two points, sampled, so a curve passing a corner counts too
+                for (int t = 0; t <= 8; t++) {
+                    double x = (a.promptTokens() + (b.promptTokens() - a.promptTokens()) * t / 8.0) / Math.max(1, xMax);
+                    double v = a.medianMs() + (b.medianMs() - a.medianMs()) * t / 8.0;
+                    double y = ((log ? Math.log10(v) : v) - lo) / (hi - lo);
+                    boolean left = x < boxW + 0.03;
+                    boolean right = x > 0.97 - boxW;
+                    boolean top = y > 0.97 - boxH;
+                    boolean bottom = y < boxH + 0.03;
+                    crossings[0] += left && top ? 1 : 0;
+                    crossings[1] += right && bottom ? 1 : 0;
+                    crossings[2] += right && top ? 1 : 0;
+                    crossings[3] += left && bottom ? 1 : 0;
+                }
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < corners.length; c++) {
+            if (crossings[c] < crossings[best]) {
+                best = c;
+            }
+        }
+        return corners[best];
     }
 
     /** sample stddev when known and finite, else no bar (one run, or a legacy file without it) */
@@ -128,7 +182,7 @@ final class ReleasePanels {
         double hi = Double.NEGATIVE_INFINITY;
         int drawn = 0;
         List<Double> levels = new ArrayList<>();
-        List<Runnable> medians = new ArrayList<>();
+        List<MedianLine> medians = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             ScenarioSummary s = scenario(engines.get(i), longest.id());
             if (s == null || !hasSteps(s)) {
@@ -158,18 +212,23 @@ final class ReleasePanels {
             levels.add(median);
             lo = Math.min(lo, Arrays.stream(y).min().orElse(lo));
             hi = Math.max(hi, Arrays.stream(y).max().orElse(hi));
-            String label = engines.size() > 1 ? names.get(i) + " " + text.medianLabel(median) : text.medianLabel(median);
-            double first = x[0];
-            double last = x[n - 1];
-            // added after every step line so the dashed medians are drawn on top
-            medians.add(() -> {
-                XYSeries m = chart.addSeries(label, new double[]{first, last}, new double[]{median, median});
-                m.setMarker(SeriesMarkers.NONE);
-                m.setLineColor(engines.size() > 1 ? ChartStyle.darker(color, 0.35) : new Color(0xD6, 0x27, 0x28));
-                m.setLineStyle(ChartStyle.MEDIAN_STROKE);
-            });
+            if (engines.size() > 1) {
+                // one legend row per engine, its median in words; the dashed line itself stays out of the legend
+                line.setLabel(names.get(i) + " · " + text.medianLabel(median));
+            }
+            medians.add(new MedianLine(text.medianLabel(median) + (engines.size() > 1 ? " " + names.get(i) : ""),
+                    x[0], x[n - 1], median, engines.size() > 1 ? ChartStyle.darker(color, 0.35) : ChartStyle.MEDIAN,
+                    engines.size() == 1));
         }
-        medians.forEach(Runnable::run);
+        // after every step line, so the dashed medians are drawn on top
+        for (MedianLine m : medians) {
+            XYSeries line = chart.addSeries(m.label(), new double[]{m.firstStep(), m.lastStep()},
+                    new double[]{m.value(), m.value()});
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(m.color());
+            line.setLineStyle(ChartStyle.MEDIAN_STROKE);
+            line.setShowInLegend(m.inLegend());
+        }
         // XChart puts x ticks on the data points when the x values are evenly spaced (every step here), which
         // crowds the axis; one hidden point off the grid makes it choose round ticks instead
         XYSeries anchor = chart.addSeries("\u200b", new double[]{0, 0.5}, new double[]{lo, lo});
@@ -186,19 +245,25 @@ final class ReleasePanels {
             st.setYAxisMin(0.0);
             st.setYAxisMax(niceHeadroom(hi, 1.08));
         } else {
-            // the lines are bands across the whole width: keep the top third free for the legend
+            // the lines are bands across the whole width: keep the top free for the legend, one row an engine
             st.setLegendPosition(Styler.LegendPosition.InsideNE);
+            double legendShare = (drawn * 16.0 + 14) / (height - 95.0) + 0.05;
+            double dataShare = Math.max(0.4, 1 - legendShare);
             if (log) {
                 st.setYAxisLogarithmic(true);
                 chart.setYAxisTitle(text.logAxis(text.stepTpsAxis()));
                 st.setYAxisMin(lo / 1.25);
-                st.setYAxisMax(lo / 1.25 * Math.pow(hi * 1.1 / (lo / 1.25), 1 / 0.66));
+                st.setYAxisMax(lo / 1.25 * Math.pow(hi * 1.1 / (lo / 1.25), 1 / dataShare));
             } else {
                 st.setYAxisMin(0.0);
-                st.setYAxisMax(niceHeadroom(hi, 1 / 0.66));
+                st.setYAxisMax(niceHeadroom(hi, 1 / dataShare));
             }
         }
         return chart;
+    }
+
+    private record MedianLine(String label, double firstStep, double lastStep, double value, Color color,
+                              boolean inLegend) {
     }
 
     /**
@@ -268,13 +333,13 @@ final class ReleasePanels {
         }
         var st = chart.getStyler();
         st.setLegendPosition(engines.size() > 1 ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideNW);
-        st.setAvailableSpaceFill(series > 2 ? 0.85 : 0.7);
+        // wide groups when many bars share one; a lone scenario does not get bars as wide as the plot
+        st.setAvailableSpaceFill(Math.min(series > 2 ? 0.85 : 0.7, 0.09 * series * categories.size()));
         st.setOverlapped(false);
-        chart.setLabelFont(ChartFonts.regular(series > 2 ? 8f : 9f));
         st.setYAxisDecimalPattern("#,##0");
         st.setYAxisMin(0.0);
         // room above the tallest bar for its label, upright when many bars share a group
-        st.setYAxisMax(niceHeadroom(hi, series > 2 ? 1.2 : 1.1));
+        st.setYAxisMax(niceHeadroom(hi, series > 2 || hi >= 10_000 ? 1.2 : 1.1));
         st.setPlotGridVerticalLinesVisible(false);
         return chart;
     }

@@ -46,7 +46,7 @@ final class TrendPanels {
         Set<String> scenarios = new LinkedHashSet<>();
         for (ReleaseReport r : releases) {
             for (EngineReport e : r.engines()) {
-                engines.add(e.label());
+                engines.add(String.valueOf(e.label()));
                 e.scenarios().forEach(s -> scenarios.add(s.id()));
             }
         }
@@ -96,6 +96,7 @@ final class TrendPanels {
         st.setOverlapped(true);
         st.setPlotGridVerticalLinesVisible(false);
         st.setMarkerSize(7);
+        st.setYAxisDecimalPattern("#,##0.###");
         if (ReleasePanels.useLogAxis(count, lo, hi)) {
             st.setYAxisLogarithmic(true);
             chart.setYAxisTitle(text.logAxis(yAxis));
@@ -110,7 +111,7 @@ final class TrendPanels {
     private static Double median(ReleaseReport release, String engine, String scenario,
                                  Function<ScenarioSummary, Summary> metric) {
         for (EngineReport e : release.engines()) {
-            if (e.label().equals(engine)) {
+            if (String.valueOf(e.label()).equals(engine)) {
                 for (ScenarioSummary s : e.scenarios()) {
                     Summary m = s.id().equals(scenario) ? metric.apply(s) : null;
                     if (m != null && Double.isFinite(m.median())) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import static dev.llmbench.site.chart.ChartFixtures.release;
@@ -105,6 +106,29 @@ class ChartsTest {
             assertThat(PixelChecks.near(combined, panel * 1000, panel * 1000 + 1000, ChartStyle.engineColor(0), 6))
                     .as("panel %d", panel).isGreaterThan(40);
         }
+    }
+
+    @Test
+    void theDefaultLocaleDoesNotChangeAPixel() {
+        ReleaseReport report = release("v1", ChartFixtures.javaCpu(5), ChartFixtures.cuda(6));
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            Charts.writeCombined(report, "ko", dir.resolve("de.png"));
+            Locale.setDefault(Locale.of("ar", "EG"));
+            Charts.writeCombined(report, "ko", dir.resolve("ar.png"));
+        } finally {
+            Locale.setDefault(saved);
+        }
+        Charts.writeCombined(report, "ko", dir.resolve("default.png"));
+
+        int[] reference = pixels(PixelChecks.read(dir.resolve("default.png")));
+        assertThat(pixels(PixelChecks.read(dir.resolve("de.png")))).isEqualTo(reference);
+        assertThat(pixels(PixelChecks.read(dir.resolve("ar.png")))).isEqualTo(reference);
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
     @Test

@@ -91,6 +91,29 @@ class ReleasePanelsTest {
     }
 
     @Test
+    void withSeveralEnginesEachLegendRowCarriesItsEnginesMedian() {
+        ReleaseReport report = release("v", ChartFixtures.cuda(1), ChartFixtures.javaCpu(2));
+
+        XYChart chart = (XYChart) ReleasePanels.stepTps(report, ChartText.EN, W, H);
+
+        List<String> legend = chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend)
+                .map(XYSeries::getLabel).toList();
+        assertThat(legend).hasSize(2);
+        assertThat(legend.get(0)).startsWith("cuda (H100) · Median: 14");
+        assertThat(legend.get(1)).startsWith("java (CPU) · Median: 9.");
+        assertThat(chart.getSeriesMap().values().stream().filter(s -> !s.isShowInLegend()).count())
+                .as("two dashed medians and the axis anchor").isEqualTo(3);
+    }
+
+    @Test
+    void ttftLegendAvoidsTheCurves() {
+        assertThat(((XYChart) ReleasePanels.ttft(release("v", ChartFixtures.javaCpu(1)), ChartText.EN, W, H))
+                .getStyler().getLegendPosition()).as("rising curve").isEqualTo(Styler.LegendPosition.InsideNW);
+        assertThat(((XYChart) ReleasePanels.ttft(release("v", ChartFixtures.legacyMetal()), ChartText.EN, W, H))
+                .getStyler().getLegendPosition()).as("flat curve at the top").isEqualTo(Styler.LegendPosition.InsideSE);
+    }
+
+    @Test
     void throughputHasOneBarPerEngineAndMetricInEveryScenarioGroup() {
         ReleaseReport report = release("v", ChartFixtures.cuda(1), ChartFixtures.javaCpu(2));
 
