@@ -176,12 +176,4 @@ class SiteMainTest {
         assertThat(Files.readString(docs.resolve("benchmarks.md"))).isEqualTo("# Custom v0.2.0\n");
         assertThat(Files.readString(docs.resolve("benchmarks.ko.md"))).startsWith("# 벤치마크");
     }
-
-    @Test
-    void diffAndPublishAreNotInThisVersion() {
-        Run diff = run("diff", "a", "b");
-        assertThat(diff.code()).isEqualTo(ExitCode.FAILURE);
-        assertThat(diff.err()).contains("not available in this version");
-        assertThat(run("publish").code()).isEqualTo(ExitCode.FAILURE);
-    }
 }
