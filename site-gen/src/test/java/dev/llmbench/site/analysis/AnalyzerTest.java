@@ -108,4 +108,14 @@ class AnalyzerTest {
         assertThat(s1.decodeSpeedup()).isGreaterThan(1);
         assertThat(Analyzer.release("v1", List.of(cuda)).baseline()).isNull();
     }
+
+    @Test
+    void runsOfOneEngineGetDistinctLabels() {
+        EngineReport a = Analyzer.analyze(FixtureResults.java("v1", 1, 1, T), "java (CPU)", "dir/java-a.json");
+        EngineReport b = Analyzer.analyze(FixtureResults.java("v1", 1, 2, T), "java (CPU)", "dir/java-b.json");
+        ReleaseReport r = Analyzer.release("v1", List.of(a, b));
+        assertThat(r.engines()).extracting(EngineReport::label).containsExactly(
+                "java (CPU) · synthetic:qwen2.5-0.5b · java-a.json", "java (CPU) · synthetic:qwen2.5-0.5b · java-b.json");
+        assertThat(r.baseline()).isNull();
+    }
 }
