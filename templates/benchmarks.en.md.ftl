@@ -1,7 +1,7 @@
 <#-- English release page (mkdocs-material Markdown). Every value is a string the generator formatted and escaped. -->
 # Benchmarks
 
-Performance of ${modelNames} on ${engineLabels} (release `${releaseCode}`).
+Performance of ${modelNames} on ${engineLabels}, release `${releaseCode}`.
 <#if allLegacy>
 This page was made from a `benchmark_results.json` of the old Python tool; read the warnings below with it.
 </#if>
@@ -136,5 +136,5 @@ ${r}
 This page was made from the old tool's results file: <#list files as f>`${f}`<#sep>, </#list>. That file keeps no raw samples, only medians and spreads.
 <#else>
 The full results are stored in <#list files as f>`${f}`<#sep>, </#list>, with every raw sample of every run (`ttft_ms`, `step_ms`),
-ready for automated analysis and CI. To compare two releases, use `./bench diff OLD NEW`.
+ready for automated analysis and CI.
 </#if>

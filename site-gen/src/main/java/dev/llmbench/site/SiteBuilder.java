@@ -27,6 +27,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The site build as a pipeline: load results, analyse them into releases, render Markdown, charts and HTML into
@@ -167,13 +171,30 @@ public final class SiteBuilder {
     private void writeSite(Path stage, List<ReleaseReport> releases, List<Lang> langs) throws SiteException, IOException {
         Files.write(stage.resolve("style.css"), templates.resource("style.css"));
         Files.write(stage.resolve(".nojekyll"), new byte[0]);
-        for (ReleaseReport r : releases) {
-            Path dir = stage.resolve("releases").resolve(r.release());
-            Files.createDirectories(dir);
-            for (Lang lang : langs) {
-                String md = markdown(r, lang, dir);
-                String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
-                write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index", r));
+        // releases are independent (own folder, own charts): render them on every core
+        int threads = Math.max(1, Math.min(releases.size(), Runtime.getRuntime().availableProcessors()));
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Void>> done = new ArrayList<>();
+            for (ReleaseReport r : releases) {
+                done.add(pool.submit(() -> {
+                    writeRelease(stage, r, langs);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SiteException(ExitCode.INTERNAL, "interrupted while building the site");
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case SiteException se -> throw se;
+                        case IOException io -> throw io;
+                        case RuntimeException re -> throw re;
+                        default -> throw new SiteException(ExitCode.INTERNAL, "cannot build the site: " + e.getCause(), e.getCause());
+                    }
+                }
             }
         }
         List<ReleaseReport> newestFirst = new ArrayList<>(releases).reversed();
@@ -194,13 +215,23 @@ public final class SiteBuilder {
         }
     }
 
+    private void writeRelease(Path stage, ReleaseReport r, List<Lang> langs) throws SiteException, IOException {
+        Path dir = stage.resolve("releases").resolve(r.release());
+        Files.createDirectories(dir);
+        for (Lang lang : langs) {
+            String md = markdown(r, lang, dir);
+            String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
+            write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index"));
+        }
+    }
+
     /** The first language's page is {@code index.html}; the other's {@code index.<lang>.html}. */
     static String pageFile(String base, Lang lang, List<Lang> langs) {
         return lang == langs.getFirst() ? base + ".html" : base + "." + lang.code() + ".html";
     }
 
-    private String page(String title, String markdown, Lang lang, List<Lang> langs, String root, String base,
-                        ReleaseReport r) throws SiteException {
+    private String page(String title, String markdown, Lang lang, List<Lang> langs, String root, String base)
+            throws SiteException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lang", lang.code());
         m.put("title", title);

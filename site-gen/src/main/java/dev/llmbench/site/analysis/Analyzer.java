@@ -254,7 +254,8 @@ public final class Analyzer {
      * the one named {@code cpu} (imported CPU results). With no single such run there is no baseline.
      * Speed-ups compare scenarios of the same id and lengths on the same model.
      */
-    public static ReleaseReport release(String tag, List<EngineReport> engines) {
+    public static ReleaseReport release(String tag, List<EngineReport> runs) {
+        List<EngineReport> engines = distinctLabels(runs);
         EngineReport base = engines.size() < 2 ? null : baseline(engines);
         List<EngineReport> ordered = new ArrayList<>(engines);
         ordered.sort(Comparator.comparing((EngineReport e) -> e == base).thenComparing(EngineReport::label));
@@ -279,6 +280,35 @@ public final class Analyzer {
             }
         }
         return new ReleaseReport(tag, ordered, base == null ? null : base.label(), speedups);
+    }
+
+    /**
+     * Labels name a run on its release page, so they must differ: two runs of one engine get the model name added,
+     * and runs that still collide (the same engine and model twice) the file name.
+     */
+    static List<EngineReport> distinctLabels(List<EngineReport> runs) {
+        List<EngineReport> out = new ArrayList<>(runs);
+        for (int pass = 0; pass < 2; pass++) {
+            Map<String, Integer> count = new java.util.HashMap<>();
+            out.forEach(e -> count.merge(e.label(), 1, Integer::sum));
+            for (int i = 0; i < out.size(); i++) {
+                EngineReport e = out.get(i);
+                if (count.get(e.label()) > 1) {
+                    String extra = pass == 0 ? modelName(e) : java.nio.file.Path.of(e.source()).getFileName().toString();
+                    out.set(i, relabel(e, e.label() + " · " + extra));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String modelName(EngineReport e) {
+        return e.model() != null ? e.model().name() : e.sourceEnvironment().getOrDefault("model_id", "?");
+    }
+
+    private static EngineReport relabel(EngineReport e, String label) {
+        return new EngineReport(label, e.source(), e.legacy(), e.engine(), e.model(), e.environment(), e.protocol(),
+                e.load(), e.scenarios(), e.metrics(), e.warnings(), e.sourceEnvironment());
     }
 
     static EngineReport baseline(List<EngineReport> engines) {

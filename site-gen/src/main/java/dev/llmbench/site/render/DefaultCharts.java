@@ -1,11 +1,39 @@
 package dev.llmbench.site.render;
 
-/** The chart renderer the commands use. */
-public final class DefaultCharts {
+import dev.llmbench.site.SiteException;
+import dev.llmbench.site.analysis.ReleaseReport;
+import dev.llmbench.site.chart.Charts;
+import dev.llmbench.site.cli.ExitCode;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The chart renderer the commands use: the XChart images of {@link Charts}. */
+public final class DefaultCharts implements ChartRenderer {
     private DefaultCharts() {
     }
 
     public static ChartRenderer get() {
-        return ChartRenderer.none();
+        return new DefaultCharts();
+    }
+
+    @Override
+    public List<Path> writeRelease(ReleaseReport report, Lang lang, Path assetsDir) throws SiteException {
+        try {
+            return Charts.writeRelease(report, lang.code(), assetsDir);
+        } catch (UncheckedIOException e) {
+            throw new SiteException(ExitCode.INTERNAL, "cannot write the charts of release " + report.release() + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Path> writeTrends(List<ReleaseReport> releasesOldestFirst, Lang lang, Path assetsDir) throws SiteException {
+        try {
+            return Charts.writeTrends(releasesOldestFirst, lang.code(), assetsDir);
+        } catch (UncheckedIOException e) {
+            throw new SiteException(ExitCode.INTERNAL, "cannot write the trend charts: " + e.getCause().getMessage(), e);
+        }
     }
 }

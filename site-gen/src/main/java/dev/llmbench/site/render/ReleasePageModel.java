@@ -50,7 +50,7 @@ public final class ReleasePageModel {
         m.put("release", MarkdownText.escape(release.release()));
         m.put("releaseCode", MarkdownText.code(release.release()));
         List<EngineReport> engines = release.engines();
-        m.put("engineLabels", join(engines.stream().map(e -> MarkdownText.escape(e.label())).toList()));
+        m.put("engineLabels", listing(engines.stream().map(e -> MarkdownText.escape(e.label())).toList()));
         m.put("models", join(distinct(engines.stream().map(this::modelLine).toList())));
         m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(modelName(e))).toList())));
         m.put("settings", String.join("; ", distinct(engines.stream().map(e -> settingsLine(e, engines.size() > 1))
@@ -313,6 +313,14 @@ public final class ReleasePageModel {
     static String sourceName(ReleaseReport release, EngineReport e) {
         String file = Path.of(e.source()).getFileName().toString();
         return "benchmarks/results/" + release.release() + "/" + file;
+    }
+
+    /** "a, b and c" in English; Korean lists with commas. */
+    private String listing(List<String> parts) {
+        if (lang != Lang.EN || parts.size() < 2) {
+            return join(parts);
+        }
+        return join(parts.subList(0, parts.size() - 1)) + " and " + parts.getLast();
     }
 
     private static String join(List<String> parts) {

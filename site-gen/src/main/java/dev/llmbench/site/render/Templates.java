@@ -70,8 +70,15 @@ public final class Templates {
             throw broken(name, e.getLineNumber(), e.getEditorMessage());
         } catch (TemplateException e) {
             Integer line = e.getLineNumber();
-            throw broken(name, line == null ? 0 : line, e.getMessageWithoutStackTop().lines().findFirst().orElse("error"));
+            String first = e.getMessageWithoutStackTop().lines().findFirst().orElse("error").strip();
+            String blamed = e.getBlamedExpressionString();
+            String cause = blamed == null ? first : first.replaceAll("[:.]$", "") + ": " + blamed;
+            throw broken(name, line == null ? 0 : line, cause);
         } catch (IOException e) {
+            // a template that failed to parse before (another page, another thread) comes back wrapped
+            if (e.getCause() instanceof ParseException pe) {
+                throw broken(name, pe.getLineNumber(), pe.getEditorMessage());
+            }
             throw new SiteException(overridden(name) ? ExitCode.INVALID_INPUT : ExitCode.INTERNAL,
                     "template " + name + ": cannot load: " + e.getMessage());
         }
