@@ -4,6 +4,9 @@ import dev.llmbench.site.analysis.Analyzer;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.site.diff.DiffPageModel;
+import dev.llmbench.site.diff.Differ;
+import dev.llmbench.site.diff.ReleaseDiff;
 import dev.llmbench.site.input.LoadedRun;
 import dev.llmbench.site.input.ResultsLoader;
 import dev.llmbench.site.render.ChartRenderer;
@@ -197,6 +200,10 @@ public final class SiteBuilder {
                 }
             }
         }
+        Differ differ = new Differ(Differ.DEFAULT_THRESHOLD, Differ.DEFAULT_ALPHA);
+        for (int i = 1; i < releases.size(); i++) {
+            writeDiff(stage, differ.compare(releases.get(i - 1), releases.get(i)), langs);
+        }
         List<ReleaseReport> newestFirst = new ArrayList<>(releases).reversed();
         for (Lang lang : langs) {
             List<Map<String, String>> trends = new ArrayList<>();
@@ -222,6 +229,16 @@ public final class SiteBuilder {
             String md = markdown(r, lang, dir);
             String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
             write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index"));
+        }
+    }
+
+    /** {@code releases/<new>/diff.html}: the release against the one before it. */
+    private void writeDiff(Path stage, ReleaseDiff d, List<Lang> langs) throws SiteException, IOException {
+        Path dir = stage.resolve("releases").resolve(d.newRelease());
+        for (Lang lang : langs) {
+            String title = (lang == Lang.KO ? "릴리스 비교 — " : "Release comparison — ") + d.oldRelease() + " → " + d.newRelease();
+            write(dir.resolve(pageFile("diff", lang, langs)),
+                    page(title, DiffPageModel.markdown(d, lang, templates), lang, langs, "../../", "diff"));
         }
     }
 
@@ -255,14 +272,19 @@ public final class SiteBuilder {
         m.put("releaseHeading", ko ? "릴리스" : "Release");
         m.put("enginesHeading", ko ? "엔진" : "Engines");
         m.put("modelsHeading", ko ? "모델" : "Models");
+        m.put("compareHeading", ko ? "이전 릴리스 대비" : "Against the previous release");
         m.put("trendsHeading", ko ? "릴리스별 추이" : "Trends across releases");
         m.put("languages", languages(lang, langs, "index"));
         List<Map<String, String>> rows = new ArrayList<>();
-        for (ReleaseReport r : newestFirst) {
+        for (int i = 0; i < newestFirst.size(); i++) {
+            ReleaseReport r = newestFirst.get(i);
+            boolean hasPrevious = i + 1 < newestFirst.size();
             rows.add(Map.of("tag", r.release(),
                     "href", "releases/" + r.release() + "/" + pageFile("index", lang, langs),
+                    "diffHref", hasPrevious ? "releases/" + r.release() + "/" + pageFile("diff", lang, langs) : "",
+                    "diffText", hasPrevious ? newestFirst.get(i + 1).release() + (ko ? " 대비" : " → " + r.release()) : "",
                     "engines", String.join(", ", r.engines().stream().map(EngineReport::label).toList()),
-                    "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(SiteBuilder::modelName).toList()))));
+                    "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(EngineReport::modelName).toList()))));
         }
         m.put("releases", rows);
         m.put("trends", trends);
@@ -294,9 +316,6 @@ public final class SiteBuilder {
         };
     }
 
-    static String modelName(EngineReport e) {
-        return e.model() != null ? e.model().name() : e.sourceEnvironment().getOrDefault("model_id", "?");
-    }
 
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());

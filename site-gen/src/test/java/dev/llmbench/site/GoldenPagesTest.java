@@ -45,6 +45,7 @@ class GoldenPagesTest {
         assertThat(pages).extracting(p -> site.relativize(p).toString().replace('\\', '/')).containsExactly(
                 "index.en.html", "index.html",
                 "releases/v0.1.0/index.en.html", "releases/v0.1.0/index.html",
+                "releases/v0.2.0/diff.en.html", "releases/v0.2.0/diff.html",
                 "releases/v0.2.0/index.en.html", "releases/v0.2.0/index.html");
         for (Path p : pages) {
             Golden.check("site/" + site.relativize(p).toString().replace('\\', '/'), read(p));

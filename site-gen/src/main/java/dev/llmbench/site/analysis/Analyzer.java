@@ -294,16 +294,12 @@ public final class Analyzer {
             for (int i = 0; i < out.size(); i++) {
                 EngineReport e = out.get(i);
                 if (count.get(e.label()) > 1) {
-                    String extra = pass == 0 ? modelName(e) : java.nio.file.Path.of(e.source()).getFileName().toString();
+                    String extra = pass == 0 ? e.modelName() : java.nio.file.Path.of(e.source()).getFileName().toString();
                     out.set(i, relabel(e, e.label() + " · " + extra));
                 }
             }
         }
         return out;
-    }
-
-    private static String modelName(EngineReport e) {
-        return e.model() != null ? e.model().name() : e.sourceEnvironment().getOrDefault("model_id", "?");
     }
 
     private static EngineReport relabel(EngineReport e, String label) {

@@ -46,6 +46,11 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
         this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings, Map.of());
     }
 
+    /** The model's name; imported legacy files carry it only in their own environment block. */
+    public String modelName() {
+        return model != null ? model.name() : sourceEnvironment.getOrDefault("model_id", "?");
+    }
+
     /**
      * The analysis metrics. A null field was not measured; the pages print "—" with a note, never an invented
      * number. {@code *Estimated} flags mark values that came estimated from an imported file.

@@ -1,9 +1,11 @@
 package dev.llmbench.site.diff;
 
+import dev.llmbench.site.SiteException;
 import dev.llmbench.site.render.Lang;
 import dev.llmbench.site.render.MarkdownText;
 import dev.llmbench.site.render.Messages;
 import dev.llmbench.site.render.NumberFormatter;
+import dev.llmbench.site.render.Templates;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,11 @@ import java.util.Map;
  */
 public final class DiffPageModel {
     private DiffPageModel() {
+    }
+
+    /** The diff page's Markdown from the template {@code diff.<lang>.md.ftl}. */
+    public static String markdown(ReleaseDiff d, Lang lang, Templates templates) throws SiteException {
+        return templates.render("diff." + lang.code() + ".md.ftl", build(d, lang));
     }
 
     public static Map<String, Object> build(ReleaseDiff d, Lang lang) {

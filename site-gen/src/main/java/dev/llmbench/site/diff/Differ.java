@@ -69,10 +69,15 @@ public final class Differ {
                 continue;
             }
             for (Metric m : Metric.values()) {
-                cells.add(cell(n.id(), m, m.of(o), m.of(n)));
+                Summary before = m.of(o);
+                Summary after = m.of(n);
+                // imported summaries may lack a metric (no decode steps): nothing to compare then
+                if (before != null && after != null) {
+                    cells.add(cell(n.id(), m, before, after));
+                }
             }
         }
-        return new EngineDiff(neu.label(), neu.model().name(), cells, List.copyOf(oldById.keySet()), onlyNew);
+        return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew);
     }
 
     CellDiff cell(String scenario, Metric metric, Summary old, Summary neu) {
@@ -100,7 +105,7 @@ public final class Differ {
     private static Map<String, EngineReport> byKey(ReleaseReport r) {
         Map<String, EngineReport> map = new LinkedHashMap<>();
         for (EngineReport e : r.engines()) {
-            map.put(e.label() + " / " + e.model().name(), e);
+            map.put(e.label() + " / " + e.modelName(), e);
         }
         return map;
     }

@@ -52,7 +52,7 @@ public final class ReleasePageModel {
         List<EngineReport> engines = release.engines();
         m.put("engineLabels", listing(engines.stream().map(e -> MarkdownText.escape(e.label())).toList()));
         m.put("models", join(distinct(engines.stream().map(this::modelLine).toList())));
-        m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(modelName(e))).toList())));
+        m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(e.modelName())).toList())));
         m.put("settings", String.join("; ", distinct(engines.stream().map(e -> settingsLine(e, engines.size() > 1))
                 .filter(s -> !s.isEmpty()).toList())));
         EngineReport first = engines.getFirst();
@@ -198,17 +198,10 @@ public final class ReleasePageModel {
         return out;
     }
 
-    private String modelName(EngineReport e) {
-        if (e.model() != null) {
-            return e.model().name();
-        }
-        return e.sourceEnvironment().getOrDefault("model_id", "?");
-    }
-
     private String modelLine(EngineReport e) {
         ModelInfo mi = e.model();
         if (mi == null) {
-            return MarkdownText.escape(modelName(e)) + " (" + MarkdownText.escape(dtypeName(e.sourceEnvironment().getOrDefault("dtype", "?"))) + ")";
+            return MarkdownText.escape(e.modelName()) + " (" + MarkdownText.escape(dtypeName(e.sourceEnvironment().getOrDefault("dtype", "?"))) + ")";
         }
         String params = fmt.fixed(mi.parameters() / 1e9, 2) + "B";
         String kind = lang == Lang.KO ? ("synthetic".equals(mi.source()) ? "합성 가중치" : "파일")
