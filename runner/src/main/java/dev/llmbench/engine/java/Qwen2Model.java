@@ -266,14 +266,9 @@ final class Qwen2Model {
             float[] s = scores[worker];
             long base = cacheOffset(layer, 0) + kvOff * 4L;
             long stride = kvDim * 4L;
-            for (int j = 0; j <= p; j++) {
-                s[j] = Kernels.dot(q, qOff, keyCache, base + j * stride, hd) * scale;
-            }
+            Kernels.attentionScores(q, qOff, keyCache, base, stride, hd, p + 1, scale, s);
             Kernels.softmax(s, 0, p + 1);
-            java.util.Arrays.fill(att, qOff, qOff + hd, 0f);
-            for (int j = 0; j <= p; j++) {
-                Kernels.axpy(s[j], valueCache, base + j * stride, att, qOff, hd);
-            }
+            Kernels.attentionValues(s, p + 1, valueCache, base, stride, hd, att, qOff);
         }
     }
 
