@@ -123,12 +123,12 @@ final class Kernels {
     }
 
     /**
-     * Attention scores {@code s[j] = scale * q . key_j} for positions {@code j in [0, n)}; key {@code j} is {@code d}
-     * native-order floats at byte {@code base + j * stride}. Four positions at a time, so that four independent FMA
-     * chains hide the FMA latency (one chain over d = 128 would wait on itself).
+     * Attention scores {@code s[sOff + j] = scale * q . key_j} for positions {@code j in [0, n)}; key {@code j} is
+     * {@code d} native-order floats at byte {@code base + j * stride}. Four positions at a time, so that four
+     * independent FMA chains hide the FMA latency (one chain over d = 128 would wait on itself).
      */
     static void attentionScores(float[] q, int qOff, MemorySegment keys, long base, long stride, int d, int n,
-                                float scale, float[] s) {
+                                float scale, float[] s, int sOff) {
         int bound = F.loopBound(d);
         int j = 0;
         for (; j + 4 <= n; j += 4) {
@@ -153,23 +153,23 @@ final class Kernels {
                 s2 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k2 + o);
                 s3 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k3 + o);
             }
-            s[j] = s0 * scale;
-            s[j + 1] = s1 * scale;
-            s[j + 2] = s2 * scale;
-            s[j + 3] = s3 * scale;
+            s[sOff + j] = s0 * scale;
+            s[sOff + j + 1] = s1 * scale;
+            s[sOff + j + 2] = s2 * scale;
+            s[sOff + j + 3] = s3 * scale;
         }
         for (; j < n; j++) {
-            s[j] = dot(q, qOff, keys, base + j * stride, d) * scale;
+            s[sOff + j] = dot(q, qOff, keys, base + j * stride, d) * scale;
         }
     }
 
     /**
-     * Attention output {@code out[0, d) = sum_j s[j] * value_j} over {@code j in [0, n)}; value {@code j} at byte
-     * {@code base + j * stride}. One output vector at a time, accumulated in registers over all positions with four
-     * independent chains, so nothing is stored per position.
+     * Attention output {@code out[outOff, outOff + d) += sum_j s[sOff + j] * value_j} over {@code j in [0, n)};
+     * value {@code j} at byte {@code base + j * stride}. One output vector at a time, accumulated in registers over
+     * all positions with four independent chains, so nothing is stored per position.
      */
-    static void attentionValues(float[] s, int n, MemorySegment values, long base, long stride, int d, float[] out,
-                                int outOff) {
+    static void attentionValues(float[] s, int sOff, int n, MemorySegment values, long base, long stride, int d,
+                                float[] out, int outOff) {
         int bound = F.loopBound(d);
         int i = 0;
         for (; i < bound; i += L) {
@@ -178,24 +178,24 @@ final class Kernels {
             int j = 0;
             for (; j + 4 <= n; j += 4) {
                 long v0 = col + j * stride;
-                a0 = FloatVector.fromMemorySegment(F, values, v0, NATIVE).fma(FloatVector.broadcast(F, s[j]), a0);
-                a1 = FloatVector.fromMemorySegment(F, values, v0 + stride, NATIVE).fma(FloatVector.broadcast(F, s[j + 1]), a1);
+                a0 = FloatVector.fromMemorySegment(F, values, v0, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j]), a0);
+                a1 = FloatVector.fromMemorySegment(F, values, v0 + stride, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j + 1]), a1);
                 a2 = FloatVector.fromMemorySegment(F, values, v0 + 2 * stride, NATIVE)
-                        .fma(FloatVector.broadcast(F, s[j + 2]), a2);
+                        .fma(FloatVector.broadcast(F, s[sOff + j + 2]), a2);
                 a3 = FloatVector.fromMemorySegment(F, values, v0 + 3 * stride, NATIVE)
-                        .fma(FloatVector.broadcast(F, s[j + 3]), a3);
+                        .fma(FloatVector.broadcast(F, s[sOff + j + 3]), a3);
             }
             for (; j < n; j++) {
-                a0 = FloatVector.fromMemorySegment(F, values, col + j * stride, NATIVE).fma(FloatVector.broadcast(F, s[j]), a0);
+                a0 = FloatVector.fromMemorySegment(F, values, col + j * stride, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j]), a0);
             }
-            a0.add(a1).add(a2.add(a3)).intoArray(out, outOff + i);
+            a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(F, out, outOff + i)).intoArray(out, outOff + i);
         }
         for (; i < d; i++) {
             float sum = 0;
             for (int j = 0; j < n; j++) {
-                sum += s[j] * values.get(ValueLayout.JAVA_FLOAT_UNALIGNED, base + j * stride + i * 4L);
+                sum += s[sOff + j] * values.get(ValueLayout.JAVA_FLOAT_UNALIGNED, base + j * stride + i * 4L);
             }
-            out[outOff + i] = sum;
+            out[outOff + i] += sum;
         }
     }
 

@@ -123,11 +123,12 @@ class KernelsTest {
                 values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, kv[n * heads * d + i]);
             }
             float[] q = TestTensors.vector(32, d + 5);
-            float[] s = new float[n];
-            Kernels.attentionScores(q, 5, keys, base, stride, d, n, 0.5f, s);
-            float[] p = TestTensors.vector(33, n);
+            float[] s = new float[n + 2];
+            Kernels.attentionScores(q, 5, keys, base, stride, d, n, 0.5f, s, 2);
+            float[] p = TestTensors.vector(33, n + 1);
             float[] out = new float[d + 3];
-            Kernels.attentionValues(p, n, values, base, stride, d, out, 3);
+            java.util.Arrays.fill(out, 1f); // accumulates into the output
+            Kernels.attentionValues(p, 1, n, values, base, stride, d, out, 3);
             for (int j = 0; j < n; j++) {
                 double want = 0;
                 double mag = 0;
@@ -136,17 +137,17 @@ class KernelsTest {
                     want += term;
                     mag += Math.abs(term);
                 }
-                assertThat((double) Math.abs(s[j] - 0.5 * want)).isLessThanOrEqualTo(0.5 * (d + 1) * 0x1p-24 * 1.01 * mag + 1e-6);
+                assertThat((double) Math.abs(s[2 + j] - 0.5 * want)).isLessThanOrEqualTo(0.5 * (d + 1) * 0x1p-24 * 1.01 * mag + 1e-6);
             }
             for (int i = 0; i < d; i++) {
                 double want = 0;
                 double mag = 0;
                 for (int j = 0; j < n; j++) {
-                    double term = (double) p[j] * values.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j * heads * d + d + i);
+                    double term = (double) p[1 + j] * values.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j * heads * d + d + i);
                     want += term;
                     mag += Math.abs(term);
                 }
-                assertThat((double) Math.abs(out[3 + i] - want)).isLessThanOrEqualTo((n + 1) * 0x1p-24 * 1.01 * mag + 1e-6);
+                assertThat((double) Math.abs(out[3 + i] - 1 - want)).isLessThanOrEqualTo((n + 2) * 0x1p-24 * 1.01 * (mag + 1) + 1e-6);
             }
         }
     }

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * Prefill and decode tokens/s of the Java engine on the scenarios S1..S6 (prompt, decode tokens):
  * (16,32) (64,64) (256,128) (512,256) (1024,128) (64,512). Per scenario the best of {@code reps} runs is printed:
  * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
- * pages); then peak resident memory (VmHWM of /proc/self/status). One S1 run warms the JIT first.
+ * pages); then peak resident memory (VmHWM of /proc/self/status). Four short runs warm the JIT first.
  *
  * <p>A benchmark, not a test. Run from the repository root:
  * <pre>
@@ -51,7 +51,10 @@ public final class DecodePrefillBench {
                     engine.model().name(), engine.model().dtype(), engine.model().parameters(), engine.weightLoadMs(),
                     engine.info().settings());
             SplittableRandom random = new SplittableRandom(7);
-            run(engine, 16, 32, random); // JIT warm-up
+            // JIT warm-up: matrix-matrix (prefill) and matrix-vector (decode) paths, short and long chunks
+            for (int[] w : new int[][]{{16, 16}, {64, 16}, {300, 8}, {16, 16}}) {
+                run(engine, w[0], w[1], random);
+            }
             System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s (best of " + reps
                     + ") | heap allocated per decode step (last run) | load average");
             for (String id : ids) {
