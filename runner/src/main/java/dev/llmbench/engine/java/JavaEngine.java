@@ -4,6 +4,7 @@ import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineException;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.engine.java.tokenizer.BpeTokenizer;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 
@@ -108,7 +109,8 @@ final class JavaEngine implements Engine {
 
     /** The model's tokenizer when the folder has {@code tokenizer.json}. */
     private static Tokenizer loadTokenizer(Path folder) throws EngineException {
-        return null;
+        Path file = folder.resolve("tokenizer.json");
+        return Files.isRegularFile(file) ? BpeTokenizer.load(file) : null;
     }
 
     /** The weights, for tests in this package. */

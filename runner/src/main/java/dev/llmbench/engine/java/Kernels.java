@@ -30,7 +30,10 @@ final class Kernels {
     /** Register tile of {@link #gemm}: weight rows x tokens. */
     static final int GEMM_ROWS = 4;
     static final int GEMM_TOKENS = 4;
-    /** Column block of {@link #gemm}: 2048 f32 = 8 KB per weight row or input token; long enough that the 16 lane reductions per register tile cost little. */
+    /**
+     * Column block of {@link #gemm}: 2048 f32 = 8 KB per weight row or input token; long enough that the 16 lane
+     * reductions closing each register tile cost little next to its FMAs.
+     */
     static final int GEMM_COLS = 2048;
     /** Token block of {@link #gemm}: 64 tokens x 8 KB = 512 KB of inputs, kept in the 1 MB L2 of a core. */
     static final int GEMM_TOKEN_BLOCK = 64;
@@ -119,30 +122,80 @@ final class Kernels {
         return s;
     }
 
-    /** {@code y[yOff..+n) += a * x}, {@code x} being {@code n} native-order floats at byte {@code xOff}. */
-    static void axpy(float a, MemorySegment x, long xOff, float[] y, int yOff, int n) {
-        int bound = F.loopBound(n);
-        FloatVector av = FloatVector.broadcast(F, a);
-        int k = 0;
-        for (; k < bound; k += L) {
-            FloatVector.fromMemorySegment(F, x, xOff + k * 4L, NATIVE).fma(av, FloatVector.fromArray(F, y, yOff + k))
-                    .intoArray(y, yOff + k);
+    /**
+     * Attention scores {@code s[sOff + j] = scale * q . key_j} for positions {@code j in [0, n)}; key {@code j} is
+     * {@code d} native-order floats at byte {@code base + j * stride}. Four positions at a time, so that four
+     * independent FMA chains hide the FMA latency (one chain over d = 128 would wait on itself).
+     */
+    static void attentionScores(float[] q, int qOff, MemorySegment keys, long base, long stride, int d, int n,
+                                float scale, float[] s, int sOff) {
+        int bound = F.loopBound(d);
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            long k0 = base + j * stride, k1 = k0 + stride, k2 = k1 + stride, k3 = k2 + stride;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector qv = FloatVector.fromArray(F, q, qOff + i);
+                long o = i * 4L;
+                a0 = FloatVector.fromMemorySegment(F, keys, k0 + o, NATIVE).fma(qv, a0);
+                a1 = FloatVector.fromMemorySegment(F, keys, k1 + o, NATIVE).fma(qv, a1);
+                a2 = FloatVector.fromMemorySegment(F, keys, k2 + o, NATIVE).fma(qv, a2);
+                a3 = FloatVector.fromMemorySegment(F, keys, k3 + o, NATIVE).fma(qv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < d; i++) {
+                float qi = q[qOff + i];
+                long o = i * 4L;
+                s0 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k0 + o);
+                s1 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k1 + o);
+                s2 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k2 + o);
+                s3 += qi * keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, k3 + o);
+            }
+            s[sOff + j] = s0 * scale;
+            s[sOff + j + 1] = s1 * scale;
+            s[sOff + j + 2] = s2 * scale;
+            s[sOff + j + 3] = s3 * scale;
         }
-        for (; k < n; k++) {
-            y[yOff + k] += a * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + k * 4L);
+        for (; j < n; j++) {
+            s[sOff + j] = dot(q, qOff, keys, base + j * stride, d) * scale;
         }
     }
 
-    /** {@code y[yOff..+n) += a * x[xOff..+n)}. */
-    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = F.loopBound(n);
-        int k = 0;
-        for (; k < bound; k += L) {
-            FloatVector.fromArray(F, x, xOff + k).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yOff + k))
-                    .intoArray(y, yOff + k);
+    /**
+     * Attention output {@code out[outOff, outOff + d) += sum_j s[sOff + j] * value_j} over {@code j in [0, n)};
+     * value {@code j} at byte {@code base + j * stride}. One output vector at a time, accumulated in registers over
+     * all positions with four independent chains, so nothing is stored per position.
+     */
+    static void attentionValues(float[] s, int sOff, int n, MemorySegment values, long base, long stride, int d,
+                                float[] out, int outOff) {
+        int bound = F.loopBound(d);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            long col = base + i * 4L;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                long v0 = col + j * stride;
+                a0 = FloatVector.fromMemorySegment(F, values, v0, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j]), a0);
+                a1 = FloatVector.fromMemorySegment(F, values, v0 + stride, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j + 1]), a1);
+                a2 = FloatVector.fromMemorySegment(F, values, v0 + 2 * stride, NATIVE)
+                        .fma(FloatVector.broadcast(F, s[sOff + j + 2]), a2);
+                a3 = FloatVector.fromMemorySegment(F, values, v0 + 3 * stride, NATIVE)
+                        .fma(FloatVector.broadcast(F, s[sOff + j + 3]), a3);
+            }
+            for (; j < n; j++) {
+                a0 = FloatVector.fromMemorySegment(F, values, col + j * stride, NATIVE).fma(FloatVector.broadcast(F, s[sOff + j]), a0);
+            }
+            a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(F, out, outOff + i)).intoArray(out, outOff + i);
         }
-        for (; k < n; k++) {
-            y[yOff + k] += a * x[xOff + k];
+        for (; i < d; i++) {
+            float sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += s[sOff + j] * values.get(ValueLayout.JAVA_FLOAT_UNALIGNED, base + j * stride + i * 4L);
+            }
+            out[outOff + i] += sum;
         }
     }
 

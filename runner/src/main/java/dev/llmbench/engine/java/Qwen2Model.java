@@ -38,8 +38,10 @@ final class Qwen2Model {
     private final float[] cos;    // (maxCacheLen, headDim / 2)
     private final float[] sin;    // (maxCacheLen, headDim / 2)
     private final float[][] scratch; // (thread, Kernels.scratchFloats(max cols)) widened weight rows
-    private final float[][] scores;  // (thread, maxCacheLen) attention weights of one head
+    private final float[][] scores;  // (thread, heads per kv head * maxCacheLen) attention weights of one group
     private final int[] one = new int[1];
+    /** Cache positions per attention block. */
+    private static final int ATTENTION_BLOCK = 32;
 
     private final MatMulOp matmul = new MatMulOp();
     private final AttentionOp attention = new AttentionOp();
@@ -83,7 +85,7 @@ final class Qwen2Model {
         }
         int maxCols = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
         scratch = new float[pool.size()][Kernels.scratchFloats(maxCols)];
-        scores = new float[pool.size()][maxCacheLen];
+        scores = new float[pool.size()][c.numHeads() / c.numKvHeads() * maxCacheLen];
     }
 
     int position() {
@@ -244,35 +246,49 @@ final class Qwen2Model {
         }
     }
 
-    /** Causal grouped-query attention; one unit per (token, query head). */
+    /**
+     * Causal grouped-query attention; one unit per (token, kv head) covering the query heads that share it. Keys and
+     * values are visited in blocks of {@link #ATTENTION_BLOCK} positions ({@code 32 x head_dim} floats, 16 KB at
+     * head_dim 128, which stays in L1) and each block serves every query head of the group before the next is read:
+     * the cache is read once per group instead of once per head.
+     */
     private final class AttentionOp extends WorkerPool.Op {
         private int layer;
 
         void run(int layer, int tokens) {
             this.layer = layer;
-            pool.run(this, tokens * c.numHeads());
+            pool.run(this, tokens * c.numKvHeads());
         }
 
         @Override
         void unit(int u, int worker) {
             int hd = c.headDim();
-            int t = u / c.numHeads();
-            int h = u % c.numHeads();
-            int kvOff = (h / (c.numHeads() / c.numKvHeads())) * hd;
-            int kvDim = c.kvDim();
-            int p = pos + t; // this token's position; it sees positions 0..p
-            int qOff = t * c.qDim() + h * hd;
+            int group = c.numHeads() / c.numKvHeads();
+            int t = u / c.numKvHeads();
+            int g = u % c.numKvHeads();
+            int n = pos + t + 1; // this token sees positions 0..pos+t
+            int q0 = t * c.qDim() + g * group * hd; // first query head of the group
             float scale = (float) (1.0 / Math.sqrt(hd));
-            float[] s = scores[worker];
-            long base = cacheOffset(layer, 0) + kvOff * 4L;
-            long stride = kvDim * 4L;
-            for (int j = 0; j <= p; j++) {
-                s[j] = Kernels.dot(q, qOff, keyCache, base + j * stride, hd) * scale;
+            float[] s = scores[worker]; // (group, maxCacheLen)
+            long base = cacheOffset(layer, 0) + (long) g * hd * Float.BYTES;
+            long stride = (long) c.kvDim() * Float.BYTES;
+            for (int j0 = 0; j0 < n; j0 += ATTENTION_BLOCK) {
+                int jn = Math.min(ATTENTION_BLOCK, n - j0);
+                for (int h = 0; h < group; h++) {
+                    Kernels.attentionScores(q, q0 + h * hd, keyCache, base + j0 * stride, stride, hd, jn, scale, s,
+                            h * maxCacheLen + j0);
+                }
             }
-            Kernels.softmax(s, 0, p + 1);
-            java.util.Arrays.fill(att, qOff, qOff + hd, 0f);
-            for (int j = 0; j <= p; j++) {
-                Kernels.axpy(s[j], valueCache, base + j * stride, att, qOff, hd);
+            for (int h = 0; h < group; h++) {
+                Kernels.softmax(s, h * maxCacheLen, n);
+            }
+            java.util.Arrays.fill(att, q0, q0 + group * hd, 0f);
+            for (int j0 = 0; j0 < n; j0 += ATTENTION_BLOCK) {
+                int jn = Math.min(ATTENTION_BLOCK, n - j0);
+                for (int h = 0; h < group; h++) {
+                    Kernels.attentionValues(s, h * maxCacheLen + j0, jn, valueCache, base + j0 * stride, stride, hd,
+                            att, q0 + h * hd);
+                }
             }
         }
     }

@@ -54,9 +54,10 @@ class ForwardPassTest {
     void chunkedPrefillAndDecodeMatchTheScalarOracle() throws Exception {
         for (ModelConfig c : new ModelConfig[]{ModelConfig.preset("tiny").orElseThrow(), TIED}) {
             Weights w = weights(c, 42);
-            Qwen2Model model = new Qwen2Model(w, pool, arena, 4, 32); // 11 tokens = chunks of 4, 4, 3
+            // 37 tokens = chunks of 16, 16, 5; attention crosses its 32-position blocks
+            Qwen2Model model = new Qwen2Model(w, pool, arena, 16, 64);
             ReferenceForward ref = new ReferenceForward(w);
-            int[] ids = prompt(11, c.vocabSize());
+            int[] ids = prompt(37, c.vocabSize());
             int next = model.prefill(ids, ids.length);
             float[] want = null;
             for (int id : ids) {

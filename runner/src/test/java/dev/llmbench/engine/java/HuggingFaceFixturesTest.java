@@ -3,6 +3,7 @@ package dev.llmbench.engine.java;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmbench.engine.EngineOptions;
+import dev.llmbench.engine.Tokenizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,9 +35,12 @@ class HuggingFaceFixturesTest {
         EngineOptions options = new EngineOptions(folder.toString(), 8, 128, 2, 0, Map.of());
         try (JavaEngine engine = (JavaEngine) new JavaEngineProvider().open(options)) {
             assertThat(engine.model().parameters()).isEqualTo(ref.get("parameters").asLong());
+            Tokenizer tokenizer = engine.tokenizer().orElseThrow();
             for (JsonNode prompt : ref.get("prompts")) {
                 String label = name + " / " + prompt.get("name").asText();
                 int[] ids = ints(prompt.get("ids"));
+                // the engine's tokenizer gives the prompt ids transformers used
+                assertThat(tokenizer.encode(prompt.get("text").asText())).as("%s: prompt ids", label).containsExactly(ids);
                 int[] argmax = ints(prompt.get("argmax"));
                 for (int n = 1; n <= ids.length; n++) {
                     engine.reset();
@@ -58,6 +62,7 @@ class HuggingFaceFixturesTest {
                     got[i] = engine.decode(got[i - 1]);
                 }
                 assertThat(got).as("%s: greedy tokens", label).containsExactly(greedy);
+                assertThat(tokenizer.decode(got)).as("%s: greedy text", label).isEqualTo(prompt.get("greedy_text").asText());
                 assertThat(engine.sawNonFiniteLogits()).isFalse();
             }
         }

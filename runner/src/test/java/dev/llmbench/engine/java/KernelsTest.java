@@ -106,6 +106,52 @@ class KernelsTest {
         }
     }
 
+    // 40 = 2 vectors + 8 (d tail), 11 positions = 2 groups of 4 + 3, keys of one head inside rows of 3 heads
+    @Test
+    void attentionScoresAndValuesMatchScalar() {
+        int d = 40;
+        int heads = 3;
+        int n = 11;
+        long stride = (long) heads * d * 4;
+        long base = d * 4L; // the second head
+        try (Arena arena = Arena.ofConfined()) {
+            var keys = arena.allocate(n * stride);
+            var values = arena.allocate(n * stride);
+            float[] kv = TestTensors.vector(31, n * heads * d * 2);
+            for (int i = 0; i < n * heads * d; i++) {
+                keys.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, kv[i]);
+                values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, kv[n * heads * d + i]);
+            }
+            float[] q = TestTensors.vector(32, d + 5);
+            float[] s = new float[n + 2];
+            Kernels.attentionScores(q, 5, keys, base, stride, d, n, 0.5f, s, 2);
+            float[] p = TestTensors.vector(33, n + 1);
+            float[] out = new float[d + 3];
+            java.util.Arrays.fill(out, 1f); // accumulates into the output
+            Kernels.attentionValues(p, 1, n, values, base, stride, d, out, 3);
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                double mag = 0;
+                for (int i = 0; i < d; i++) {
+                    double term = (double) q[5 + i] * keys.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j * heads * d + d + i);
+                    want += term;
+                    mag += Math.abs(term);
+                }
+                assertThat((double) Math.abs(s[2 + j] - 0.5 * want)).isLessThanOrEqualTo(0.5 * (d + 1) * 0x1p-24 * 1.01 * mag + 1e-6);
+            }
+            for (int i = 0; i < d; i++) {
+                double want = 0;
+                double mag = 0;
+                for (int j = 0; j < n; j++) {
+                    double term = (double) p[1 + j] * values.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j * heads * d + d + i);
+                    want += term;
+                    mag += Math.abs(term);
+                }
+                assertThat((double) Math.abs(out[3 + i] - 1 - want)).isLessThanOrEqualTo((n + 2) * 0x1p-24 * 1.01 * (mag + 1) + 1e-6);
+            }
+        }
+    }
+
     @Test
     void rmsnormSoftmaxSiluRopeMatchScalar() {
         try (Arena arena = Arena.ofConfined()) {

@@ -109,6 +109,7 @@ class LoaderTest {
         int[] synthetic;
         try (Engine e = new JavaEngineProvider().open(new EngineOptions("synthetic:tiny", 4, 64, 2, 42, Map.of()))) {
             assertThat(e.model().parameters()).isEqualTo(TINY.parameterCount());
+            assertThat(e.tokenizer()).as("synthetic models have no tokenizer").isEmpty();
             synthetic = run(e, prompt, 8);
         }
         for (DType dtype : new DType[]{DType.BF16, DType.F32}) { // both hold bf16 values exactly

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * Prefill and decode tokens/s of the Java engine on the scenarios S1..S6 (prompt, decode tokens):
  * (16,32) (64,64) (256,128) (512,256) (1024,128) (64,512). Per scenario the best of {@code reps} runs is printed:
  * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
- * pages); then peak resident memory (VmHWM of /proc/self/status). One S1 run warms the JIT first.
+ * pages); then peak resident memory (VmHWM of /proc/self/status). Four short runs warm the JIT first.
  *
  * <p>A benchmark, not a test. Run from the repository root:
  * <pre>
@@ -51,21 +51,27 @@ public final class DecodePrefillBench {
                     engine.model().name(), engine.model().dtype(), engine.model().parameters(), engine.weightLoadMs(),
                     engine.info().settings());
             SplittableRandom random = new SplittableRandom(7);
-            run(engine, 16, 32, random); // JIT warm-up
-            System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s (best of " + reps + ")");
+            // JIT warm-up: matrix-matrix (prefill) and matrix-vector (decode) paths, short and long chunks
+            for (int[] w : new int[][]{{16, 16}, {64, 16}, {300, 8}, {16, 16}}) {
+                run(engine, w[0], w[1], random);
+            }
+            System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s (best of " + reps
+                    + ") | heap allocated per decode step (last run) | load average");
             for (String id : ids) {
                 int[] s = SCENARIOS.get(id.trim());
                 double bestPrefill = 0;
                 double bestDecode = 0;
                 double bestTtft = Double.MAX_VALUE;
+                double allocation = 0;
                 for (int r = 0; r < reps; r++) {
                     double[] m = run(engine, s[0], s[1], random);
+                    allocation = m[2];
                     bestTtft = Math.min(bestTtft, m[0]);
                     bestPrefill = Math.max(bestPrefill, s[0] / (m[0] / 1000));
                     bestDecode = Math.max(bestDecode, (s[1] - 1) / (m[1] / 1000));
                 }
-                System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f%n", id, s[0], s[1], bestTtft,
-                        bestPrefill, bestDecode);
+                System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f | %.0f B/step | load %s", id, s[0],
+                        s[1], bestTtft, bestPrefill, bestDecode, allocation, Files.readString(Path.of("/proc/loadavg")));
                 if (engine.sawNonFiniteLogits()) {
                     System.out.println("  non-finite logits seen");
                 }
@@ -79,7 +85,17 @@ public final class DecodePrefillBench {
         System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
     }
 
-    /** One run: {TTFT ms, sum of decode step ms}. */
+    /** Heap bytes allocated so far by all live threads (the engine's workers included). */
+    private static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
+    /** One run: {TTFT ms, sum of decode step ms, heap bytes allocated per decode step}. */
     private static double[] run(Engine engine, int prompt, int decode, SplittableRandom random) {
         int[] ids = new int[prompt];
         for (int i = 0; i < prompt; i++) {
@@ -90,11 +106,12 @@ public final class DecodePrefillBench {
         int next = engine.prefill(ids, prompt);
         double ttft = (System.nanoTime() - t0) / 1e6;
         double steps = 0;
+        long allocated = allocatedBytes();
         for (int i = 1; i < decode; i++) {
             long s = System.nanoTime();
             next = engine.decode(next);
             steps += (System.nanoTime() - s) / 1e6;
         }
-        return new double[]{ttft, steps};
+        return new double[]{ttft, steps, (allocatedBytes() - allocated) / (double) (decode - 1)};
     }
 }
