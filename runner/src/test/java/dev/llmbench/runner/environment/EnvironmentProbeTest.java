@@ -67,6 +67,18 @@ class EnvironmentProbeTest {
         assertThat(PeakMemory.linux(status)).contains(new PeakMemory.Reading(123456L * 1024, "VmHWM from /proc/self/status"));
     }
 
+    /**
+     * The macOS path's FFM binding of getrusage, exercised on Linux: there ru_maxrss is in kilobytes and is the
+     * same high-water mark as VmHWM, so both must agree (read a moment apart, so allow a little growth).
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void getrusageBindingAgreesWithProcStatus() throws IOException {
+        long hwm = PeakMemory.linux(Path.of("/proc/self/status")).orElseThrow().bytes();
+        long rss = PeakMemory.maxRss() * 1024;
+        assertThat(rss).isBetween(hwm * 9 / 10, hwm * 11 / 10);
+    }
+
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void peakMemoryOfThisProcessIsMeasured() {
