@@ -92,15 +92,16 @@ public final class ReleasePageModel {
         return new ArrayList<>(rows.values());
     }
 
-    /** The standard scenarios are described by their id; a user suite's scenario of another shape is "custom". */
+    /** Built-in scenarios (default S1-S6, quick Q1-Q3) by id and shape; a user suite's scenario is "custom". */
+    private static final Map<String, int[]> BUILT_IN = Map.of(
+            "S1", new int[] {16, 32}, "S2", new int[] {64, 64}, "S3", new int[] {256, 128}, "S4", new int[] {512, 256},
+            "S5", new int[] {1024, 128}, "S6", new int[] {64, 512},
+            "Q1", new int[] {16, 16}, "Q2", new int[] {64, 32}, "Q3", new int[] {128, 16});
+
     private String description(ScenarioSummary s) {
-        int[][] standard = {{16, 32}, {64, 64}, {256, 128}, {512, 256}, {1024, 128}, {64, 512}};
-        String id = s.id();
-        if (id.matches("S[1-6]")) {
-            int[] shape = standard[id.charAt(1) - '1'];
-            if (shape[0] == s.promptTokens() && shape[1] == s.decodeTokens()) {
-                return msg.get("scenario." + id);
-            }
+        int[] shape = BUILT_IN.get(s.id());
+        if (shape != null && shape[0] == s.promptTokens() && shape[1] == s.decodeTokens()) {
+            return msg.get("scenario." + s.id());
         }
         return msg.get("scenario.custom");
     }
