@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
  * pages). Before each scenario the read bandwidth is measured ({@link StreamBench}, 2 threads, 1 GiB, best of 4) and
  * decode is printed as a fraction of the bound it sets (bandwidth / bf16 weight bytes per token). At the end, peak
- * resident memory (VmHWM of /proc/self/status, after warm-up and at the end; reset after each bandwidth test so its
- * 1 GiB buffer is not counted). Four short runs warm the JIT first.
+ * resident memory (VmHWM of /proc/self/status) after warm-up, which is the engine's own peak (its buffers are all
+ * allocated at open), and at the end, which also counts the bandwidth tests' buffers. Four short runs warm the JIT
+ * first.
  *
  * <p>A benchmark, not a test. Run from the repository root:
  * <pre>
@@ -72,7 +73,6 @@ public final class DecodePrefillBench {
                 double allocation = 0;
                 // the machine's bandwidth moves with other load, so it is measured next to each scenario
                 double bandwidth = StreamBench.measure(2, 1L << 30, 4, false);
-                resetPeakRss(); // so VmHWM keeps the engine's peak, not the bandwidth test's buffer
                 for (int r = 0; r < reps; r++) {
                     double[] m = run(engine, s[0], s[1], random);
                     allocation = m[2];
@@ -88,7 +88,7 @@ public final class DecodePrefillBench {
                 }
             }
         }
-        printMemory("at the end (peak since the last bandwidth test)");
+        printMemory("at the end (the peak includes the bandwidth tests' 1 GiB buffers)");
         System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
     }
 
@@ -97,15 +97,6 @@ public final class DecodePrefillBench {
             if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
                 System.out.println(when + ": " + line.replaceAll("\\s+", " "));
             }
-        }
-    }
-
-    /** Resets VmHWM to the current RSS (Linux: "5" to /proc/self/clear_refs). */
-    private static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (java.io.IOException | RuntimeException e) {
-            System.out.println("cannot reset VmHWM (" + e.getMessage() + "); the peak includes the bandwidth test");
         }
     }
 
