@@ -21,11 +21,14 @@ import java.util.function.UnaryOperator;
  * <p>Immutable after loading and safe to share between threads.
  */
 public final class BpeTokenizer implements Tokenizer {
+    private static final byte[] NOTHING = new byte[0];
+
     private final UnaryOperator<String> normalizer;
     private final AddedTokens addedTokens;
     private final PreTokenizer preTokenizer;
     private final BpeModel model;
-    private final Map<String, Integer> tokenIds;
+    private final Map<String, Integer> vocab;
+    private final Map<String, Integer> addedIds = new HashMap<>();
     /** (vocab size) the bytes each id decodes to; null for an id no token has. */
     private final byte[][] tokenBytes;
     /** (vocab size) whether each id is a special added token. */
@@ -46,15 +49,14 @@ public final class BpeTokenizer implements Tokenizer {
         }
         tokenBytes = new byte[size][];
         special = new boolean[size];
-        Map<String, Integer> ids = new HashMap<>(vocab);
         vocab.forEach((token, id) -> tokenBytes[id] = ByteLevel.decode(token));
         for (AddedTokens.Token t : added) {
             // an added token decodes as its content, also where the vocabulary has the same id
             tokenBytes[t.id()] = ByteLevel.decode(t.content());
             special[t.id()] = t.special();
-            ids.put(t.content(), t.id());
+            addedIds.put(t.content(), t.id());
         }
-        tokenIds = Map.copyOf(ids);
+        this.vocab = vocab;
     }
 
     /**
@@ -94,9 +96,11 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     /**
-     * The text of {@code ids}; bytes that do not form valid UTF-8 become U+FFFD.
+     * The text of {@code ids}; bytes that do not form valid UTF-8 become U+FFFD. An id that no token has (the
+     * padding rows of a model's embedding, beyond the tokenizer's vocabulary) decodes to nothing, as in Hugging
+     * Face.
      *
-     * @throws IllegalArgumentException if an id is no token of this tokenizer
+     * @throws IllegalArgumentException if an id is negative
      */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         int length = 0;
@@ -106,10 +110,10 @@ public final class BpeTokenizer implements Tokenizer {
         byte[] bytes = new byte[length];
         int at = 0;
         for (int id : ids) {
-            if (skipSpecialTokens && special[id]) {
+            if (skipSpecialTokens && isSpecial(id)) {
                 continue;
             }
-            byte[] b = tokenBytes[id];
+            byte[] b = bytesOf(id);
             System.arraycopy(b, 0, bytes, at, b.length);
             at += b.length;
         }
@@ -123,21 +127,20 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** The id of a vocabulary or added token, given in the vocabulary's own spelling. */
     public OptionalInt tokenId(String token) {
-        Integer id = tokenIds.get(token);
+        Integer id = addedIds.getOrDefault(token, vocab.get(token));
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
+    /** Whether {@code id} is a special added token ({@code <|im_end|>}, ...); false for an id no token has. */
     public boolean isSpecial(int id) {
-        bytesOf(id);
-        return special[id];
+        return id >= 0 && id < special.length && special[id];
     }
 
     private byte[] bytesOf(int id) {
-        if (id < 0 || id >= tokenBytes.length || tokenBytes[id] == null) {
-            throw new IllegalArgumentException("token id " + id + " is not in this tokenizer (ids 0.."
-                    + (tokenBytes.length - 1) + ")");
+        if (id < 0) {
+            throw new IllegalArgumentException("token id " + id + " is negative");
         }
-        return tokenBytes[id];
+        return id < tokenBytes.length && tokenBytes[id] != null ? tokenBytes[id] : NOTHING;
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.llmbench.engine.java.tokenizer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +13,6 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -33,16 +35,14 @@ final class TokenizerJsonReader {
     }
 
     BpeTokenizer read() throws TokenizerFormatException {
-        JsonNode root = parse();
-        if (!root.isObject()) {
-            throw error("$", "expected a JSON object (a Hugging Face tokenizer.json)");
-        }
+        Parsed parsed = parse();
+        ObjectNode root = parsed.root();
         UnaryOperator<String> normalizer = normalizer(root.get("normalizer"), "$.normalizer");
         PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer"));
         checkDecoder(root.get("decoder"));
 
-        JsonNode model = root.get("model");
-        if (model == null || !model.isObject()) {
+        ObjectNode model = parsed.model();
+        if (model == null) {
             throw error("$.model", "missing; expected the BPE model object with vocab and merges");
         }
         JsonNode type = model.get("type");
@@ -50,17 +50,61 @@ final class TokenizerJsonReader {
             throw error("$.model.type", "'" + type.asText() + "' is not supported; expected 'BPE'");
         }
         checkModelOptions(model);
-        Map<String, Integer> vocab = vocab(model.get("vocab"));
-        MergeTable merges = merges(model.get("merges"), vocab);
+        if (parsed.vocab() == null) {
+            throw error("$.model.vocab", "missing; expected an object from token to id");
+        }
+        if (parsed.merges() == null) {
+            throw error("$.model.merges", "missing; expected an array of merges (\"a b\" or [\"a\", \"b\"])");
+        }
+        MergeTable merges = merges(parsed.merges(), parsed.vocab());
         boolean ignoreMerges = optionalBoolean(model, "ignore_merges", "$.model", false);
         List<AddedTokens.Token> added = addedTokens(root.get("added_tokens"));
         return new BpeTokenizer(normalizer, new AddedTokens(added, normalizer), preTokenizer,
-                new BpeModel(vocab, merges, ignoreMerges), vocab, added);
+                new BpeModel(parsed.vocab(), merges, ignoreMerges), parsed.vocab(), added);
     }
 
-    private JsonNode parse() throws TokenizerFormatException {
-        try (var in = Files.newInputStream(path)) {
-            return MAPPER.readTree(in);
+    /**
+     * The file with {@code model.vocab} and {@code model.merges} read by streaming (a Qwen2 vocabulary has
+     * 151,643 tokens and as many merges: a JSON tree of them would cost seconds and hundreds of MB); every other
+     * part as a tree. {@code merges} holds left and right token in turn.
+     */
+    private record Parsed(ObjectNode root, ObjectNode model, Map<String, Integer> vocab, List<String> merges) {
+    }
+
+    private Parsed parse() throws TokenizerFormatException {
+        try (var in = Files.newInputStream(path); JsonParser p = MAPPER.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw error("$", "expected a JSON object (a Hugging Face tokenizer.json)");
+            }
+            ObjectNode root = MAPPER.createObjectNode();
+            ObjectNode model = null;
+            Map<String, Integer> vocab = null;
+            List<String> merges = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!"model".equals(name) || value != JsonToken.START_OBJECT) {
+                    root.set(name, p.readValueAsTree());
+                    continue;
+                }
+                model = MAPPER.createObjectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if ("vocab".equals(field) && v == JsonToken.START_OBJECT) {
+                        vocab = streamVocab(p);
+                    } else if ("merges".equals(field) && v == JsonToken.START_ARRAY) {
+                        merges = streamMerges(p);
+                    } else if ("vocab".equals(field)) {
+                        throw error("$.model.vocab", "expected an object from token to id, got " + v);
+                    } else if ("merges".equals(field)) {
+                        throw error("$.model.merges", "expected an array of merges, got " + v);
+                    } else {
+                        model.set(field, p.readValueAsTree());
+                    }
+                }
+            }
+            return new Parsed(root, model, vocab, merges);
         } catch (NoSuchFileException e) {
             throw error("", "no such file; a model folder needs its tokenizer.json for text prompts");
         } catch (JsonProcessingException e) {
@@ -70,6 +114,50 @@ final class TokenizerJsonReader {
         } catch (IOException e) {
             throw error("", "cannot read: " + e.getMessage());
         }
+    }
+
+    private Map<String, Integer> streamVocab(JsonParser p) throws IOException, TokenizerFormatException {
+        Map<String, Integer> vocab = new HashMap<>(1 << 18);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String token = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                    || p.getIntValue() < 0) {
+                throw error("$.model.vocab[" + quote(token) + "]", "expected a non-negative integer id, got "
+                        + (v == JsonToken.VALUE_STRING ? quote(p.getText()) : p.getText()));
+            }
+            vocab.put(token, p.getIntValue());
+        }
+        return vocab;
+    }
+
+    private List<String> streamMerges(JsonParser p) throws IOException, TokenizerFormatException {
+        List<String> merges = new ArrayList<>(1 << 19);
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+            String at = "$.model.merges[" + i + "]";
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                String merge = p.getText();
+                int space = merge.indexOf(' ');
+                if (space <= 0 || space == merge.length() - 1 || merge.indexOf(' ', space + 1) >= 0) {
+                    throw error(at, "expected two tokens separated by one space, got " + quote(merge));
+                }
+                merges.add(merge.substring(0, space));
+                merges.add(merge.substring(space + 1));
+            } else {
+                String left = p.currentToken() == JsonToken.START_ARRAY ? nextString(p) : null;
+                String right = left == null ? null : nextString(p);
+                if (right == null || p.nextToken() != JsonToken.END_ARRAY) {
+                    throw error(at, "expected \"a b\" or [\"a\", \"b\"]");
+                }
+                merges.add(left);
+                merges.add(right);
+            }
+        }
+        return merges;
+    }
+
+    private static String nextString(JsonParser p) throws IOException {
+        return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
     }
 
     private UnaryOperator<String> normalizer(JsonNode node, String where) throws TokenizerFormatException {
@@ -199,54 +287,17 @@ final class TokenizerJsonReader {
         }
     }
 
-    private Map<String, Integer> vocab(JsonNode node) throws TokenizerFormatException {
-        if (node == null || !node.isObject()) {
-            throw error("$.model.vocab", "missing; expected an object from token to id");
-        }
-        Map<String, Integer> vocab = new HashMap<>(node.size() * 2);
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
-            JsonNode id = e.getValue();
-            if (!id.canConvertToInt() || !id.isIntegralNumber() || id.intValue() < 0) {
-                throw error("$.model.vocab[" + quote(e.getKey()) + "]", "expected a non-negative integer id, got "
-                        + id);
-            }
-            vocab.put(e.getKey(), id.intValue());
-        }
-        return vocab;
-    }
-
-    private MergeTable merges(JsonNode node, Map<String, Integer> vocab) throws TokenizerFormatException {
-        if (node == null || !node.isArray()) {
-            throw error("$.model.merges", "missing; expected an array of merges (\"a b\" or [\"a\", \"b\"])");
-        }
-        MergeTable table = new MergeTable(node.size());
-        for (int rank = 0; rank < node.size(); rank++) {
-            JsonNode merge = node.get(rank);
-            String at = "$.model.merges[" + rank + "]";
-            String left;
-            String right;
-            if (merge.isTextual()) {
-                String[] parts = merge.asText().split(" ", -1);
-                if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-                    throw error(at, "expected two tokens separated by one space, got " + merge);
-                }
-                left = parts[0];
-                right = parts[1];
-            } else if (merge.isArray() && merge.size() == 2 && merge.get(0).isTextual()
-                    && merge.get(1).isTextual()) {
-                left = merge.get(0).asText();
-                right = merge.get(1).asText();
-            } else {
-                throw error(at, "expected \"a b\" or [\"a\", \"b\"], got " + merge);
-            }
+    private MergeTable merges(List<String> pairs, Map<String, Integer> vocab) throws TokenizerFormatException {
+        MergeTable table = new MergeTable(pairs.size() / 2);
+        for (int rank = 0; rank < pairs.size() / 2; rank++) {
+            String left = pairs.get(2 * rank);
+            String right = pairs.get(2 * rank + 1);
             Integer l = vocab.get(left);
             Integer r = vocab.get(right);
             Integer m = vocab.get(left + right);
             if (l == null || r == null || m == null) {
                 String missing = l == null ? left : r == null ? right : left + right;
-                throw error(at, "token " + quote(missing) + " is not in $.model.vocab");
+                throw error("$.model.merges[" + rank + "]", "token " + quote(missing) + " is not in $.model.vocab");
             }
             table.put(l, r, rank, m);
         }
