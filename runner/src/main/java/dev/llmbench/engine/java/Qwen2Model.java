@@ -196,18 +196,17 @@ final class Qwen2Model {
         private final Tensor[] bias = new Tensor[3];
         private final float[][] out = new float[3][];
         private final int[] unitEnd = new int[3];
+        private final int[] rowsPerUnit = new int[3];
         private int count;
         private float[] in;
         private int tokens;
         private boolean accumulate;
-        private int rowsPerUnit;
 
         void run(float[] in, int tokens, boolean accumulate, Tensor w0, Tensor b0, float[] o0, Tensor w1, Tensor b1,
                  float[] o1, Tensor w2, Tensor b2, float[] o2) {
             this.in = in;
             this.tokens = tokens;
             this.accumulate = accumulate;
-            this.rowsPerUnit = tokens == 1 ? Tuning.DECODE_ROWS : Tuning.PREFILL_ROWS;
             count = 0;
             int units = 0;
             units = add(w0, b0, o0, units);
@@ -220,10 +219,15 @@ final class Qwen2Model {
             if (wt == null) {
                 return units;
             }
+            // decode: long row runs stream best, but keep >= 8 units per thread for balance; prefill: fixed blocks
+            int rpu = tokens == 1
+                    ? Math.clamp(wt.rows() / (8 * pool.size()) / 4 * 4, 4, Tuning.DECODE_ROWS)
+                    : Tuning.PREFILL_ROWS;
             weight[count] = wt;
             bias[count] = b;
             out[count] = o;
-            units += (wt.rows() + rowsPerUnit - 1) / rowsPerUnit;
+            rowsPerUnit[count] = rpu;
+            units += (wt.rows() + rpu - 1) / rpu;
             unitEnd[count++] = units;
             return units;
         }
@@ -236,8 +240,8 @@ final class Qwen2Model {
             }
             int first = i == 0 ? 0 : unitEnd[i - 1];
             Tensor wt = weight[i];
-            int r0 = (u - first) * rowsPerUnit;
-            int r1 = Math.min(r0 + rowsPerUnit, wt.rows());
+            int r0 = (u - first) * rowsPerUnit[i];
+            int r1 = Math.min(r0 + rowsPerUnit[i], wt.rows());
             if (tokens == 1) {
                 Kernels.gemv(wt, r0, r1, in, 0, out[i], 0, bias[i], accumulate, scratch[worker]);
             } else {
@@ -247,29 +251,36 @@ final class Qwen2Model {
     }
 
     /**
-     * Causal grouped-query attention; one unit per (token, kv head) covering the query heads that share it. Keys and
+     * Causal grouped-query attention; one unit per (token, kv head) covering the query heads that share it (or per
+     * (token, query head) when that leaves threads idle). Keys and
      * values are visited in blocks of {@link #ATTENTION_BLOCK} positions ({@code 32 x head_dim} floats, 16 KB at
      * head_dim 128, which stays in L1) and each block serves every query head of the group before the next is read:
      * the cache is read once per group instead of once per head.
      */
     private final class AttentionOp extends WorkerPool.Op {
         private int layer;
+        private int headsPerUnit;
 
         void run(int layer, int tokens) {
             this.layer = layer;
-            pool.run(this, tokens * c.numKvHeads());
+            // too few (token, kv head) units to feed every thread (decode on many cores): one query head per unit
+            int group = c.numHeads() / c.numKvHeads();
+            headsPerUnit = tokens * c.numKvHeads() >= 2 * pool.size() ? group : 1;
+            pool.run(this, tokens * c.numHeads() / headsPerUnit);
         }
 
         @Override
         void unit(int u, int worker) {
             int hd = c.headDim();
-            int group = c.numHeads() / c.numKvHeads();
-            int t = u / c.numKvHeads();
-            int g = u % c.numKvHeads();
+            int group = headsPerUnit;
+            int unitsPerToken = c.numHeads() / group;
+            int t = u / unitsPerToken;
+            int h0 = (u % unitsPerToken) * group; // first query head of this unit
+            int g = h0 / (c.numHeads() / c.numKvHeads());
             int n = pos + t + 1; // this token sees positions 0..pos+t
-            int q0 = t * c.qDim() + g * group * hd; // first query head of the group
+            int q0 = t * c.qDim() + h0 * hd;
             float scale = (float) (1.0 / Math.sqrt(hd));
-            float[] s = scores[worker]; // (group, maxCacheLen)
+            float[] s = scores[worker]; // (heads of this unit, maxCacheLen)
             long base = cacheOffset(layer, 0) + (long) g * hd * Float.BYTES;
             long stride = (long) c.kvDim() * Float.BYTES;
             for (int j0 = 0; j0 < n; j0 += ATTENTION_BLOCK) {

@@ -45,8 +45,8 @@ final class SyntheticWeights {
             block = arena.allocate(total, 64);
         } catch (OutOfMemoryError e) {
             throw new EngineException(EngineException.Kind.INVALID_INPUT, "synthetic weights need " + (total >> 20)
-                    + " MiB off-heap and the JVM refused them (" + e.getMessage()
-                    + "); raise -XX:MaxDirectMemorySize (e.g. -XX:MaxDirectMemorySize=8g) or free memory");
+                    + " MiB of native memory and the allocation failed (" + e.getMessage()
+                    + "); free memory or choose a smaller model (e.g. synthetic:qwen2.5-0.5b)");
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Fill fill = new Fill(names.size());

@@ -14,7 +14,11 @@ import java.util.SplittableRandom;
  * Prefill and decode tokens/s of the Java engine on the scenarios S1..S6 (prompt, decode tokens):
  * (16,32) (64,64) (256,128) (512,256) (1024,128) (64,512). Per scenario the best of {@code reps} runs is printed:
  * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
- * pages); then peak resident memory (VmHWM of /proc/self/status). Four short runs warm the JIT first.
+ * pages). Before each scenario the read bandwidth is measured ({@link StreamBench}, 2 threads, 1 GiB, best of 4) and
+ * decode is printed as a fraction of the bound it sets (bandwidth / bf16 weight bytes per token). At the end, peak
+ * resident memory (VmHWM of /proc/self/status) after warm-up, which is the engine's own peak (its buffers are all
+ * allocated at open), and at the end, which also counts the bandwidth tests' buffers. Four short runs warm the JIT
+ * first.
  *
  * <p>A benchmark, not a test. Run from the repository root:
  * <pre>
@@ -55,14 +59,20 @@ public final class DecodePrefillBench {
             for (int[] w : new int[][]{{16, 16}, {64, 16}, {300, 8}, {16, 16}}) {
                 run(engine, w[0], w[1], random);
             }
+            printMemory("after warm-up");
+            // bf16 weights, each read once per decode step (the tied LM head reads the whole embedding)
+            double gbPerToken = engine.model().parameters() * 2 / 1e9;
             System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s (best of " + reps
-                    + ") | heap allocated per decode step (last run) | load average");
+                    + ") | read bandwidth just before, GB/s | decode as a fraction of bandwidth / " + String.format(
+                    Locale.ROOT, "%.3f", gbPerToken) + " GB | heap allocated per decode step (last run) | load average");
             for (String id : ids) {
                 int[] s = SCENARIOS.get(id.trim());
                 double bestPrefill = 0;
                 double bestDecode = 0;
                 double bestTtft = Double.MAX_VALUE;
                 double allocation = 0;
+                // the machine's bandwidth moves with other load, so it is measured next to each scenario
+                double bandwidth = StreamBench.measure(2, 1L << 30, 4, false);
                 for (int r = 0; r < reps; r++) {
                     double[] m = run(engine, s[0], s[1], random);
                     allocation = m[2];
@@ -70,19 +80,24 @@ public final class DecodePrefillBench {
                     bestPrefill = Math.max(bestPrefill, s[0] / (m[0] / 1000));
                     bestDecode = Math.max(bestDecode, (s[1] - 1) / (m[1] / 1000));
                 }
-                System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f | %.0f B/step | load %s", id, s[0],
-                        s[1], bestTtft, bestPrefill, bestDecode, allocation, Files.readString(Path.of("/proc/loadavg")));
+                System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f | %5.1f | %4.0f %% | %.0f B/step | load %s",
+                        id, s[0], s[1], bestTtft, bestPrefill, bestDecode, bandwidth,
+                        100 * bestDecode * gbPerToken / bandwidth, allocation, Files.readString(Path.of("/proc/loadavg")));
                 if (engine.sawNonFiniteLogits()) {
                     System.out.println("  non-finite logits seen");
                 }
             }
         }
+        printMemory("at the end (the peak includes the bandwidth tests' 1 GiB buffers)");
+        System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
+    }
+
+    private static void printMemory(String when) throws java.io.IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
-                System.out.println(line);
+                System.out.println(when + ": " + line.replaceAll("\\s+", " "));
             }
         }
-        System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
     }
 
     /** Heap bytes allocated so far by all live threads (the engine's workers included). */
