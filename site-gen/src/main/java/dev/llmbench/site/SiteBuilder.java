@@ -17,6 +17,7 @@ import dev.llmbench.site.render.Templates;
 import dev.llmbench.site.write.StagedDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -174,6 +175,7 @@ public final class SiteBuilder {
     private void writeSite(Path stage, List<ReleaseReport> releases, List<Lang> langs) throws SiteException, IOException {
         Files.write(stage.resolve("style.css"), templates.resource("style.css"));
         Files.write(stage.resolve(".nojekyll"), new byte[0]);
+        copyFonts(stage.resolve("fonts"));
         // releases are independent (own folder, own charts): render them on every core
         int threads = Math.max(1, Math.min(releases.size(), Runtime.getRuntime().availableProcessors()));
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
@@ -229,6 +231,19 @@ public final class SiteBuilder {
             String md = markdown(r, lang, dir);
             String title = (lang == Lang.KO ? "벤치마크 — " : "Benchmarks — ") + r.release();
             write(dir.resolve(pageFile("index", lang, langs)), page(title, md, lang, langs, "../../", "index"));
+        }
+    }
+
+    /** The Hangul fallback font of the stylesheet, with its licence: the site must read on machines without one. */
+    private static void copyFonts(Path dir) throws IOException, SiteException {
+        Files.createDirectories(dir);
+        for (String name : List.of("NanumSquareR.ttf", "NanumSquareB.ttf", "OFL.txt")) {
+            try (InputStream in = SiteBuilder.class.getResourceAsStream("/fonts/" + name)) {
+                if (in == null) {
+                    throw new SiteException(ExitCode.INTERNAL, "font " + name + " is missing from the jar");
+                }
+                Files.copy(in, dir.resolve(name));
+            }
         }
     }
 
