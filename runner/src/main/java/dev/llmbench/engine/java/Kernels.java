@@ -27,26 +27,59 @@ final class Kernels {
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
-    /** Register tile of {@link #gemm}: weight rows x tokens. */
-    static final int GEMM_ROWS = 4;
-    static final int GEMM_TOKENS = 4;
+    /** Weight rows of one register tile of {@link #gemm}. */
+    static final int TILE_ROWS = 6;
     /**
-     * Column block of {@link #gemm}: 2048 f32 = 8 KB per weight row or input token; long enough that the 16 lane
-     * reductions closing each register tile cost little next to its FMAs.
+     * Tokens of one packed group and of one register tile of {@link #gemm}: four vectors, so a tile holds
+     * 6 x 4 = 24 accumulators (of 32 vector registers) and each column step costs 4 vector loads and 6 broadcasts for
+     * 24 FMAs.
      */
-    static final int GEMM_COLS = 2048;
-    /** Token block of {@link #gemm}: 64 tokens x 8 KB = 512 KB of inputs, kept in the 1 MB L2 of a core. */
-    static final int GEMM_TOKEN_BLOCK = 64;
+    static final int GROUP = 4 * L;
+    /**
+     * Column block of {@link #gemm}: a block's packed inputs ({@code 64 tokens x 1024 x 4 B = 256 KB}) and a unit's
+     * widened weights ({@code 96 x 1024 x 4 B = 384 KB}) share the 1 MB L2 of a core.
+     */
+    static final int KC = 1024;
     /** Most weight rows one {@link #gemm} call (one work unit) may take. */
-    static final int MAX_UNIT_ROWS = 64;
+    static final int MAX_UNIT_ROWS = 96;
 
     private Kernels() {
     }
 
     /** Floats of per-thread scratch that {@link #gemv} and {@link #gemm} need for rows of {@code cols} columns. */
     static int scratchFloats(int cols) {
-        // gemm: a (unit rows, column block) weight block, then one tile's sums; gemv (f16): one row
-        return Math.max(MAX_UNIT_ROWS * GEMM_COLS + GEMM_ROWS * GEMM_TOKENS, cols);
+        // gemm: a (unit rows, column block) weight block, then the unit's sums for one token group; gemv (f16): one row
+        return Math.max(MAX_UNIT_ROWS * (KC + GROUP), cols);
+    }
+
+    /** Floats of the packed input of {@link #gemm}: the whole groups of {@code tokens}, times {@code cols}. */
+    static int packedFloats(int tokens, int cols) {
+        return Math.multiplyExact(groups(tokens) * GROUP, cols);
+    }
+
+    /** Whole groups of {@link #GROUP} tokens in {@code tokens}; the tail of a chunk is not packed. */
+    static int groups(int tokens) {
+        return tokens / GROUP;
+    }
+
+    /**
+     * Packs columns {@code [k0, k1)} of group {@code g} of the inputs {@code x} (tokens, cols) for {@link #gemm}:
+     * column-major within the group, {@code xp[(g * cols + k) * GROUP + lane] = x[(g * GROUP + lane) * cols + k]}.
+     * A vector load from the packed group is then one column for {@link #L} consecutive tokens.
+     */
+    static void pack(float[] x, int cols, float[] xp, int g, int k0, int k1) {
+        int t0 = g * GROUP;
+        int base = g * cols * GROUP;
+        // 64 columns at a time: that span of the group (64 x 256 B) stays in L1 while every token fills its lane
+        for (int b0 = k0; b0 < k1; b0 += 64) {
+            int b1 = Math.min(k1, b0 + 64);
+            for (int lane = 0; lane < GROUP; lane++) {
+                int src = (t0 + lane) * cols;
+                for (int k = b0; k < b1; k++) {
+                    xp[base + k * GROUP + lane] = x[src + k];
+                }
+            }
+        }
     }
 
     static FloatVector bf16(MemorySegment seg, long byteOffset) {
@@ -287,81 +320,205 @@ final class Kernels {
     }
 
     /**
-     * Matrix-matrix product for a chunk of {@code tokens} tokens (prefill), blocked so that each weight element is
-     * read from memory once per chunk and the inner loop runs from L1/L2:
+     * Matrix-matrix product for a chunk of {@code tokens} tokens (prefill). Whole groups of {@link #GROUP} tokens
+     * come packed by {@link #pack}, so that lanes run along tokens: a register tile of {@link #TILE_ROWS} weight rows
+     * x {@link #GROUP} tokens keeps its 24 sums in registers over a whole column block, each step broadcasting one
+     * widened weight per row against four input vectors, with no lane reductions. The tail of the chunk (fewer than
+     * a group) would leave most lanes of such a tile idle, so it runs as dot products along the columns on the
+     * unpacked inputs, in tiles of 4 rows x 4 tokens. Blocking:
      * <ul>
-     * <li>columns in blocks of {@link #GEMM_COLS}: the rows {@code [r0, r1)} of one column block are widened to f32
-     *     into {@code scratch} ({@code (r1 - r0) x GEMM_COLS} floats, 256 KB for a 32-row unit),</li>
-     * <li>tokens in blocks of {@link #GEMM_TOKEN_BLOCK}: that block's inputs ({@code 64 x 8 KB}) stay in L2 while
-     *     every row group of the unit uses them,</li>
-     * <li>register tiles of {@link #GEMM_ROWS} rows x {@link #GEMM_TOKENS} tokens (16 accumulators, 8 loads per
-     *     16 FMAs).</li>
+     * <li>columns in blocks of {@link #KC}: the unit's rows {@code [r0, r1)} of one column block are widened to f32
+     *     into {@code scratch} once ({@code (r1 - r0) x KC} floats) and serve every token,</li>
+     * <li>token groups: one group's column block (256 KB packed) stays in L2 while every row tile of the unit passes
+     *     over it; the unit's sums for the group are then added to {@code out} token by token.</li>
      * </ul>
-     * Partial sums of the column blocks add up in {@code out}.
      *
-     * @param x       input (tokens, cols), row stride {@code cols}
+     * @param x       inputs (tokens, cols), row stride {@code cols}; only the tail is read from here
+     * @param xp      the whole groups of {@code x} packed by {@link #pack}
      * @param out     output (tokens, outStride), this call writes columns {@code [r0, r1)}
      * @param scratch per-thread buffer of {@link #scratchFloats} floats; {@code r1 - r0 <= MAX_UNIT_ROWS}
      */
-    static void gemm(Tensor w, int r0, int r1, float[] x, int tokens, float[] out, int outStride, Tensor bias,
-                     boolean accumulate, float[] scratch) {
+    static void gemm(Tensor w, int r0, int r1, float[] x, float[] xp, int tokens, float[] out, int outStride,
+                     Tensor bias, boolean accumulate, float[] scratch) {
         int cols = w.cols();
         int rows = r1 - r0;
         if (rows > MAX_UNIT_ROWS) {
             throw new IllegalArgumentException("gemm row block of " + rows + " exceeds " + MAX_UNIT_ROWS);
         }
-        int sums = MAX_UNIT_ROWS * GEMM_COLS;
-        for (int k0 = 0; k0 < cols; k0 += GEMM_COLS) {
-            int kn = Math.min(GEMM_COLS, cols - k0);
+        int sums = MAX_UNIT_ROWS * KC;
+        int groups = groups(tokens);
+        for (int k0 = 0; k0 < cols; k0 += KC) {
+            int kn = Math.min(KC, cols - k0);
             for (int i = 0; i < rows; i++) {
                 unpackRange(w, r0 + i, k0, kn, scratch, i * kn);
             }
-            boolean first = k0 == 0;
-            for (int t0 = 0; t0 < tokens; t0 += GEMM_TOKEN_BLOCK) {
-                int t1 = Math.min(tokens, t0 + GEMM_TOKEN_BLOCK);
+            for (int g = 0; g < groups; g++) {
+                int xOff = (g * cols + k0) * GROUP;
                 int i = 0;
-                for (; i + GEMM_ROWS <= rows; i += GEMM_ROWS) {
-                    int t = t0;
-                    for (; t + GEMM_TOKENS <= t1; t += GEMM_TOKENS) {
-                        tile4x4(scratch, i * kn, kn, x, t * cols + k0, cols, scratch, sums);
-                        for (int a = 0; a < GEMM_ROWS; a++) {
-                            for (int b = 0; b < GEMM_TOKENS; b++) {
-                                add(out, (t + b) * outStride + r0 + i + a, scratch[sums + a * GEMM_TOKENS + b],
-                                        first, bias, r0 + i + a, accumulate);
-                            }
-                        }
+                for (; i + TILE_ROWS <= rows; i += TILE_ROWS) {
+                    tile6x4(scratch, i * kn, kn, xp, xOff, scratch, sums + i * GROUP);
+                }
+                for (; i < rows; i++) {
+                    for (int v = 0; v < 4; v++) {
+                        tile1x1(scratch, i * kn, kn, xp, xOff + v * L, scratch, sums + i * GROUP + v * L);
                     }
-                    for (; t < t1; t++) {
-                        for (int a = 0; a < GEMM_ROWS; a++) {
-                            add(out, t * outStride + r0 + i + a, dot(scratch, (i + a) * kn, x, t * cols + k0, kn),
-                                    first, bias, r0 + i + a, accumulate);
+                }
+                flush(scratch, sums, rows, g * GROUP, GROUP, out, outStride, r0, k0 == 0, bias, accumulate);
+            }
+            int t0 = groups * GROUP;
+            int n = tokens - t0;
+            if (n > 0) {
+                int i = 0;
+                for (; i + 4 <= rows; i += 4) {
+                    int t = 0;
+                    for (; t + 4 <= n; t += 4) {
+                        tile4x4(scratch, i * kn, kn, x, (t0 + t) * cols + k0, cols, scratch, sums + i * GROUP + t);
+                    }
+                    for (; t < n; t++) {
+                        for (int a = 0; a < 4; a++) {
+                            scratch[sums + (i + a) * GROUP + t] = dot(scratch, (i + a) * kn, x, (t0 + t) * cols + k0, kn);
                         }
                     }
                 }
                 for (; i < rows; i++) {
-                    for (int t = t0; t < t1; t++) {
-                        add(out, t * outStride + r0 + i, dot(scratch, i * kn, x, t * cols + k0, kn), first, bias,
-                                r0 + i, accumulate);
+                    for (int t = 0; t < n; t++) {
+                        scratch[sums + i * GROUP + t] = dot(scratch, i * kn, x, (t0 + t) * cols + k0, kn);
                     }
+                }
+                flush(scratch, sums, rows, t0, n, out, outStride, r0, k0 == 0, bias, accumulate);
+            }
+        }
+    }
+
+    /**
+     * Adds one column block's sums of {@code n} tokens from {@code t0}, {@code s[sOff + r * GROUP + t]} for the
+     * unit's rows, to {@code out}, token by token, so that each token's row run is written in order (writing tile by
+     * tile would touch one cache line per token for every few rows). The first column block also applies the bias
+     * and the accumulate mode.
+     */
+    private static void flush(float[] s, int sOff, int rows, int t0, int n, float[] out, int outStride, int r0,
+                              boolean first, Tensor bias, boolean accumulate) {
+        for (int t = 0; t < n; t++) {
+            int o = (t0 + t) * outStride + r0;
+            int src = sOff + t;
+            if (!first || accumulate) {
+                for (int r = 0; r < rows; r++) {
+                    out[o + r] += s[src + r * GROUP];
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    out[o + r] = s[src + r * GROUP];
+                }
+            }
+            if (first && bias != null) {
+                for (int r = 0; r < rows; r++) {
+                    out[o + r] += bias.getFloat(r0 + r);
                 }
             }
         }
     }
 
-    /** Adds one column block's partial sum; the first block also applies the bias and the accumulate mode. */
-    private static void add(float[] out, int idx, float sum, boolean first, Tensor bias, int row, boolean accumulate) {
-        if (first) {
-            store(out, idx, sum, bias, row, accumulate);
-        } else {
-            out[idx] += sum;
+    /**
+     * 6 widened weight rows at {@code wf[wOff]} (row stride {@code kn}) x 4 vectors of packed tokens at
+     * {@code xp[xOff]} (column stride {@link #GROUP}) over {@code kn} columns; sums of row {@code a} go to
+     * {@code sums[sOff + a * GROUP, + GROUP)}, one per token.
+     */
+    private static void tile6x4(float[] wf, int wOff, int kn, float[] xp, int xOff, float[] sums, int sOff) {
+        int w0 = wOff, w1 = w0 + kn, w2 = w1 + kn, w3 = w2 + kn, w4 = w3 + kn, w5 = w4 + kn;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int k = 0; k < kn; k++) {
+            int xo = xOff + k * GROUP;
+            FloatVector x0 = FloatVector.fromArray(F, xp, xo);
+            FloatVector x1 = FloatVector.fromArray(F, xp, xo + L);
+            FloatVector x2 = FloatVector.fromArray(F, xp, xo + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, xp, xo + 3 * L);
+            FloatVector w = FloatVector.broadcast(F, wf[w0 + k]);
+            c00 = w.fma(x0, c00);
+            c01 = w.fma(x1, c01);
+            c02 = w.fma(x2, c02);
+            c03 = w.fma(x3, c03);
+            w = FloatVector.broadcast(F, wf[w1 + k]);
+            c10 = w.fma(x0, c10);
+            c11 = w.fma(x1, c11);
+            c12 = w.fma(x2, c12);
+            c13 = w.fma(x3, c13);
+            w = FloatVector.broadcast(F, wf[w2 + k]);
+            c20 = w.fma(x0, c20);
+            c21 = w.fma(x1, c21);
+            c22 = w.fma(x2, c22);
+            c23 = w.fma(x3, c23);
+            w = FloatVector.broadcast(F, wf[w3 + k]);
+            c30 = w.fma(x0, c30);
+            c31 = w.fma(x1, c31);
+            c32 = w.fma(x2, c32);
+            c33 = w.fma(x3, c33);
+            w = FloatVector.broadcast(F, wf[w4 + k]);
+            c40 = w.fma(x0, c40);
+            c41 = w.fma(x1, c41);
+            c42 = w.fma(x2, c42);
+            c43 = w.fma(x3, c43);
+            w = FloatVector.broadcast(F, wf[w5 + k]);
+            c50 = w.fma(x0, c50);
+            c51 = w.fma(x1, c51);
+            c52 = w.fma(x2, c52);
+            c53 = w.fma(x3, c53);
         }
+        int s = sOff;
+        c00.intoArray(sums, s);
+        c01.intoArray(sums, s + L);
+        c02.intoArray(sums, s + 2 * L);
+        c03.intoArray(sums, s + 3 * L);
+        s += GROUP;
+        c10.intoArray(sums, s);
+        c11.intoArray(sums, s + L);
+        c12.intoArray(sums, s + 2 * L);
+        c13.intoArray(sums, s + 3 * L);
+        s += GROUP;
+        c20.intoArray(sums, s);
+        c21.intoArray(sums, s + L);
+        c22.intoArray(sums, s + 2 * L);
+        c23.intoArray(sums, s + 3 * L);
+        s += GROUP;
+        c30.intoArray(sums, s);
+        c31.intoArray(sums, s + L);
+        c32.intoArray(sums, s + 2 * L);
+        c33.intoArray(sums, s + 3 * L);
+        s += GROUP;
+        c40.intoArray(sums, s);
+        c41.intoArray(sums, s + L);
+        c42.intoArray(sums, s + 2 * L);
+        c43.intoArray(sums, s + 3 * L);
+        s += GROUP;
+        c50.intoArray(sums, s);
+        c51.intoArray(sums, s + L);
+        c52.intoArray(sums, s + 2 * L);
+        c53.intoArray(sums, s + 3 * L);
+    }
+
+    /** One weight row x one vector of tokens (rows past the last whole tile): sums at {@code sums[sOff, + L)}. */
+    private static void tile1x1(float[] wf, int wOff, int kn, float[] xp, int xOff, float[] sums, int sOff) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        int k = 0;
+        for (; k + 2 <= kn; k += 2) {
+            c0 = FloatVector.broadcast(F, wf[wOff + k]).fma(FloatVector.fromArray(F, xp, xOff + k * GROUP), c0);
+            c1 = FloatVector.broadcast(F, wf[wOff + k + 1]).fma(FloatVector.fromArray(F, xp, xOff + (k + 1) * GROUP), c1);
+        }
+        for (; k < kn; k++) {
+            c0 = FloatVector.broadcast(F, wf[wOff + k]).fma(FloatVector.fromArray(F, xp, xOff + k * GROUP), c0);
+        }
+        c0.add(c1).intoArray(sums, sOff);
     }
 
     /**
-     * 4 weight rows at {@code wf[wOff]} (row stride {@code kn}) x 4 tokens at {@code x[xOff]} (row stride
-     * {@code xStride}) over {@code kn} columns; the 16 sums go to {@code sums[sOff]}, row-major (row, token).
+     * 4 widened weight rows at {@code wf[wOff]} (row stride {@code kn}) x 4 tokens at {@code x[xOff]} (row stride
+     * {@code xStride}) as dot products over {@code kn} columns; the sum of (row a, token b) goes to
+     * {@code sums[sOff + a * GROUP + b]}.
      */
     private static void tile4x4(float[] wf, int wOff, int kn, float[] x, int xOff, int xStride, float[] sums, int sOff) {
+        int r1 = sOff + GROUP, r2 = r1 + GROUP, r3 = r2 + GROUP;
         int bound = F.loopBound(kn);
         int x0 = xOff, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         int w0 = wOff, w1 = w0 + kn, w2 = w1 + kn, w3 = w2 + kn;
@@ -399,26 +556,27 @@ final class Kernels {
         sums[sOff + 1] = c01.reduceLanes(VectorOperators.ADD);
         sums[sOff + 2] = c02.reduceLanes(VectorOperators.ADD);
         sums[sOff + 3] = c03.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 4] = c10.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 5] = c11.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 6] = c12.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 7] = c13.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 8] = c20.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 9] = c21.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 10] = c22.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 11] = c23.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 12] = c30.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 13] = c31.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 14] = c32.reduceLanes(VectorOperators.ADD);
-        sums[sOff + 15] = c33.reduceLanes(VectorOperators.ADD);
+        sums[r1] = c10.reduceLanes(VectorOperators.ADD);
+        sums[r1 + 1] = c11.reduceLanes(VectorOperators.ADD);
+        sums[r1 + 2] = c12.reduceLanes(VectorOperators.ADD);
+        sums[r1 + 3] = c13.reduceLanes(VectorOperators.ADD);
+        sums[r2] = c20.reduceLanes(VectorOperators.ADD);
+        sums[r2 + 1] = c21.reduceLanes(VectorOperators.ADD);
+        sums[r2 + 2] = c22.reduceLanes(VectorOperators.ADD);
+        sums[r2 + 3] = c23.reduceLanes(VectorOperators.ADD);
+        sums[r3] = c30.reduceLanes(VectorOperators.ADD);
+        sums[r3 + 1] = c31.reduceLanes(VectorOperators.ADD);
+        sums[r3 + 2] = c32.reduceLanes(VectorOperators.ADD);
+        sums[r3 + 3] = c33.reduceLanes(VectorOperators.ADD);
         for (int kk = bound; kk < kn; kk++) {
             for (int a = 0; a < 4; a++) {
                 for (int b = 0; b < 4; b++) {
-                    sums[sOff + a * 4 + b] += wf[wOff + a * kn + kk] * x[xOff + b * xStride + kk];
+                    sums[sOff + a * GROUP + b] += wf[wOff + a * kn + kk] * x[xOff + b * xStride + kk];
                 }
             }
         }
     }
+
 
     /** {@code out = x * rsqrt(mean(x^2) + eps) * w}, one row of {@code n}. */
     static void rmsnorm(float[] x, int xOff, float[] out, int outOff, Tensor w, int n, float eps) {
@@ -458,10 +616,22 @@ final class Kernels {
      * Softmax in place over {@code s[off, off + n)}: exponentials of {@code s - max}, then divided by their sum.
      */
     static void softmax(float[] s, int off, int n) {
+        float inv = 1f / expShifted(s, off, n, max(s, off, n));
+        for (int i = 0; i < n; i++) {
+            s[off + i] *= inv;
+        }
+    }
+
+    static float max(float[] s, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, s[off + i]);
         }
+        return max;
+    }
+
+    /** {@code s[i] = exp(s[i] - max)} over {@code s[off, off + n)}; returns their sum. */
+    static float expShifted(float[] s, int off, int n, float max) {
         int bound = F.loopBound(n);
         FloatVector acc = FloatVector.zero(F);
         int k = 0;
@@ -476,10 +646,7 @@ final class Kernels {
             s[off + k] = e;
             sum += e;
         }
-        float inv = 1f / sum;
-        for (int i = 0; i < n; i++) {
-            s[off + i] *= inv;
-        }
+        return sum;
     }
 
     /**

@@ -32,6 +32,7 @@ final class Qwen2Model {
     private final float[] hb;     // (chunk, ffn) gate, then silu(gate) * up
     private final float[] hb2;    // (chunk, ffn) up
     private final float[] logits; // (vocab)
+    private final float[] packed; // the input of a prefill matmul, packed by Kernels.pack
     // off-heap, native-order f32 (so that 2 MB per-layer arrays do not each take two 2 MB heap regions)
     private final MemorySegment keyCache;   // (layer, maxCacheLen, kvDim)
     private final MemorySegment valueCache; // (layer, maxCacheLen, kvDim)
@@ -39,10 +40,16 @@ final class Qwen2Model {
     private final float[] sin;    // (maxCacheLen, headDim / 2)
     private final float[][] scratch; // (thread, Kernels.scratchFloats(max cols)) widened weight rows
     private final float[][] scores;  // (thread, heads per kv head * maxCacheLen) attention weights of one group
+    // decode attention split over position ranges: per (range, query head) the values, maximum and sum
+    private final int maxSplits;
+    private final float[] partOut;   // (range, heads, headDim)
+    private final float[] partMax;   // (range, heads)
+    private final float[] partSum;   // (range, heads)
     private final int[] one = new int[1];
     /** Cache positions per attention block. */
     private static final int ATTENTION_BLOCK = 32;
 
+    private final PackOp pack = new PackOp();
     private final MatMulOp matmul = new MatMulOp();
     private final AttentionOp attention = new AttentionOp();
     private final RowOp rows = new RowOp();
@@ -68,6 +75,8 @@ final class Qwen2Model {
         hb = new float[Math.multiplyExact(chunk, c.intermediateSize())];
         hb2 = new float[chunk * c.intermediateSize()];
         logits = new float[c.vocabSize()];
+        int maxIn = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
+        packed = new float[chunk > 1 ? Kernels.packedFloats(chunk, maxIn) : 0];
         long cacheBytes = Math.multiplyExact((long) c.numLayers() * maxCacheLen, (long) c.kvDim() * Float.BYTES);
         keyCache = arena.allocate(cacheBytes, 64);
         valueCache = arena.allocate(cacheBytes, 64);
@@ -86,6 +95,10 @@ final class Qwen2Model {
         int maxCols = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
         scratch = new float[pool.size()][Kernels.scratchFloats(maxCols)];
         scores = new float[pool.size()][c.numHeads() / c.numKvHeads() * maxCacheLen];
+        maxSplits = Math.max(1, Math.ceilDiv(2 * pool.size(), c.numKvHeads()));
+        partOut = new float[maxSplits * c.qDim()];
+        partMax = new float[maxSplits * c.numHeads()];
+        partSum = new float[maxSplits * c.numHeads()];
     }
 
     int position() {
@@ -144,27 +157,44 @@ final class Qwen2Model {
         }
     }
 
-    /** Tokens {@code ids[off, off + n)} at positions {@code pos..pos+n-1}; advances {@code pos}. */
+    /**
+     * Tokens {@code ids[off, off + n)} at positions {@code pos..pos+n-1}; advances {@code pos}. In the last layer
+     * only the keys and values of a chunk are needed, except for the last position of the prompt, which the logits
+     * need: the rest of that layer runs for that one position (or not at all for an earlier chunk), which saves
+     * about 1/layers of a prefill.
+     */
     private void forward(int[] ids, int off, int n, boolean wantLogits) {
         int dim = c.hiddenSize();
         for (int t = 0; t < n; t++) {
             Kernels.unpackRow(w.embed(), ids[off + t], x, t * dim);
         }
+        int end = pos + n;
+        int tokens = n;
         for (int l = 0; l < c.numLayers(); l++) {
             Weights.Layer layer = w.layers()[l];
-            rows.run(RowOp.NORM, l, layer.inputNorm(), n);
-            matmul.run(xb, n, false, layer.q(), layer.qBias(), q, layer.k(), layer.kBias(), k, layer.v(), layer.vBias(), v);
-            rows.run(RowOp.ROPE_AND_CACHE, l, null, n);
-            attention.run(l, n);
-            matmul.run(att, n, true, layer.o(), null, x, null, null, null, null, null, null);
-            rows.run(RowOp.NORM, l, layer.postNorm(), n);
-            matmul.run(xb, n, false, layer.gate(), null, hb, layer.up(), null, hb2, null, null, null);
-            rows.run(RowOp.SILU_MUL, l, null, n);
-            matmul.run(hb, n, true, layer.down(), null, x, null, null, null, null, null, null);
+            rows.run(RowOp.NORM, l, layer.inputNorm(), tokens);
+            matmul.run(xb, tokens, false, layer.q(), layer.qBias(), q, layer.k(), layer.kBias(), k, layer.v(), layer.vBias(), v);
+            rows.run(RowOp.ROPE_AND_CACHE, l, null, tokens);
+            if (l == c.numLayers() - 1 && tokens > 1) {
+                if (!wantLogits) {
+                    break;
+                }
+                // continue with the last position only, moved to row 0
+                System.arraycopy(q, (tokens - 1) * c.qDim(), q, 0, c.qDim());
+                System.arraycopy(x, (tokens - 1) * dim, x, 0, dim);
+                pos += tokens - 1;
+                tokens = 1;
+            }
+            attention.run(l, tokens);
+            matmul.run(att, tokens, true, layer.o(), null, x, null, null, null, null, null, null);
+            rows.run(RowOp.NORM, l, layer.postNorm(), tokens);
+            matmul.run(xb, tokens, false, layer.gate(), null, hb, layer.up(), null, hb2, null, null, null);
+            rows.run(RowOp.SILU_MUL, l, null, tokens);
+            matmul.run(hb, tokens, true, layer.down(), null, x, null, null, null, null, null, null);
         }
-        pos += n;
+        pos = end;
         if (wantLogits) {
-            Kernels.rmsnorm(x, (n - 1) * dim, xb, 0, w.finalNorm(), dim, eps);
+            Kernels.rmsnorm(x, (tokens - 1) * dim, xb, 0, w.finalNorm(), dim, eps);
             matmul.run(xb, 1, false, w.lmHead(), null, logits, null, null, null, null, null, null);
         }
     }
@@ -207,6 +237,9 @@ final class Qwen2Model {
             this.in = in;
             this.tokens = tokens;
             this.accumulate = accumulate;
+            if (tokens > 1) {
+                pack.run(in, tokens, w0.cols());
+            }
             count = 0;
             int units = 0;
             units = add(w0, b0, o0, units);
@@ -245,60 +278,167 @@ final class Qwen2Model {
             if (tokens == 1) {
                 Kernels.gemv(wt, r0, r1, in, 0, out[i], 0, bias[i], accumulate, scratch[worker]);
             } else {
-                Kernels.gemm(wt, r0, r1, in, tokens, out[i], wt.rows(), bias[i], accumulate, scratch[worker]);
+                Kernels.gemm(wt, r0, r1, in, packed, tokens, out[i], wt.rows(), bias[i], accumulate, scratch[worker]);
             }
         }
     }
 
     /**
-     * Causal grouped-query attention; one unit per (token, kv head) covering the query heads that share it (or per
-     * (token, query head) when that leaves threads idle). Keys and
-     * values are visited in blocks of {@link #ATTENTION_BLOCK} positions ({@code 32 x head_dim} floats, 16 KB at
-     * head_dim 128, which stays in L1) and each block serves every query head of the group before the next is read:
-     * the cache is read once per group instead of once per head.
+     * Packs the whole token groups of a prefill matmul's input for {@link Kernels#gemm}; one unit per (group, slice
+     * of columns).
+     */
+    private final class PackOp extends WorkerPool.Op {
+        /** Columns per unit: 512 x 64 tokens x 4 B = 128 KB written per unit. */
+        private static final int SLICE = 512;
+        private float[] in;
+        private int cols;
+        private int slices;
+
+        void run(float[] in, int tokens, int cols) {
+            this.in = in;
+            this.cols = cols;
+            slices = (cols + SLICE - 1) / SLICE;
+            pool.run(this, Kernels.groups(tokens) * slices);
+        }
+
+        @Override
+        void unit(int u, int worker) {
+            int k0 = u % slices * SLICE;
+            Kernels.pack(in, cols, packed, u / slices, k0, Math.min(cols, k0 + SLICE));
+        }
+    }
+
+    /**
+     * Causal grouped-query attention. Keys and values are visited in blocks of {@link #ATTENTION_BLOCK} positions
+     * ({@code 32 x head_dim} floats, 16 KB at head_dim 128, which stays in L1) and each block serves every query head
+     * of its group before the next is read, so the cache is read once per group, not once per head.
+     * <ul>
+     * <li>Prefill: one unit per (token, kv head) covering the query heads that share it.</li>
+     * <li>Decode (one token; too few (token, kv head) pairs to feed the threads): the positions are split into
+     *     ranges, one unit per (kv head, range); each keeps its own softmax maximum, sum and weighted values, and
+     *     the ranges are merged after ({@link #merge}) as in split-K "flash decoding".</li>
+     * </ul>
      */
     private final class AttentionOp extends WorkerPool.Op {
+        /** Fewest positions worth a range of their own. */
+        private static final int MIN_SPLIT = 64;
         private int layer;
-        private int headsPerUnit;
+        private int splits;
 
         void run(int layer, int tokens) {
             this.layer = layer;
-            // too few (token, kv head) units to feed every thread (decode on many cores): one query head per unit
-            int group = c.numHeads() / c.numKvHeads();
-            headsPerUnit = tokens * c.numKvHeads() >= 2 * pool.size() ? group : 1;
-            pool.run(this, tokens * c.numHeads() / headsPerUnit);
+            if (tokens == 1) {
+                // at least two units per thread, but no range shorter than MIN_SPLIT positions
+                int wanted = Math.ceilDiv(2 * pool.size(), c.numKvHeads());
+                splits = Math.clamp((pos + 1) / MIN_SPLIT, 1, Math.min(wanted, maxSplits));
+                pool.run(this, c.numKvHeads() * splits);
+                merge();
+            } else {
+                splits = 0;
+                pool.run(this, tokens * c.numKvHeads());
+            }
         }
 
         @Override
         void unit(int u, int worker) {
             int hd = c.headDim();
-            int group = headsPerUnit;
-            int unitsPerToken = c.numHeads() / group;
-            int t = u / unitsPerToken;
-            int h0 = (u % unitsPerToken) * group; // first query head of this unit
-            int g = h0 / (c.numHeads() / c.numKvHeads());
-            int n = pos + t + 1; // this token sees positions 0..pos+t
-            int q0 = t * c.qDim() + h0 * hd;
+            int group = c.numHeads() / c.numKvHeads();
+            float[] s = scores[worker]; // (heads of the group, maxCacheLen)
+            if (splits == 0) {
+                int t = u / c.numKvHeads();
+                int g = u % c.numKvHeads();
+                int n = pos + t + 1; // this token sees positions 0..pos+t
+                int q0 = t * c.qDim() + g * group * hd;
+                groupScores(g, q0, 0, n, s);
+                for (int h = 0; h < group; h++) {
+                    Kernels.softmax(s, h * maxCacheLen, n);
+                }
+                java.util.Arrays.fill(att, q0, q0 + group * hd, 0f);
+                groupValues(g, 0, n, s, att, q0);
+                return;
+            }
+            int g = u / splits;
+            int part = u % splits;
+            int n = pos + 1;
+            int span = Math.ceilDiv(n, splits);
+            int j0 = Math.min(n, part * span);
+            int j1 = Math.min(n, j0 + span);
+            int h0 = g * group; // first query head of the group
+            int o0 = (part * c.numHeads() + h0) * hd;
+            java.util.Arrays.fill(partOut, o0, o0 + group * hd, 0f);
+            if (j0 == j1) {
+                for (int h = 0; h < group; h++) {
+                    partMax[part * c.numHeads() + h0 + h] = Float.NEGATIVE_INFINITY;
+                    partSum[part * c.numHeads() + h0 + h] = 0f;
+                }
+                return;
+            }
+            groupScores(g, h0 * hd, j0, j1, s);
+            for (int h = 0; h < group; h++) {
+                int off = h * maxCacheLen + j0;
+                float max = Kernels.max(s, off, j1 - j0);
+                partMax[part * c.numHeads() + h0 + h] = max;
+                partSum[part * c.numHeads() + h0 + h] = Kernels.expShifted(s, off, j1 - j0, max);
+            }
+            groupValues(g, j0, j1, s, partOut, o0);
+        }
+
+        /** Scores of the group's query heads (at {@code q[q0]}) for positions {@code [j0, j1)}, unnormalised. */
+        private void groupScores(int g, int q0, int j0, int j1, float[] s) {
+            int hd = c.headDim();
+            int group = c.numHeads() / c.numKvHeads();
             float scale = (float) (1.0 / Math.sqrt(hd));
-            float[] s = scores[worker]; // (heads of this unit, maxCacheLen)
             long base = cacheOffset(layer, 0) + (long) g * hd * Float.BYTES;
             long stride = (long) c.kvDim() * Float.BYTES;
-            for (int j0 = 0; j0 < n; j0 += ATTENTION_BLOCK) {
-                int jn = Math.min(ATTENTION_BLOCK, n - j0);
+            for (int b = j0; b < j1; b += ATTENTION_BLOCK) {
+                int jn = Math.min(ATTENTION_BLOCK, j1 - b);
                 for (int h = 0; h < group; h++) {
-                    Kernels.attentionScores(q, q0 + h * hd, keyCache, base + j0 * stride, stride, hd, jn, scale, s,
-                            h * maxCacheLen + j0);
+                    Kernels.attentionScores(q, q0 + h * hd, keyCache, base + b * stride, stride, hd, jn, scale, s,
+                            h * maxCacheLen + b);
                 }
             }
-            for (int h = 0; h < group; h++) {
-                Kernels.softmax(s, h * maxCacheLen, n);
-            }
-            java.util.Arrays.fill(att, q0, q0 + group * hd, 0f);
-            for (int j0 = 0; j0 < n; j0 += ATTENTION_BLOCK) {
-                int jn = Math.min(ATTENTION_BLOCK, n - j0);
+        }
+
+        /** {@code out[o0 + h * head_dim, ...) += sum_j s[h][j] * value_j} for the group's heads over {@code [j0, j1)}. */
+        private void groupValues(int g, int j0, int j1, float[] s, float[] out, int o0) {
+            int hd = c.headDim();
+            int group = c.numHeads() / c.numKvHeads();
+            long base = cacheOffset(layer, 0) + (long) g * hd * Float.BYTES;
+            long stride = (long) c.kvDim() * Float.BYTES;
+            for (int b = j0; b < j1; b += ATTENTION_BLOCK) {
+                int jn = Math.min(ATTENTION_BLOCK, j1 - b);
                 for (int h = 0; h < group; h++) {
-                    Kernels.attentionValues(s, h * maxCacheLen + j0, jn, valueCache, base + j0 * stride, stride, hd,
-                            att, q0 + h * hd);
+                    Kernels.attentionValues(s, h * maxCacheLen + b, jn, valueCache, base + b * stride, stride, hd,
+                            out, o0 + h * hd);
+                }
+            }
+        }
+
+        /** Merges the ranges of a decode step into {@code att}: each range's values weighted by its share of the sum. */
+        private void merge() {
+            int hd = c.headDim();
+            for (int h = 0; h < c.numHeads(); h++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < splits; p++) {
+                    max = Math.max(max, partMax[p * c.numHeads() + h]);
+                }
+                float sum = 0f;
+                java.util.Arrays.fill(att, h * hd, (h + 1) * hd, 0f);
+                for (int p = 0; p < splits; p++) {
+                    float m = partMax[p * c.numHeads() + h];
+                    if (m == Float.NEGATIVE_INFINITY) {
+                        continue; // an empty range
+                    }
+                    float weight = (float) Math.exp(m - max);
+                    sum += weight * partSum[p * c.numHeads() + h];
+                    int src = (p * c.numHeads() + h) * hd;
+                    for (int i = 0; i < hd; i++) {
+                        att[h * hd + i] += weight * partOut[src + i];
+                    }
+                }
+                float inv = 1f / sum;
+                for (int i = 0; i < hd; i++) {
+                    att[h * hd + i] *= inv;
                 }
             }
         }

@@ -12,8 +12,12 @@ final class Tuning {
      * (32 to 256 measured within noise of each other on 2 cores, 128 best); smaller matrices get smaller units.
      */
     static final int DECODE_ROWS = roundTo4(Integer.getInteger("llmbench.java.decodeRows", 128));
-    /** Weight rows per work unit in prefill (matrix-matrix), a multiple of the 4-row register tile. */
-    static final int PREFILL_ROWS = Math.min(Kernels.MAX_UNIT_ROWS, roundTo4(Integer.getInteger("llmbench.java.prefillRows", 32)));
+    /**
+     * Weight rows per work unit in prefill (matrix-matrix), a multiple of the 6-row register tile: 96 rows widen to
+     * 384 KB per column block, which every token group then reuses from L2.
+     */
+    static final int PREFILL_ROWS = Math.min(Kernels.MAX_UNIT_ROWS,
+            Math.max(Kernels.TILE_ROWS, Integer.getInteger("llmbench.java.prefillRows", 96) / Kernels.TILE_ROWS * Kernels.TILE_ROWS));
 
     private Tuning() {
     }

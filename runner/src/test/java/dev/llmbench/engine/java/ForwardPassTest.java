@@ -76,6 +76,34 @@ class ForwardPassTest {
         }
     }
 
+    // 200 tokens in chunks of 64: three whole token groups of the packed matmul and a tail of 8; decode then
+    // splits the 200+ cached positions into ranges (2 on 2 threads, 3 on 4) that are merged
+    @Test
+    void longContextDecodeMergesPositionRanges() throws Exception {
+        Weights w = weights(TIED, 5);
+        for (int threads : new int[]{2, 4}) {
+            try (WorkerPool p = new WorkerPool(threads)) {
+                Qwen2Model model = new Qwen2Model(w, p, arena, 64, 256);
+                ReferenceForward ref = new ReferenceForward(w);
+                int[] ids = prompt(200, TIED.vocabSize());
+                int next = model.prefill(ids, ids.length);
+                float[] want = null;
+                for (int id : ids) {
+                    want = ref.step(id);
+                }
+                assertLogitsClose(model.logits(), want);
+                for (int step = 0; step < 4; step++) {
+                    int got = model.decode(next);
+                    want = ref.step(next);
+                    assertLogitsClose(model.logits(), want);
+                    assertThat(got).as("decode step %d on %d threads", step, threads)
+                            .isEqualTo(ReferenceForward.argmax(want));
+                    next = got;
+                }
+            }
+        }
+    }
+
     @Test
     void chunkSizeAndThreadCountDoNotChangeTheResult() throws Exception {
         Weights w = weights(TIED, 7);

@@ -37,12 +37,13 @@ class KernelsTest {
         }
     }
 
-    // 4200 columns = two full column blocks + 104; 70 tokens = a full token block + 6; rows 0..61 in one unit
+    // 4200 columns = four full column blocks + 104; 70 tokens = a packed group + a tail of 6 (a 4-token tile and
+    // two single dot products); rows 0..94 in one unit = 15 tiles of 6 + 5 single rows, row 95 in a second
     @ParameterizedTest
     @EnumSource(DType.class)
     void gemmBlocksOverColumnsTokensAndRows(DType dtype) {
         try (Arena arena = Arena.ofConfined()) {
-            int rows = 62;
+            int rows = 96;
             int cols = 4200;
             int tokens = 70;
             Tensor w = TestTensors.random(arena, dtype, 21, rows, cols);
@@ -50,7 +51,9 @@ class KernelsTest {
             float[] x = TestTensors.vector(23, tokens * cols);
             float[] out = new float[tokens * rows];
             float[] scratch = new float[Kernels.scratchFloats(cols)];
-            Kernels.gemm(w, 0, Kernels.MAX_UNIT_ROWS - 2, x, tokens, out, rows, bias, false, scratch);
+            float[] xp = packed(x, tokens, cols);
+            Kernels.gemm(w, 0, rows - 1, x, xp, tokens, out, rows, bias, false, scratch);
+            Kernels.gemm(w, rows - 1, rows, x, xp, tokens, out, rows, bias, false, scratch);
             assertClose(out, ScalarKernels.matmul(w, x, tokens, bias), ScalarKernels.magnitude(w, x, tokens), cols);
         }
     }
@@ -58,14 +61,16 @@ class KernelsTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void gemmMatchesScalarOracleForEveryTokenCount(DType dtype) {
-        for (int tokens : new int[]{1, 2, 4, 7, 9}) {
+        // tails alone (1..63 tokens), one whole group, and a group + a tail of 36
+        for (int tokens : new int[]{1, 2, 4, 7, 9, 16, 33, 64, 100}) {
             try (Arena arena = Arena.ofConfined()) {
                 Tensor w = TestTensors.random(arena, dtype, 4, 13, 77);
                 float[] x = TestTensors.vector(5, tokens * 77);
                 float[] out = new float[tokens * 13];
                 float[] scratch = new float[Kernels.scratchFloats(77)];
-                Kernels.gemm(w, 0, 8, x, tokens, out, 13, null, false, scratch);
-                Kernels.gemm(w, 8, 13, x, tokens, out, 13, null, false, scratch);
+                float[] xp = packed(x, tokens, 77);
+                Kernels.gemm(w, 0, 8, x, xp, tokens, out, 13, null, false, scratch);
+                Kernels.gemm(w, 8, 13, x, xp, tokens, out, 13, null, false, scratch);
                 assertClose(out, ScalarKernels.matmul(w, x, tokens, null), ScalarKernels.magnitude(w, x, tokens), 77);
             }
         }
@@ -79,7 +84,7 @@ class KernelsTest {
             float[] x = TestTensors.vector(7, 3 * 32);
             float[] viaGemm = new float[3 * 8];
             java.util.Arrays.fill(viaGemm, 1f);
-            Kernels.gemm(w, 0, 8, x, 3, viaGemm, 8, null, true, new float[Kernels.scratchFloats(32)]);
+            Kernels.gemm(w, 0, 8, x, packed(x, 3, 32), 3, viaGemm, 8, null, true, new float[Kernels.scratchFloats(32)]);
             float[] viaGemv = new float[8];
             java.util.Arrays.fill(viaGemv, 1f);
             Kernels.gemv(w, 0, 8, x, 0, viaGemv, 0, null, true, new float[Kernels.scratchFloats(32)]);
@@ -91,6 +96,32 @@ class KernelsTest {
             assertClose(viaGemm, expected, mag, 33);
             assertClose(viaGemv, java.util.Arrays.copyOf(expected, 8), java.util.Arrays.copyOf(mag, 8), 33);
         }
+    }
+
+    @Test
+    void packPutsTheTokensOfWholeGroupsInLanes() {
+        int tokens = 2 * Kernels.GROUP + 3;
+        int cols = 5;
+        float[] x = TestTensors.vector(9, tokens * cols);
+        float[] xp = packed(x, tokens, cols);
+        assertThat(xp).hasSize(2 * Kernels.GROUP * cols);
+        for (int t = 0; t < 2 * Kernels.GROUP; t++) {
+            for (int k = 0; k < cols; k++) {
+                int g = t / Kernels.GROUP;
+                assertThat(xp[(g * cols + k) * Kernels.GROUP + t % Kernels.GROUP]).isEqualTo(x[t * cols + k]);
+            }
+        }
+    }
+
+    /** The inputs packed as {@link Kernels#gemm} takes them, group by group, in two column slices each. */
+    private static float[] packed(float[] x, int tokens, int cols) {
+        float[] xp = new float[Kernels.packedFloats(tokens, cols)];
+        java.util.Arrays.fill(xp, Float.NaN); // every element must be written
+        for (int g = 0; g < Kernels.groups(tokens); g++) {
+            Kernels.pack(x, cols, xp, g, 0, cols / 2);
+            Kernels.pack(x, cols, xp, g, cols / 2, cols);
+        }
+        return xp;
     }
 
     @ParameterizedTest
