@@ -88,6 +88,16 @@ final class Kernels {
         return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
+    /** The low (even) bf16 halves of 32-bit pairs as f32. */
+    private static FloatVector low(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The high (odd) bf16 halves of 32-bit pairs as f32. */
+    private static FloatVector high(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.AND, 0xFFFF_0000).reinterpretAsFloats();
+    }
+
     static FloatVector f32(MemorySegment seg, long byteOffset) {
         return FloatVector.fromMemorySegment(F, seg, byteOffset, LE);
     }
@@ -238,35 +248,61 @@ final class Kernels {
     }
 
     /**
-     * Matrix-vector product for one token (decode): streams each weight row once.
+     * The even elements of {@code x[xOff, xOff + cols)}, then the odd ones, into {@code pairs} ({@code cols / 2}
+     * each; an odd last element is left out): the layout in which {@link #gemv} reads bf16 weights two at a time.
+     */
+    static void splitPairs(float[] x, int xOff, int cols, float[] pairs) {
+        int half = cols / 2;
+        for (int i = 0; i < half; i++) {
+            pairs[i] = x[xOff + 2 * i];
+            pairs[half + i] = x[xOff + 2 * i + 1];
+        }
+    }
+
+    /**
+     * Matrix-vector product for one token (decode): streams each weight row once, four rows side by side.
+     * bf16 weights are read as 32-bit pairs: a pair's low half is the even element, widened by a left shift, and its
+     * high half the odd one, widened by masking the low half off. That spares the lane-widening conversion of
+     * {@link #bf16} and reads the weights at very nearly the machine's streaming bandwidth.
      *
      * @param x       input (cols) at {@code xOff}
+     * @param pairs   the same input split by {@link #splitPairs} (read for bf16 weights)
      * @param out     output (rows) at {@code outOff}
      * @param scratch per-thread buffer of {@link #scratchFloats} floats (f16 only)
      */
-    static void gemv(Tensor w, int r0, int r1, float[] x, int xOff, float[] out, int outOff, Tensor bias,
-                     boolean accumulate, float[] scratch) {
+    static void gemv(Tensor w, int r0, int r1, float[] x, int xOff, float[] pairs, float[] out, int outOff,
+                     Tensor bias, boolean accumulate, float[] scratch) {
         int cols = w.cols();
         int bound = F.loopBound(cols);
         MemorySegment seg = w.data();
         int r = r0;
         switch (w.dtype()) {
             case BF16 -> {
+                int half = cols / 2;
+                int pairBound = F.loopBound(half);
                 for (; r + 4 <= r1; r += 4) {
                     long b0 = (long) r * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
                     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                    int k = 0;
-                    for (; k < bound; k += L) {
-                        FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
-                        long o = k * 2L;
-                        a0 = bf16(seg, b0 + o).fma(xv, a0);
-                        a1 = bf16(seg, b1 + o).fma(xv, a1);
-                        a2 = bf16(seg, b2 + o).fma(xv, a2);
-                        a3 = bf16(seg, b3 + o).fma(xv, a3);
+                    for (int k = 0; k < pairBound; k += L) {
+                        FloatVector even = FloatVector.fromArray(F, pairs, k);
+                        FloatVector odd = FloatVector.fromArray(F, pairs, half + k);
+                        long o = k * 4L;
+                        IntVector w0 = IntVector.fromMemorySegment(I, seg, b0 + o, LE);
+                        IntVector w1 = IntVector.fromMemorySegment(I, seg, b1 + o, LE);
+                        IntVector w2 = IntVector.fromMemorySegment(I, seg, b2 + o, LE);
+                        IntVector w3 = IntVector.fromMemorySegment(I, seg, b3 + o, LE);
+                        a0 = low(w0).fma(even, a0);
+                        a0 = high(w0).fma(odd, a0);
+                        a1 = low(w1).fma(even, a1);
+                        a1 = high(w1).fma(odd, a1);
+                        a2 = low(w2).fma(even, a2);
+                        a2 = high(w2).fma(odd, a2);
+                        a3 = low(w3).fma(even, a3);
+                        a3 = high(w3).fma(odd, a3);
                     }
                     float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
                     float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-                    for (; k < cols; k++) {
+                    for (int k = 2 * pairBound; k < cols; k++) {
                         float xk = x[xOff + k];
                         long e = (long) r * cols + k;
                         s0 += w.getFloat(e) * xk;

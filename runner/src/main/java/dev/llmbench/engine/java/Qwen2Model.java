@@ -33,6 +33,7 @@ final class Qwen2Model {
     private final float[] hb2;    // (chunk, ffn) up
     private final float[] logits; // (vocab)
     private final float[] packed; // the input of a prefill matmul, packed by Kernels.pack
+    private final float[] pairs;  // the input of a decode matmul, split by Kernels.splitPairs
     // off-heap, native-order f32 (so that 2 MB per-layer arrays do not each take two 2 MB heap regions)
     private final MemorySegment keyCache;   // (layer, maxCacheLen, kvDim)
     private final MemorySegment valueCache; // (layer, maxCacheLen, kvDim)
@@ -77,6 +78,7 @@ final class Qwen2Model {
         logits = new float[c.vocabSize()];
         int maxIn = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
         packed = new float[chunk > 1 ? Kernels.packedFloats(chunk, maxIn) : 0];
+        pairs = new float[maxIn];
         long cacheBytes = Math.multiplyExact((long) c.numLayers() * maxCacheLen, (long) c.kvDim() * Float.BYTES);
         keyCache = arena.allocate(cacheBytes, 64);
         valueCache = arena.allocate(cacheBytes, 64);
@@ -239,6 +241,8 @@ final class Qwen2Model {
             this.accumulate = accumulate;
             if (tokens > 1) {
                 pack.run(in, tokens, w0.cols());
+            } else {
+                Kernels.splitPairs(in, 0, w0.cols(), pairs);
             }
             count = 0;
             int units = 0;
@@ -276,7 +280,7 @@ final class Qwen2Model {
             int r0 = (u - first) * rowsPerUnit[i];
             int r1 = Math.min(r0 + rowsPerUnit[i], wt.rows());
             if (tokens == 1) {
-                Kernels.gemv(wt, r0, r1, in, 0, out[i], 0, bias[i], accumulate, scratch[worker]);
+                Kernels.gemv(wt, r0, r1, in, 0, pairs, out[i], 0, bias[i], accumulate, scratch[worker]);
             } else {
                 Kernels.gemm(wt, r0, r1, in, packed, tokens, out[i], wt.rows(), bias[i], accumulate, scratch[worker]);
             }

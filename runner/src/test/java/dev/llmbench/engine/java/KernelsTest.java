@@ -18,11 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KernelsTest {
 
-    // odd sizes exercise the scalar tails: 77 columns = 4 full 16-lane vectors + 13, 13 rows = 3 tiles of 4 + 1
+    // odd sizes exercise the scalar tails: 77 columns = 4 full 16-lane vectors + 13 (bf16: 2 vectors of 16 pairs + 13),
+    // 97 = 3 vectors of pairs + an odd last column; 13 rows = 3 tiles of 4 + 1
     @ParameterizedTest
     @EnumSource(DType.class)
     void gemvMatchesScalarOracle(DType dtype) {
-        for (int[] size : new int[][]{{13, 77}, {64, 128}, {7, 300}}) {
+        for (int[] size : new int[][]{{13, 77}, {64, 128}, {7, 300}, {9, 97}}) {
             try (Arena arena = Arena.ofConfined()) {
                 Tensor w = TestTensors.random(arena, dtype, 1, size[0], size[1]);
                 Tensor bias = TestTensors.random(arena, dtype, 2, size[0]);
@@ -30,8 +31,9 @@ class KernelsTest {
                 float[] out = new float[size[0]];
                 float[] scratch = new float[Kernels.scratchFloats(size[1])];
                 // two row ranges, as two threads would split them
-                Kernels.gemv(w, 0, 5, x, 0, out, 0, bias, false, scratch);
-                Kernels.gemv(w, 5, size[0], x, 0, out, 0, bias, false, scratch);
+                float[] pairs = pairs(x, size[1]);
+                Kernels.gemv(w, 0, 5, x, 0, pairs, out, 0, bias, false, scratch);
+                Kernels.gemv(w, 5, size[0], x, 0, pairs, out, 0, bias, false, scratch);
                 assertClose(out, ScalarKernels.matmul(w, x, 1, bias), ScalarKernels.magnitude(w, x, 1), size[1]);
             }
         }
@@ -87,7 +89,7 @@ class KernelsTest {
             Kernels.gemm(w, 0, 8, x, packed(x, 3, 32), 3, viaGemm, 8, null, true, new float[Kernels.scratchFloats(32)]);
             float[] viaGemv = new float[8];
             java.util.Arrays.fill(viaGemv, 1f);
-            Kernels.gemv(w, 0, 8, x, 0, viaGemv, 0, null, true, new float[Kernels.scratchFloats(32)]);
+            Kernels.gemv(w, 0, 8, x, 0, pairs(x, 32), viaGemv, 0, null, true, new float[Kernels.scratchFloats(32)]);
             float[] expected = ScalarKernels.matmul(w, x, 3, null);
             float[] mag = ScalarKernels.magnitude(w, x, 3);
             for (int i = 0; i < expected.length; i++) {
@@ -111,6 +113,12 @@ class KernelsTest {
                 assertThat(xp[(g * cols + k) * Kernels.GROUP + t % Kernels.GROUP]).isEqualTo(x[t * cols + k]);
             }
         }
+    }
+
+    private static float[] pairs(float[] x, int cols) {
+        float[] p = new float[cols];
+        Kernels.splitPairs(x, 0, cols, p);
+        return p;
     }
 
     /** The inputs packed as {@link Kernels#gemm} takes them, group by group, in two column slices each. */
