@@ -260,10 +260,12 @@ final class Kernels {
     }
 
     /**
-     * Matrix-vector product for one token (decode): streams each weight row once, four rows side by side.
+     * Matrix-vector product for one token (decode): streams each weight row once. bf16 rows go four at a time, a
+     * quarter of the row range apart, so that each thread reads four long sequential streams at once: on short rows
+     * (1536 columns) that reads about 1.5x faster than four neighbouring rows, which are one short stream each.
      * bf16 weights are read as 32-bit pairs: a pair's low half is the even element, widened by a left shift, and its
      * high half the odd one, widened by masking the low half off. That spares the lane-widening conversion of
-     * {@link #bf16} and reads the weights at very nearly the machine's streaming bandwidth.
+     * {@link #bf16}.
      *
      * @param x       input (cols) at {@code xOff}
      * @param pairs   the same input split by {@link #splitPairs} (read for bf16 weights)
@@ -276,12 +278,15 @@ final class Kernels {
         int bound = F.loopBound(cols);
         MemorySegment seg = w.data();
         int r = r0;
+        int quarter = (r1 - r0) / 4;
         switch (w.dtype()) {
             case BF16 -> {
                 int half = cols / 2;
                 int pairBound = F.loopBound(half);
-                for (; r + 4 <= r1; r += 4) {
-                    long b0 = (long) r * cols * 2, b1 = b0 + cols * 2L, b2 = b1 + cols * 2L, b3 = b2 + cols * 2L;
+                long stride = (long) quarter * cols * 2;
+                for (int j = 0; j < quarter; j++) {
+                    int row = r0 + j;
+                    long b0 = (long) row * cols * 2, b1 = b0 + stride, b2 = b1 + stride, b3 = b2 + stride;
                     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
                     for (int k = 0; k < pairBound; k += L) {
                         FloatVector even = FloatVector.fromArray(F, pairs, k);
@@ -304,17 +309,19 @@ final class Kernels {
                     float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
                     for (int k = 2 * pairBound; k < cols; k++) {
                         float xk = x[xOff + k];
-                        long e = (long) r * cols + k;
+                        long e = (long) row * cols + k;
+                        long q = (long) quarter * cols;
                         s0 += w.getFloat(e) * xk;
-                        s1 += w.getFloat(e + cols) * xk;
-                        s2 += w.getFloat(e + 2L * cols) * xk;
-                        s3 += w.getFloat(e + 3L * cols) * xk;
+                        s1 += w.getFloat(e + q) * xk;
+                        s2 += w.getFloat(e + 2 * q) * xk;
+                        s3 += w.getFloat(e + 3 * q) * xk;
                     }
-                    store(out, outOff + r, s0, bias, r, accumulate);
-                    store(out, outOff + r + 1, s1, bias, r + 1, accumulate);
-                    store(out, outOff + r + 2, s2, bias, r + 2, accumulate);
-                    store(out, outOff + r + 3, s3, bias, r + 3, accumulate);
+                    store(out, outOff + row, s0, bias, row, accumulate);
+                    store(out, outOff + row + quarter, s1, bias, row + quarter, accumulate);
+                    store(out, outOff + row + 2 * quarter, s2, bias, row + 2 * quarter, accumulate);
+                    store(out, outOff + row + 3 * quarter, s3, bias, row + 3 * quarter, accumulate);
                 }
+                r = r0 + 4 * quarter;
             }
             case F32 -> {
                 for (; r + 4 <= r1; r += 4) {
