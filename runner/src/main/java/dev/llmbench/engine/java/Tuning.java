@@ -8,8 +8,9 @@ final class Tuning {
     /** Worker threads, caller included; default all available cores. */
     static final int THREADS = Integer.getInteger("llmbench.java.threads", Runtime.getRuntime().availableProcessors());
     /**
-     * Most weight rows per work unit in decode (matrix-vector): 128 bf16 rows of 1536 are 384 KB streamed in one run
-     * (32 to 256 measured within noise of each other on 2 cores, 128 best); smaller matrices get smaller units.
+     * Most weight rows per work unit in decode (matrix-vector): 128 bf16 rows of 1536 are 384 KB, read as four
+     * streams of 96 KB (units of 128 and 512 rows read equally fast on 2 cores, 2048 a third slower); smaller
+     * matrices get smaller units.
      */
     static final int DECODE_ROWS = roundTo4(Integer.getInteger("llmbench.java.decodeRows", 128));
     /**

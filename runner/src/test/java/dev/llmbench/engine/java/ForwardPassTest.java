@@ -56,22 +56,7 @@ class ForwardPassTest {
             Weights w = weights(c, 42);
             // 37 tokens = chunks of 16, 16, 5; attention crosses its 32-position blocks
             Qwen2Model model = new Qwen2Model(w, pool, arena, 16, 64);
-            ReferenceForward ref = new ReferenceForward(w);
-            int[] ids = prompt(37, c.vocabSize());
-            int next = model.prefill(ids, ids.length);
-            float[] want = null;
-            for (int id : ids) {
-                want = ref.step(id);
-            }
-            assertLogitsClose(model.logits(), want);
-            assertThat(next).isEqualTo(ReferenceForward.argmax(want));
-            for (int step = 0; step < 6; step++) {
-                int got = model.decode(next);
-                want = ref.step(next);
-                assertLogitsClose(model.logits(), want);
-                assertThat(got).as("decode step %d", step).isEqualTo(ReferenceForward.argmax(want));
-                next = got;
-            }
+            matchesOracle(model, new ReferenceForward(w), prompt(37, c.vocabSize()), 6, c.architecture());
             assertThat(model.sawNonFinite()).isFalse();
         }
     }
@@ -84,23 +69,26 @@ class ForwardPassTest {
         for (int threads : new int[]{2, 4}) {
             try (WorkerPool p = new WorkerPool(threads)) {
                 Qwen2Model model = new Qwen2Model(w, p, arena, 64, 256);
-                ReferenceForward ref = new ReferenceForward(w);
-                int[] ids = prompt(200, TIED.vocabSize());
-                int next = model.prefill(ids, ids.length);
-                float[] want = null;
-                for (int id : ids) {
-                    want = ref.step(id);
-                }
-                assertLogitsClose(model.logits(), want);
-                for (int step = 0; step < 4; step++) {
-                    int got = model.decode(next);
-                    want = ref.step(next);
-                    assertLogitsClose(model.logits(), want);
-                    assertThat(got).as("decode step %d on %d threads", step, threads)
-                            .isEqualTo(ReferenceForward.argmax(want));
-                    next = got;
-                }
+                matchesOracle(model, new ReferenceForward(w), prompt(200, TIED.vocabSize()), 4, threads + " threads");
             }
+        }
+    }
+
+    /** Prefill of {@code ids}, then {@code steps} greedy decode steps: logits and tokens as the oracle's. */
+    private static void matchesOracle(Qwen2Model model, ReferenceForward ref, int[] ids, int steps, String label) {
+        int next = model.prefill(ids, ids.length);
+        float[] want = null;
+        for (int id : ids) {
+            want = ref.step(id);
+        }
+        assertLogitsClose(model.logits(), want);
+        assertThat(next).as("prefill, %s", label).isEqualTo(ReferenceForward.argmax(want));
+        for (int step = 0; step < steps; step++) {
+            int got = model.decode(next);
+            want = ref.step(next);
+            assertLogitsClose(model.logits(), want);
+            assertThat(got).as("decode step %d, %s", step, label).isEqualTo(ReferenceForward.argmax(want));
+            next = got;
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * <p>A benchmark, not a test. Run from the repository root:
  * <pre>
  * ./mvnw -B -q -ntp -pl runner -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ * java -Xmn64m --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *   -cp runner/target/classes:runner/target/test-classes:$(cat runner/target/cp.txt) \
  *   dev.llmbench.engine.java.bench.DecodePrefillBench [model=synthetic:qwen2.5-1.5b] [reps=3] [scenarios=S1,...,S6]
  * </pre>
