@@ -5,7 +5,6 @@ import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.java.JavaEngineProvider;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,9 +16,10 @@ import java.util.SplittableRandom;
  * (16,32) (64,64) (256,128) (512,256) (1024,128) (64,512). Per scenario the median of {@code reps} runs is printed:
  * prefill tokens/s = prompt / TTFT, decode tokens/s = (decode - 1) / sum of step times (the definitions of the
  * pages). The machine's read bandwidth moves with the load of its neighbours (readings from 22 to 75 GB/s within
- * minutes), so it is sampled during the very runs it is compared with: after every 16 decode steps, one untimed
- * {@link StreamBench} pass over 512 MiB on 2 threads. Decode is printed as a fraction of the bound that the median
- * sample of its run sets (bandwidth / bf16 weight bytes per token), median over the runs. At the end, peak resident
+ * minutes), so it is sampled during the very runs it is compared with: before every window of 4 decode steps, one
+ * untimed {@link StreamBench} pass over 256 MiB on 2 threads (kept up between passes). Each window's decode speed is divided by the bound
+ * that its own sample sets (bandwidth / bf16 weight bytes per token), and the median of these fractions over all
+ * windows of all runs is printed, as is the median bandwidth. At the end, peak resident
  * memory (VmHWM of /proc/self/status) after warm-up, which is the engine's own peak (its buffers are all allocated
  * at open), and at the end, which also counts the bandwidth buffer. Four short runs warm the JIT first.
  *
@@ -32,6 +32,8 @@ import java.util.SplittableRandom;
  * </pre>
  */
 public final class DecodePrefillBench {
+    /** Decode steps per bandwidth sample. */
+    private static final int WINDOW = 4;
     private static final Map<String, int[]> SCENARIOS = new java.util.LinkedHashMap<>();
 
     static {
@@ -65,8 +67,8 @@ public final class DecodePrefillBench {
             printMemory("after warm-up");
             // bf16 weights, each read once per decode step (the tied LM head reads the whole embedding)
             double gbPerToken = engine.model().parameters() * 2 / 1e9;
-            try (Arena arena = Arena.ofShared()) {
-                MemorySegment streamBuffer = StreamBench.buffer(arena, 512L << 20);
+            try (Arena arena = Arena.ofShared();
+                 StreamBench.Streamer streamBuffer = new StreamBench.Streamer(StreamBench.buffer(arena, 256L << 20), 2)) {
                 System.out.println("scenario prompt decode | TTFT ms | prefill tok/s | decode tok/s | read bandwidth"
                         + " during the decode steps, GB/s | decode / (bandwidth / " + String.format(Locale.ROOT,
                         "%.3f", gbPerToken) + " GB) | heap allocated per decode step | load average  (medians of "
@@ -77,7 +79,7 @@ public final class DecodePrefillBench {
                     double[] prefill = new double[reps];
                     double[] decode = new double[reps];
                     double[] bandwidth = new double[reps];
-                    double[] fraction = new double[reps];
+                    double[] fractions = new double[0];
                     double allocation = 0;
                     for (int r = 0; r < reps; r++) {
                         double[] m = run(engine, s[0], s[1], random, streamBuffer);
@@ -86,18 +88,22 @@ public final class DecodePrefillBench {
                         decode[r] = (s[1] - 1) / (m[1] / 1000);
                         allocation = Math.max(allocation, m[2]);
                         bandwidth[r] = m[3];
-                        fraction[r] = decode[r] * gbPerToken / m[3];
+                        double[] f = java.util.Arrays.copyOfRange(m, 4, m.length);
+                        for (int i = 0; i < f.length; i++) {
+                            f[i] *= gbPerToken;
+                        }
+                        fractions = concat(fractions, f);
                     }
                     System.out.printf(Locale.ROOT, "%s %5d %5d | %9.1f | %8.2f | %6.3f | %5.1f | %4.0f %% | %.0f B/step | load %s",
                             id, s[0], s[1], median(ttft), median(prefill), median(decode), median(bandwidth),
-                            100 * median(fraction), allocation, Files.readString(Path.of("/proc/loadavg")));
+                            100 * median(fractions), allocation, Files.readString(Path.of("/proc/loadavg")));
                     if (engine.sawNonFiniteLogits()) {
                         System.out.println("  non-finite logits seen");
                     }
                 }
             }
         }
-        printMemory("at the end (the peak includes the 512 MiB bandwidth buffer)");
+        printMemory("at the end (the peak includes the 256 MiB bandwidth buffer)");
         System.out.printf(Locale.ROOT, "load average after: %s", Files.readString(Path.of("/proc/loadavg")));
     }
 
@@ -124,11 +130,18 @@ public final class DecodePrefillBench {
         return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
     }
 
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     /**
      * One run: {TTFT ms, sum of decode step ms, heap bytes allocated per decode step, median GB/s of the stream
-     * passes made between every 16 decode steps (untimed; 0 without {@code stream})}.
+     * passes, then per window of 4 steps its tokens/s divided by the GB/s of the pass just before it} (no stream
+     * passes and no windows without {@code stream}).
      */
-    private static double[] run(Engine engine, int prompt, int decode, SplittableRandom random, MemorySegment stream)
+    private static double[] run(Engine engine, int prompt, int decode, SplittableRandom random, StreamBench.Streamer stream)
             throws Exception {
         int[] ids = new int[prompt];
         for (int i = 0; i < prompt; i++) {
@@ -139,25 +152,43 @@ public final class DecodePrefillBench {
         int next = engine.prefill(ids, prompt);
         double ttft = (System.nanoTime() - t0) / 1e6;
         double steps = 0;
-        double[] samples = new double[decode / 16 + 1];
-        int sampled = 0;
+        int windows = (decode - 1) / WINDOW;
+        double[] samples = new double[windows];
+        double[] perGb = new double[windows];
         // the engine's own allocation: this thread's inside the decode calls, and its workers' (which run nothing else)
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long[] workers = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("llmbench-java-")).mapToLong(Thread::threadId).toArray();
         long workersBefore = sum(mx.getThreadAllocatedBytes(workers));
         long mine = 0;
+        double windowMs = 0;
         for (int i = 1; i < decode; i++) {
-            if (stream != null && (i - 1) % 16 == 0) {
-                samples[sampled++] = StreamBench.pass(stream, 2);
+            int w = (i - 1) / WINDOW;
+            boolean sampling = stream != null && w < windows;
+            if (sampling && (i - 1) % WINDOW == 0) {
+                samples[w] = stream.pass();
+                windowMs = 0;
             }
             long a = mx.getCurrentThreadAllocatedBytes();
             long s = System.nanoTime();
             next = engine.decode(next);
-            steps += (System.nanoTime() - s) / 1e6;
+            double ms = (System.nanoTime() - s) / 1e6;
             mine += mx.getCurrentThreadAllocatedBytes() - a;
+            steps += ms;
+            windowMs += ms;
+            if (sampling && i % WINDOW == 0) {
+                perGb[w] = WINDOW / (windowMs / 1000) / samples[w];
+            }
         }
         double perStep = (mine + sum(mx.getThreadAllocatedBytes(workers)) - workersBefore) / (double) (decode - 1);
-        return new double[]{ttft, steps, perStep, sampled == 0 ? 0 : median(java.util.Arrays.copyOf(samples, sampled))};
+        double[] result = new double[4 + (stream == null ? 0 : windows)];
+        result[0] = ttft;
+        result[1] = steps;
+        result[2] = perStep;
+        result[3] = stream == null || windows == 0 ? 0 : median(samples);
+        if (stream != null) {
+            System.arraycopy(perGb, 0, result, 4, windows);
+        }
+        return result;
     }
 }

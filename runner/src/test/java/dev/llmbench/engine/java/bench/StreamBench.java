@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.Locale;
 
 /**
@@ -42,11 +44,10 @@ public final class StreamBench {
 
     /** Best read bandwidth in GB/s (1e9 bytes) over {@code passes} passes. */
     public static double measure(int threads, long bytes, int passes, boolean print) throws Exception {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = buffer(arena, bytes);
+        try (Arena arena = Arena.ofShared(); Streamer streamer = new Streamer(buffer(arena, bytes), threads)) {
             double best = 0;
             for (int p = 0; p < passes; p++) {
-                double gbs = pass(seg, threads);
+                double gbs = streamer.pass();
                 best = Math.max(best, gbs);
                 if (print) {
                     System.out.printf(Locale.ROOT, "pass %d: %.2f GB/s%n", p, gbs);
@@ -57,8 +58,9 @@ public final class StreamBench {
     }
 
     /**
-     * A buffer of {@code bytes} for {@link #pass}, every 8 bytes distinct: pages of equal content (all zero, say) may
-     * be merged by the host (KSM) or the kernel and then read from cache, which inflates the bandwidth several times.
+     * A buffer of {@code bytes} for a {@link Streamer}, every 8 bytes distinct: pages of equal content (all zero,
+     * say) may be merged by the host (KSM) or the kernel and then read from cache, which inflates the bandwidth
+     * several times.
      */
     public static MemorySegment buffer(Arena arena, long bytes) {
         MemorySegment seg = arena.allocate(bytes, 64);
@@ -71,34 +73,67 @@ public final class StreamBench {
         return seg;
     }
 
-    /** One pass over {@code seg}, each of {@code threads} threads summing its own part; GB/s (1e9 bytes). */
-    public static double pass(MemorySegment seg, int threads) throws Exception {
-        long part = seg.byteSize() / threads / 256 * 256; // four quarters of whole vectors
-        float[] sink = new float[threads];
-        Thread[] ts = new Thread[threads];
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            ts[t] = new Thread(() -> {
-                try {
+    /**
+     * Threads that stay up between passes over one buffer, each summing its own part. Fresh threads per pass read
+     * measurably slower at first (the scheduler may start both on one core), which would set the bound too low.
+     */
+    public static final class Streamer implements AutoCloseable {
+        private final MemorySegment seg;
+        private final Thread[] threads;
+        private final CyclicBarrier start;
+        private final CyclicBarrier end;
+        private final float[] sink;
+        private final long part;
+        private volatile boolean closed;
+
+        public Streamer(MemorySegment seg, int threads) {
+            this.seg = seg;
+            this.threads = new Thread[threads];
+            this.start = new CyclicBarrier(threads + 1);
+            this.end = new CyclicBarrier(threads + 1);
+            this.sink = new float[threads];
+            this.part = seg.byteSize() / threads / 256 * 256; // four quarters of whole vectors
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                this.threads[t] = Thread.ofPlatform().daemon().name("stream-" + t).start(() -> loop(id));
+            }
+        }
+
+        private void loop(int id) {
+            try {
+                while (true) {
                     start.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    if (closed) {
+                        return;
+                    }
+                    sink[id] = sum(seg, id * part, part);
+                    end.await();
                 }
-                sink[id] = sum(seg, id * part, part);
-            });
-            ts[t].start();
+            } catch (InterruptedException | BrokenBarrierException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        start.await();
-        long t0 = System.nanoTime();
-        for (Thread t : ts) {
-            t.join();
+
+        /** One pass over the buffer on all threads; GB/s (1e9 bytes). */
+        public double pass() throws Exception {
+            long t0 = System.nanoTime();
+            start.await();
+            end.await();
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (Float.isNaN(sink[0])) {
+                throw new IllegalStateException("unreachable: keeps the sums alive");
+            }
+            return part * threads.length / s / 1e9;
         }
-        double s = (System.nanoTime() - t0) / 1e9;
-        if (Float.isNaN(sink[0])) {
-            throw new IllegalStateException("unreachable: keeps the sums alive");
+
+        @Override
+        public void close() throws Exception {
+            closed = true;
+            start.await();
+            for (Thread t : threads) {
+                t.join();
+            }
         }
-        return part * threads / s / 1e9;
     }
 
     /**
