@@ -76,9 +76,9 @@ final class Qwen2Model {
         hb = new float[Math.multiplyExact(chunk, c.intermediateSize())];
         hb2 = new float[chunk * c.intermediateSize()];
         logits = new float[c.vocabSize()];
-        int maxIn = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
-        packed = new float[chunk > 1 ? Kernels.packedFloats(chunk, maxIn) : 0];
-        pairs = new float[maxIn];
+        int maxCols = Math.max(Math.max(dim, c.qDim()), c.intermediateSize()); // widest matmul input
+        packed = new float[chunk > 1 ? Kernels.packedFloats(chunk, maxCols) : 0];
+        pairs = new float[maxCols];
         long cacheBytes = Math.multiplyExact((long) c.numLayers() * maxCacheLen, (long) c.kvDim() * Float.BYTES);
         keyCache = arena.allocate(cacheBytes, 64);
         valueCache = arena.allocate(cacheBytes, 64);
@@ -94,7 +94,6 @@ final class Qwen2Model {
                 sin[p * half + i] = (float) Math.sin(angle);
             }
         }
-        int maxCols = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
         scratch = new float[pool.size()][Kernels.scratchFloats(maxCols)];
         scores = new float[pool.size()][c.numHeads() / c.numKvHeads() * maxCacheLen];
         maxSplits = Math.max(1, Math.ceilDiv(2 * pool.size(), c.numKvHeads()));
