@@ -1,5 +1,7 @@
 package dev.llmbench.runner.cli;
 
+import dev.llmbench.results.ExitCode;
+
 /** Ends a command with an exit code and one line for the user (no stack trace). */
 public class CliException extends RuntimeException {
     private final ExitCode exitCode;

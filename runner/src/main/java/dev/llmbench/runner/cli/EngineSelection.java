@@ -1,5 +1,6 @@
 package dev.llmbench.runner.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineException;
 import dev.llmbench.engine.EngineOptions;

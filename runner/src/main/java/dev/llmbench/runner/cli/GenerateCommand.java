@@ -1,5 +1,6 @@
 package dev.llmbench.runner.cli;
 
+import dev.llmbench.results.ExitCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

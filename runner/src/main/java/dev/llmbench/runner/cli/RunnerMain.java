@@ -1,5 +1,6 @@
 package dev.llmbench.runner.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.runner.environment.ToolVersion;
 import dev.llmbench.runner.measure.Clock;
 import picocli.CommandLine;
