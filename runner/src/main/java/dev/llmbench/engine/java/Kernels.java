@@ -471,7 +471,8 @@ final class Kernels {
     /**
      * 6 widened weight rows at {@code wf[wOff]} (row stride {@code kn}) x 4 vectors of packed tokens at
      * {@code xp[xOff]} (column stride {@link #GROUP}) over {@code kn} columns; sums of row {@code a} go to
-     * {@code sums[sOff + a * GROUP, + GROUP)}, one per token.
+     * {@code sums[sOff + a * GROUP, + GROUP)}, one per token. Unrolled by hand, like every register tile here: the
+     * JIT keeps vectors in registers only as named locals, and an array of them is boxed (about 30x slower).
      */
     private static void tile6x4(float[] wf, int wOff, int kn, float[] xp, int xOff, float[] sums, int sOff) {
         int w0 = wOff, w1 = w0 + kn, w2 = w1 + kn, w3 = w2 + kn, w4 = w3 + kn, w5 = w4 + kn;
