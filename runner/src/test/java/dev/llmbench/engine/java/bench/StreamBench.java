@@ -138,7 +138,7 @@ public final class StreamBench {
 
     /**
      * Sums {@code bytes} from {@code off} as four quarters read side by side: four sequential streams per thread
-     * keep more memory requests in flight than one, and read about 1.2x to 1.5x faster on this project's test
+     * keep more memory requests in flight than one, and read up to about 1.2x faster on this project's test
      * machine, so the bound is not set too low.
      */
     private static float sum(MemorySegment seg, long off, long bytes) {
