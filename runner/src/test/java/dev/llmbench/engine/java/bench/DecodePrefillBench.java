@@ -3,6 +3,7 @@ package dev.llmbench.engine.java.bench;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.java.JavaEngineProvider;
+import dev.llmbench.results.Statistics;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -124,10 +125,7 @@ public final class DecodePrefillBench {
     }
 
     private static double median(double[] v) {
-        double[] c = v.clone();
-        java.util.Arrays.sort(c);
-        int n = c.length;
-        return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+        return Statistics.of(v).median();
     }
 
     private static double[] concat(double[] a, double[] b) {
