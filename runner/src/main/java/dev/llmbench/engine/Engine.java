@@ -1,5 +1,6 @@
 package dev.llmbench.engine;
 
+import dev.llmbench.model.Tokenizer;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 

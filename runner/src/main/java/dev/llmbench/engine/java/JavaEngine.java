@@ -3,26 +3,23 @@ package dev.llmbench.engine.java;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineException;
 import dev.llmbench.engine.EngineOptions;
-import dev.llmbench.engine.Tokenizer;
-import dev.llmbench.engine.java.tokenizer.BpeTokenizer;
+import dev.llmbench.model.Checkpoint;
+import dev.llmbench.model.ModelSource;
+import dev.llmbench.model.Tokenizer;
+import dev.llmbench.model.Weights;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pure-Java CPU engine: loads a Hugging Face Qwen2 folder (memory-mapped safetensors) or a synthetic model,
- * then runs {@link Qwen2Model} on a fixed {@link WorkerPool}.
+ * The pure-Java CPU engine: takes the model from {@link ModelSource} (a Hugging Face Qwen2 folder, memory-mapped, or
+ * a synthetic model generated off-heap), then runs {@link Qwen2Model} on a fixed {@link WorkerPool}.
  */
 final class JavaEngine implements Engine {
-    static final String SYNTHETIC = "synthetic:";
-
     private final Arena arena;
     private final WorkerPool pool;
     private final Weights weights;
@@ -59,58 +56,37 @@ final class JavaEngine implements Engine {
         return v == null ? "dev" : v;
     }
 
+    /** {@link ModelSource#resolve}, then the weights mapped or generated and bound by role, then the forward pass. */
     static JavaEngine open(EngineOptions options) throws EngineException {
+        ModelSource source = ModelSource.resolve(options.model(), options.seed());
         int threads = options.threads() > 0 ? options.threads() : Tuning.THREADS;
         Arena arena = Arena.ofShared();
         WorkerPool pool = new WorkerPool(Math.max(1, threads));
         try {
             long t0 = System.nanoTime();
-            String spec = options.model();
-            if (spec.startsWith(SYNTHETIC)) {
-                String preset = spec.substring(SYNTHETIC.length());
-                ModelConfig config = ModelConfig.preset(preset).orElseThrow(() -> ModelConfig.invalid(
-                        "--model " + spec + ": unknown synthetic model; choose one of synthetic:"
-                                + String.join(", synthetic:", new java.util.TreeSet<>(ModelConfig.PRESETS.keySet()))));
-                Weights weights = SyntheticWeights.generate(config, options.seed(), arena, pool);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                ModelInfo mi = new ModelInfo(spec, "synthetic", "bf16", config.parameterCount(),
-                        ModelConfig.sha256(config.canonicalJson()), config.architecture());
-                return new JavaEngine(arena, pool, weights, options, mi, null, ms, "synthetic off-heap, seed " + options.seed());
+            Weights weights;
+            String weightSource;
+            switch (source) {
+                case ModelSource.Folder folder -> {
+                    Checkpoint checkpoint = folder.map(arena);
+                    weights = Weights.bind(folder.config(), checkpoint.tensors(), checkpoint.fileOf(),
+                            folder.folder().toString());
+                    weightSource = "mmap";
+                }
+                case ModelSource.Synthetic synthetic -> {
+                    weights = Weights.bind(synthetic.config(), synthetic.generate(arena, pool.size()), Map.of(),
+                            "synthetic model");
+                    weightSource = "synthetic off-heap, seed " + synthetic.seed();
+                }
             }
-            Path folder = Path.of(spec);
-            if (!Files.isDirectory(folder)) {
-                throw ModelConfig.invalid("--model " + spec + ": not a folder; give a Hugging Face model folder "
-                        + "(config.json, model.safetensors, tokenizer.json) or synthetic:NAME");
-            }
-            Path configFile = folder.resolve("config.json");
-            if (!Files.isRegularFile(configFile)) {
-                throw ModelConfig.invalid(folder + ": config.json is missing; the folder must hold what save_pretrained wrote");
-            }
-            ModelConfig config = ModelConfig.read(configFile);
-            Safetensors.Checkpoint ckpt = Safetensors.open(folder, arena);
-            Weights weights = Weights.bind(config, ckpt.tensors(), ckpt.fileOf(), folder.toString());
             double ms = (System.nanoTime() - t0) / 1e6;
-            String sha;
-            try {
-                sha = ModelConfig.sha256(Files.readAllBytes(configFile));
-            } catch (IOException e) {
-                throw ModelConfig.invalid(configFile + ": cannot read (" + e.getMessage() + ")");
-            }
-            Path name = folder.toAbsolutePath().normalize().getFileName();
-            ModelInfo mi = new ModelInfo(name == null ? spec : name.toString(), "file", weights.dtype().label(),
-                    config.parameterCount(), sha, config.architecture());
-            return new JavaEngine(arena, pool, weights, options, mi, loadTokenizer(folder), ms, "mmap");
+            return new JavaEngine(arena, pool, weights, options, source.info(), source.tokenizer().orElse(null), ms,
+                    weightSource);
         } catch (EngineException | RuntimeException | Error e) {
             pool.close();
             arena.close();
             throw e;
         }
-    }
-
-    /** The model's tokenizer when the folder has {@code tokenizer.json}. */
-    private static Tokenizer loadTokenizer(Path folder) throws EngineException {
-        Path file = folder.resolve("tokenizer.json");
-        return Files.isRegularFile(file) ? BpeTokenizer.load(file) : null;
     }
 
     /** The weights, for tests in this package. */

@@ -1,5 +1,6 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;

@@ -1,5 +1,9 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.ModelConfig;
+import dev.llmbench.model.Tensor;
+import dev.llmbench.model.Weights;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

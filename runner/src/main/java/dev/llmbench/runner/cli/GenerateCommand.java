@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 import dev.llmbench.runner.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

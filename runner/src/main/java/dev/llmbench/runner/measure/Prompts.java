@@ -1,6 +1,6 @@
 package dev.llmbench.runner.measure;
 
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 
 import java.util.Optional;
 import java.util.SplittableRandom;

@@ -1,10 +1,14 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.ModelConfig;
+import dev.llmbench.model.SyntheticWeights;
+import dev.llmbench.model.Weights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +43,7 @@ class ForwardPassTest {
     }
 
     static Weights weights(ModelConfig c, long seed) throws Exception {
-        return SyntheticWeights.generate(c, seed, arena, pool);
+        return Weights.bind(c, SyntheticWeights.generate(c, seed, arena, 2), Map.of(), "synthetic model");
     }
 
     static int[] prompt(int n, int vocab) {

@@ -3,7 +3,7 @@ package dev.llmbench.engine.java;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmbench.engine.EngineOptions;
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

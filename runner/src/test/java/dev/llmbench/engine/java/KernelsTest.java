@@ -1,5 +1,7 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.DType;
+import dev.llmbench.model.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.ModelConfig;
+import dev.llmbench.model.Weights;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.Tensor;
+
 /**
  * The naive scalar oracle of {@link Kernels}: one element at a time, in index order, accumulated in double so that
  * it is more exact than any f32 kernel it judges. Weights are read through {@link Tensor#getFloat}, which is the

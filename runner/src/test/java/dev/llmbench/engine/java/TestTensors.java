@@ -1,5 +1,8 @@
 package dev.llmbench.engine.java;
 
+import dev.llmbench.model.DType;
+import dev.llmbench.model.Tensor;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package dev.llmbench.runner.measure;
 
 import dev.llmbench.engine.Engine;
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.runner.scenario.Scenario;

@@ -4,7 +4,7 @@ import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineException;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 

@@ -1,6 +1,6 @@
 package dev.llmbench.engine.java.bench;
 
-import dev.llmbench.engine.java.ModelConfig;
+import dev.llmbench.model.ModelConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

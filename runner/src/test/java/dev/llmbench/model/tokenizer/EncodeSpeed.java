@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,7 +17,7 @@ import java.util.Random;
  * <pre>
  * ./mvnw -q -pl runner -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp runner/target/test-classes:runner/target/classes:$(cat /tmp/cp.txt) \
- *     dev.llmbench.engine.java.tokenizer.EncodeSpeed
+ *     dev.llmbench.model.tokenizer.EncodeSpeed
  * </pre>
  */
 public final class EncodeSpeed {

@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java;
+package dev.llmbench.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,12 +12,12 @@ import java.util.Collection;
 import java.util.Map;
 
 /** Writes test checkpoints in the safetensors layout, converting each tensor's values to a chosen dtype. */
-final class SafetensorsWriter {
+public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
     /** Writes {@code tensors} to {@code file} as {@code dtype}; {@code dtypeName} overrides the header's dtype. */
-    static void write(Path file, Collection<Tensor> tensors, DType dtype, Map<String, String> dtypeName) throws IOException {
+    public static void write(Path file, Collection<Tensor> tensors, DType dtype, Map<String, String> dtypeName) throws IOException {
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long offset = 0;
         for (Tensor t : tensors) {
@@ -52,7 +52,7 @@ final class SafetensorsWriter {
     }
 
     /** {@code config.json} of {@code c} as save_pretrained writes it; {@code ropeInParameters} nests rope_theta. */
-    static String configJson(ModelConfig c, String dtype, boolean ropeInParameters) {
+    public static String configJson(ModelConfig c, String dtype, boolean ropeInParameters) {
         String rope = ropeInParameters
                 ? "\"rope_parameters\": {\"rope_theta\": " + c.ropeTheta() + ", \"rope_type\": \"default\"}"
                 : "\"rope_theta\": " + c.ropeTheta();

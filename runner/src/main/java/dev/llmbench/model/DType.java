@@ -1,8 +1,8 @@
-package dev.llmbench.engine.java;
+package dev.llmbench.model;
 
 import java.util.Optional;
 
-/** Element types the engine reads from safetensors files. */
+/** Element types llmbench reads from safetensors files: what every engine's weights may hold. */
 public enum DType {
     BF16("BF16", "bf16", 2),
     F16("F16", "f16", 2),
@@ -33,6 +33,7 @@ public enum DType {
         return bytes;
     }
 
+    /** The type a safetensors header names ({@code BF16}, {@code F16}, {@code F32}); empty for any other. */
     public static Optional<DType> fromSafetensors(String name) {
         for (DType d : values()) {
             if (d.safetensorsName.equals(name)) {

@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
 import java.util.Arrays;
 

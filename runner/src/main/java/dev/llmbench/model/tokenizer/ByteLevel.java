@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
 /**
  * GPT-2's byte-level alphabet: every byte is shown as one printable character, so a byte-level BPE vocabulary

@@ -1,8 +1,9 @@
-package dev.llmbench.engine.java;
+package dev.llmbench.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmbench.engine.EngineException;
+import dev.llmbench.results.ModelInfo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * The Qwen2 hyper-parameters the forward pass needs, read from {@code config.json} or taken from a synthetic preset.
+ * The Qwen2 hyper-parameters a forward pass needs, read from {@code config.json} or taken from a synthetic preset.
+ * Every engine gets its config from here (through {@link ModelSource}), so a model folder means the same to all.
  *
  * @param architecture     e.g. {@code Qwen2ForCausalLM}
  * @param hiddenSize       model width ({@code dim})
@@ -34,15 +39,17 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
                           int numKvHeads, int headDim, int vocabSize, double ropeTheta, double rmsNormEps,
                           boolean tieWordEmbeddings) {
 
+    /** The one architecture llmbench runs, as {@code config.json} names it. */
     public static final String QWEN2 = "Qwen2ForCausalLM";
 
     /** Exact Qwen2.5 shapes; random weights of these shapes cost what the real model costs. */
-    static final Map<String, ModelConfig> PRESETS = Map.of(
+    private static final Map<String, ModelConfig> PRESETS = Map.of(
             "qwen2.5-0.5b", new ModelConfig(QWEN2, 896, 4864, 24, 14, 2, 64, 151936, 1_000_000.0, 1e-6, true),
             "qwen2.5-1.5b", new ModelConfig(QWEN2, 1536, 8960, 28, 12, 2, 128, 151936, 1_000_000.0, 1e-6, true),
             // small enough for unit tests; untied so the separate LM head path runs too
             "tiny", new ModelConfig(QWEN2, 64, 160, 2, 4, 2, 16, 384, 10_000.0, 1e-6, false));
 
+    /** Checks every size: positive, heads a multiple of kv heads, even head width, positive theta and epsilon. */
     public ModelConfig {
         positive(hiddenSize, "hidden_size");
         positive(intermediateSize, "intermediate_size");
@@ -91,7 +98,7 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
         return embed + numLayers * perLayer + d + (tieWordEmbeddings ? 0 : embed);
     }
 
-    /** A canonical {@code config.json} for a synthetic model, so its hash names its shapes. */
+    /** A canonical {@code config.json} for a synthetic model, so its hash ({@link ModelInfo#configSha256}) names its shapes. */
     public String canonicalJson() {
         return String.format(Locale.ROOT,
                 "{\"architectures\":[\"%s\"],\"hidden_size\":%d,\"intermediate_size\":%d,\"num_hidden_layers\":%d,"
@@ -101,10 +108,22 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
                 Double.toString(ropeTheta), Double.toString(rmsNormEps), tieWordEmbeddings);
     }
 
+    /**
+     * The config of {@code synthetic:NAME}: {@code qwen2.5-0.5b} and {@code qwen2.5-1.5b} (the real models' exact
+     * shapes, tied embeddings), or {@code tiny} (2 layers of width 64, untied, for tests).
+     *
+     * @return empty for a name that is no preset
+     */
     public static Optional<ModelConfig> preset(String name) {
         return Optional.ofNullable(PRESETS.get(name));
     }
 
+    /** The names {@link #preset} knows, sorted. */
+    public static SortedSet<String> presetNames() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(PRESETS.keySet()));
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -117,14 +136,34 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
         return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Reads {@code config.json}; every problem is an {@link EngineException.Kind#INVALID_INPUT} naming the file and key. */
+    /**
+     * Reads {@code config.json}: the architecture must be {@code Qwen2ForCausalLM} with plain RoPE; {@code rope_theta}
+     * may sit at the top level or inside {@code rope_parameters}; missing optional keys take Hugging Face's defaults.
+     *
+     * @throws EngineException {@link EngineException.Kind#INVALID_INPUT}, the message naming the file and the key
+     */
     public static ModelConfig read(Path configJson) throws EngineException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(configJson);
+        } catch (IOException e) {
+            throw unreadable(configJson, e);
+        }
+        return parse(configJson, bytes);
+    }
+
+    static EngineException unreadable(Path configJson, IOException e) {
+        return invalid(configJson + ": cannot read or parse config.json (" + e.getMessage()
+                + "); the model folder must hold the config.json that save_pretrained wrote");
+    }
+
+    /** {@link #read} of the bytes {@code json} that were read from {@code configJson}. */
+    static ModelConfig parse(Path configJson, byte[] json) throws EngineException {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(configJson));
+            root = new ObjectMapper().readTree(json);
         } catch (IOException e) {
-            throw invalid(configJson + ": cannot read or parse config.json (" + e.getMessage()
-                    + "); the model folder must hold the config.json that save_pretrained wrote");
+            throw unreadable(configJson, e);
         }
         if (root == null || !root.isObject()) {
             throw invalid(configJson + ": expected a JSON object");
@@ -139,14 +178,14 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
         }
         if (!QWEN2.equals(arch)) {
             throw invalid(configJson + ": $.architectures is " + (arch == null ? "missing" : "[\"" + arch + "\"]")
-                    + "; the Java engine runs Qwen2ForCausalLM (Qwen2 and Qwen2.5) only");
+                    + "; llmbench runs Qwen2ForCausalLM (Qwen2 and Qwen2.5) only");
         }
         JsonNode scaling = root.path("rope_scaling");
         if (!scaling.isMissingNode() && !scaling.isNull()) {
             String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
             if (!"default".equals(type)) {
                 throw invalid(configJson + ": $.rope_scaling type \"" + type
-                        + "\" is not supported; the Java engine implements plain RoPE only (remove rope_scaling)");
+                        + "\" is not supported; llmbench implements plain RoPE only (remove rope_scaling)");
             }
         }
         int hidden = requiredInt(root, "hidden_size", configJson);
@@ -186,6 +225,7 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
         return v.doubleValue();
     }
 
+    /** An {@link EngineException.Kind#INVALID_INPUT} with {@code message}: a bad model, exit code 2. */
     static EngineException invalid(String message) {
         return new EngineException(EngineException.Kind.INVALID_INPUT, message);
     }

@@ -1,6 +1,6 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
-import dev.llmbench.engine.Tokenizer;
+import dev.llmbench.model.Tokenizer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
 /**
  * Lossy UTF-8 decoding: each maximal invalid subpart (the longest prefix of a well-formed sequence, at least one

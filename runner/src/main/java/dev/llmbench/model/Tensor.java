@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java;
+package dev.llmbench.model;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,8 +15,12 @@ import java.util.Arrays;
  * @param data  {@code numel * dtype.bytes()} bytes, little-endian
  */
 public record Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
-    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** One bf16 or f16 element: little-endian, any alignment (mapped tensors need not be aligned). */
+    public static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** One f32 element: little-endian, any alignment. */
+    public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Checks that {@code data} holds exactly {@code shape}'s elements of {@code dtype}; copies {@code shape}. */
 
     public Tensor {
         shape = shape.clone();
@@ -33,6 +37,7 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
         }
     }
 
+    /** Number of elements. */
     public long numel() {
         return data.byteSize() / dtype.bytes();
     }
@@ -56,6 +61,7 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
         };
     }
 
+    /** The shape as {@code [d0, d1, ...]}, for messages. */
     public String shapeString() {
         return Arrays.toString(shape);
     }

@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java;
+package dev.llmbench.model;
 
 import dev.llmbench.engine.EngineException;
 
@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The Qwen2 weights by role, checked against the config's shapes. Every tensor is a slice of mapped (or synthetic
- * off-heap) memory. Shapes: {@code dim = hidden_size}, {@code ffn = intermediate_size}, {@code q = heads * head_dim},
+ * off-heap) memory; an engine that keeps its weights elsewhere (a GPU) uploads from these. Shapes: {@code dim = hidden_size}, {@code ffn = intermediate_size}, {@code q = heads * head_dim},
  * {@code kv = kv_heads * head_dim}.
  *
  * @param embed     (vocab, dim)
@@ -17,7 +17,7 @@ import java.util.Map;
  * @param finalNorm (dim)
  * @param lmHead    (vocab, dim); the embedding itself when tied
  */
-record Weights(ModelConfig config, Tensor embed, Layer[] layers, Tensor finalNorm, Tensor lmHead) {
+public record Weights(ModelConfig config, Tensor embed, Layer[] layers, Tensor finalNorm, Tensor lmHead) {
 
     /**
      * @param inputNorm (dim)
@@ -29,17 +29,22 @@ record Weights(ModelConfig config, Tensor embed, Layer[] layers, Tensor finalNor
      * @param gate      (ffn, dim), up (ffn, dim)
      * @param down      (dim, ffn)
      */
-    record Layer(Tensor inputNorm, Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor o,
+    public record Layer(Tensor inputNorm, Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor o,
                  Tensor postNorm, Tensor gate, Tensor up, Tensor down) {
     }
 
     /** Weight dtype of the model (of its embedding; the matmuls handle each tensor's own dtype). */
-    DType dtype() {
+    public DType dtype() {
         return embed.dtype();
     }
 
-    /** Tensor names and shapes a Qwen2 checkpoint must hold, in file order. */
-    static Map<String, long[]> expectedShapes(ModelConfig c) {
+    /**
+     * Tensor names and shapes a Qwen2 checkpoint of config {@code c} must hold, in checkpoint order: the embedding,
+     * then per layer input norm, q/k/v weight and bias, o, post-attention norm, gate, up, down; the final norm; and
+     * {@code lm_head.weight} last, only when the embeddings are untied. The position in this order is a tensor's
+     * index in {@link SyntheticWeights}. A new map each call.
+     */
+    public static Map<String, long[]> expectedShapes(ModelConfig c) {
         Map<String, long[]> m = new LinkedHashMap<>();
         long dim = c.hiddenSize();
         m.put("model.embed_tokens.weight", new long[]{c.vocabSize(), dim});
@@ -66,27 +71,19 @@ record Weights(ModelConfig config, Tensor embed, Layer[] layers, Tensor finalNor
     }
 
     /**
-     * Picks the tensors by name and checks their shapes.
+     * Picks the tensors by name and checks their shapes against {@link #expectedShapes}; tensors the model does not
+     * use are ignored.
      *
-     * @param fileOf file of each tensor (for messages); {@code where} names the source when a tensor is missing
+     * @param tensors by name, e.g. {@link Checkpoint#tensors()} or {@link SyntheticWeights#generate}
+     * @param fileOf  file of each tensor, for messages (may be empty)
+     * @param where   names the source (the model folder) in messages about a tensor without a file
+     * @throws EngineException {@link EngineException.Kind#INVALID_INPUT} naming the tensor, its file and the fix
      */
-    static Weights bind(ModelConfig c, Map<String, Tensor> tensors, Map<String, Path> fileOf, String where)
+    public static Weights bind(ModelConfig c, Map<String, Tensor> tensors, Map<String, Path> fileOf, String where)
             throws EngineException {
-        Map<String, long[]> expected = expectedShapes(c);
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            Tensor t = tensors.get(e.getKey());
-            if (t == null) {
-                throw ModelConfig.invalid(where + ": tensor " + e.getKey() + " is missing"
-                        + (e.getKey().equals("lm_head.weight") ? " (config.json says tie_word_embeddings=false)" : "")
-                        + "; the checkpoint must be a complete Qwen2ForCausalLM matching config.json");
-            }
-            if (!Arrays.equals(t.shape(), e.getValue())) {
-                Path f = fileOf.get(e.getKey());
-                throw ModelConfig.invalid((f == null ? where : f.toString()) + ": tensor " + e.getKey() + " has shape "
-                        + t.shapeString() + ", config.json implies " + Arrays.toString(e.getValue())
-                        + "; config.json and the weights disagree (use the config saved with these weights)");
-            }
-        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> shapes.put(name, t.shape()));
+        check(c, shapes, fileOf, where);
         Layer[] layers = new Layer[c.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "model.layers." + l + ".";
@@ -101,5 +98,24 @@ record Weights(ModelConfig config, Tensor embed, Layer[] layers, Tensor finalNor
         Tensor embed = tensors.get("model.embed_tokens.weight");
         Tensor head = c.tieWordEmbeddings() ? embed : tensors.get("lm_head.weight");
         return new Weights(c, embed, layers, tensors.get("model.norm.weight"), head);
+    }
+
+    /** The checks of {@link #bind} on shapes alone ({@code shapes}: the checkpoint's tensor names and shapes). */
+    static void check(ModelConfig c, Map<String, long[]> shapes, Map<String, Path> fileOf, String where)
+            throws EngineException {
+        for (Map.Entry<String, long[]> e : expectedShapes(c).entrySet()) {
+            long[] shape = shapes.get(e.getKey());
+            if (shape == null) {
+                throw ModelConfig.invalid(where + ": tensor " + e.getKey() + " is missing"
+                        + (e.getKey().equals("lm_head.weight") ? " (config.json says tie_word_embeddings=false)" : "")
+                        + "; the checkpoint must be a complete Qwen2ForCausalLM matching config.json");
+            }
+            if (!Arrays.equals(shape, e.getValue())) {
+                Path f = fileOf.get(e.getKey());
+                throw ModelConfig.invalid((f == null ? where : f.toString()) + ": tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(shape) + ", config.json implies " + Arrays.toString(e.getValue())
+                        + "; config.json and the weights disagree (use the config saved with these weights)");
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.llmbench.engine.java.tokenizer;
+package dev.llmbench.model.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
