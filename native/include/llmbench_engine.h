@@ -1,5 +1,5 @@
 /*
- * llmbench native engine ABI, version 1.
+ * llmbench native engine ABI, version 2.
  *
  * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
  * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
@@ -8,7 +8,14 @@
  * (newBufferWithBytesNoCopy). Every call returns 0 on success or a negative LB_E* code; the message of
  * the last error is available from lb_last_error().
  *
+ * Synthetic models (--model synthetic:NAME) are not copied: each tensor comes with data == NULL and the
+ * generator's parameters (synth_base, synth_center, synth_scale from dev.llmbench.model.SyntheticWeights), and
+ * the engine makes the same bf16 bits on the device.
+ *
  * Threading: an lb_engine is used from one thread at a time.
+ *
+ * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm and
+ * use_pdl; lb_last_logits and lb_describe are new.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -20,7 +27,7 @@
 extern "C" {
 #endif
 
-#define LB_ABI_VERSION 1
+#define LB_ABI_VERSION 2
 
 /* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
 #define LB_OK 0
@@ -36,8 +43,13 @@ typedef struct {
     lb_dtype dtype;
     int32_t rank;
     int64_t shape[4];
-    const void *data; /* host pointer into the mapped file; valid until lb_close */
+    const void *data; /* host pointer into the mapped file, valid until lb_close; NULL: synthetic, see below */
     size_t bytes;
+    /* synthetic tensors (data == NULL, dtype LB_BF16): element i is SyntheticWeights' function of
+       (synth_base, i): center + scale * u, u uniform in [-1, 1) from a SplitMix64 hash */
+    uint64_t synth_base;
+    float synth_center;
+    float synth_scale;
 } lb_tensor;
 
 /* Qwen2 hyper-parameters, read from config.json by the Java side. */
@@ -58,10 +70,14 @@ typedef struct {
     int32_t prefill_seq_len; /* prefill chunk size in tokens (a chunk, never padding) */
     int32_t max_cache_len;   /* KV cache capacity in tokens */
     int32_t device_index;    /* which GPU */
-    int32_t use_graphs;      /* CUDA: capture the decode step in a CUDA graph */
+    int32_t use_graphs;      /* capture the decode step once (CUDA graph) and replay it */
+    int32_t prefill_gemm;    /* 0: tensor cores, inputs in the weight dtype; 1: f32 on the CUDA cores (exact) */
+    int32_t use_pdl;         /* CUDA: programmatic dependent launch between decode kernels (Hopper) */
 } lb_options;
 
-/* Per-call device-side timing: kernel time and kernel count of the last prefill or decode call. */
+/* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the
+   start of its first kernel to the end of its last (GPU timestamps around the call's work), kernel_count the
+   kernels it launched. */
 typedef struct {
     double kernel_ms;
     int32_t kernel_count;
@@ -93,6 +109,12 @@ int32_t lb_peak_device_memory(const lb_engine *engine, int64_t *bytes);
 
 /* 1 when NaN or infinity appeared in the logits since the last lb_reset. */
 int32_t lb_saw_non_finite(const lb_engine *engine);
+
+/* Copies the logits (f32) of the last position of the last prefill or decode call into out[0..n). */
+int32_t lb_last_logits(const lb_engine *engine, float *out, int32_t n);
+
+/* Writes the engine's settings as "key=value" lines (device, driver, libraries, kernel choices) into buf. */
+int32_t lb_describe(const lb_engine *engine, char *buf, size_t buf_len);
 
 /* Message of the last failed call on this thread; never NULL. */
 const char *lb_last_error(void);

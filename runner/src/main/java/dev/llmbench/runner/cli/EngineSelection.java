@@ -38,12 +38,33 @@ public final class EngineSelection {
     @Option(names = "--engine-opt", paramLabel = "KEY=VALUE")
     Map<String, String> engineOpts = new LinkedHashMap<>();
 
+    @Option(names = "--native-lib", paramLabel = "PATH")
+    Path nativeLib;
+
     /** The provider named by {@code --engine}: exit 2 when missing or unknown, exit 3 when it cannot run here. */
     EngineProvider provider() {
         if (engine == null || engine.isBlank()) {
             throw CliException.of(ExitCode.INVALID_INPUT, "engine.required", known());
         }
+        applyNativeLib();
         return provider(engine, "--engine");
+    }
+
+    /**
+     * Points the engine of {@code --engine} at the library {@code --native-lib} names: the native engines look at the
+     * system property {@code llmbench.<engine>.lib} first (dev.llmbench.engine.gpu.NativeLibrary).
+     */
+    void applyNativeLib() {
+        if (nativeLib == null) {
+            return;
+        }
+        if (engine == null || engine.isBlank()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "native.lib.engine");
+        }
+        if (!Files.isRegularFile(nativeLib)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "native.lib.missing", nativeLib);
+        }
+        System.setProperty("llmbench." + engine + ".lib", nativeLib.toAbsolutePath().toString());
     }
 
     static EngineProvider provider(String name, String option) {

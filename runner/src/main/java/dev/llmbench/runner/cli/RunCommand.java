@@ -79,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (listEngines) {
+            selection.applyNativeLib();
             return listEngines(main.out);
         }
         EngineProvider primary = selection.provider();

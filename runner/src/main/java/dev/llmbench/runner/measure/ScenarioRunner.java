@@ -49,6 +49,7 @@ public final class ScenarioRunner {
         Optional<Engine.KernelTimer> timer = engine.kernelTimer();
         double[] kernelMs = timer.isPresent() ? new double[m] : null;
         int[] kernelCount = timer.isPresent() ? new int[m] : null;
+        long[] pausedNs = timer.isPresent() ? new long[m] : null;
         int total = warmupRuns + measuredRuns;
         List<RunSample> samples = new ArrayList<>(total);
         boolean nonFinite = false;
@@ -58,25 +59,27 @@ public final class ScenarioRunner {
             }
             engine.reset();
             if (timer.isPresent()) {
-                TimedLoop.runWithKernels(engine, timer.get(), clock, prompt, n, m, marks, ids, kernelMs, kernelCount);
+                TimedLoop.runWithKernels(engine, timer.get(), clock, prompt, n, m, marks, ids, kernelMs, kernelCount,
+                        pausedNs);
             } else {
                 TimedLoop.run(engine, clock, prompt, n, m, marks, ids);
             }
             nonFinite |= engine.sawNonFiniteLogits();
-            RunSample sample = toSample(r, r < warmupRuns, m, marks, ids, kernelMs, kernelCount);
+            RunSample sample = toSample(r, r < warmupRuns, m, marks, ids, kernelMs, kernelCount, pausedNs);
             samples.add(sample);
             listener.runFinished(scenario, sample, r + 1, total);
         }
         return new Outcome(new ScenarioResult(scenario.id(), n, m, samples), nonFinite);
     }
 
+    /** @param pausedNs time between calls spent reading kernel stats, not counted in any step; null when none */
     static RunSample toSample(int index, boolean warmup, int m, long[] marks, int[] ids, double[] kernelMs,
-                              int[] kernelCount) {
+                              int[] kernelCount, long[] pausedNs) {
         double ttft = (marks[1] - marks[0]) / NS_PER_MS;
         List<Double> steps = new ArrayList<>(m - 1);
         List<Integer> generated = new ArrayList<>(m);
         for (int i = 1; i < m; i++) {
-            steps.add((marks[i + 1] - marks[i]) / NS_PER_MS);
+            steps.add((marks[i + 1] - marks[i] - (pausedNs == null ? 0 : pausedNs[i - 1])) / NS_PER_MS);
         }
         for (int i = 0; i < m; i++) {
             generated.add(ids[i]);

@@ -31,26 +31,31 @@ public final class TimedLoop {
     }
 
     /**
-     * As {@link #run} and also reads the engine's device-side kernel time and count after every call.
+     * As {@link #run} and also reads the engine's device-side kernel time and count after every call. Reading them
+     * is not part of any step: the clock is read again before the next call, and the gap goes into {@code pausedNs}.
      *
      * @param kernelMs    kernel ms per call, length {@code >= decodeTokens}: index 0 is the prefill
      * @param kernelCount kernels per call, same layout
+     * @param pausedNs    ns spent reading the kernel stats after call {@code i}, same layout; step {@code i} lasts
+     *                    {@code marks[i + 1] - marks[i] - pausedNs[i - 1]}
      */
     public static void runWithKernels(Engine engine, Engine.KernelTimer timer, Clock clock, int[] prompt,
                                       int promptTokens, int decodeTokens, long[] marks, int[] ids,
-                                      double[] kernelMs, int[] kernelCount) {
+                                      double[] kernelMs, int[] kernelCount, long[] pausedNs) {
         marks[0] = clock.nanoTime();
         int token = engine.prefill(prompt, promptTokens);
         marks[1] = clock.nanoTime();
         ids[0] = token;
         kernelMs[0] = timer.lastKernelMs();
         kernelCount[0] = timer.lastKernelCount();
+        pausedNs[0] = clock.nanoTime() - marks[1];
         for (int i = 1; i < decodeTokens; i++) {
             token = engine.decode(token);
             marks[i + 1] = clock.nanoTime();
             ids[i] = token;
             kernelMs[i] = timer.lastKernelMs();
             kernelCount[i] = timer.lastKernelCount();
+            pausedNs[i] = clock.nanoTime() - marks[i + 1];
         }
     }
 }

@@ -34,9 +34,42 @@ class TimedLoopTest {
         assertThat(clock.calls).isEqualTo(5);
         assertThat(marks).containsExactly(1, 3, 6, 10, 15);
         assertThat(ids).containsExactly(8, 9, 10, 11);
-        var sample = ScenarioRunner.toSample(0, false, 4, marks, ids, null, null);
+        var sample = ScenarioRunner.toSample(0, false, 4, marks, ids, null, null, null);
         assertThat(sample.ttftMs()).isEqualTo(2e-6);
         assertThat(sample.stepMs()).containsExactly(3e-6, 4e-6, 5e-6);
+    }
+
+    @Test
+    void readingKernelStatsIsNotCountedInTheNextStep() {
+        CountingClock clock = new CountingClock();
+        long[] marks = new long[4];
+        long[] paused = new long[3];
+        int[] ids = new int[3];
+        double[] kernelMs = new double[3];
+        int[] kernelCount = new int[3];
+        var timer = new dev.llmbench.engine.Engine.KernelTimer() {
+            int calls;
+
+            @Override
+            public double lastKernelMs() {
+                return ++calls * 0.5;
+            }
+
+            @Override
+            public int lastKernelCount() {
+                return 100 + calls;
+            }
+        };
+        TimedLoop.runWithKernels(new HarnessOverheadBenchmark.NoOpEngine(), timer, clock, new int[]{7, 8}, 2, 3, marks,
+                ids, kernelMs, kernelCount, paused);
+        // clock readings 1, 3, 6, 10, 15, 21, 28: marks at 1, 3 | 10 | 21, pauses read at 6, 15, 28
+        assertThat(marks).containsExactly(1, 3, 10, 21);
+        assertThat(paused).containsExactly(3, 5, 7);
+        var sample = ScenarioRunner.toSample(0, false, 3, marks, ids, kernelMs, kernelCount, paused);
+        assertThat(sample.ttftMs()).isEqualTo(2e-6);
+        assertThat(sample.stepMs()).containsExactly(4e-6, 6e-6);
+        assertThat(kernelMs).containsExactly(0.5, 1.0, 1.5);
+        assertThat(kernelCount).containsExactly(101, 102, 103);
     }
 
     @Test

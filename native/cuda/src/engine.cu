@@ -1,0 +1,774 @@
+// The CUDA engine: implements native/include/llmbench_engine.h over the kernels of kernels.cuh.
+// native/metal/src/engine.m is the same engine for Metal; the two follow each other function by function.
+//
+// Pipeline: lb_open lays the weights out on the device (q/k/v stacked, gate/up stacked, each model's own
+// dtype), builds the buffers and RoPE tables, and captures one decode step as a CUDA graph. lb_prefill runs the
+// prompt in chunks (GEMMs on cuBLAS, or the f32 GEMM kernel), lb_decode replays the graph.
+#include "kernels.cuh"
+#include "llmbench_engine.h"
+
+#ifdef LLB_HAVE_CUBLAS
+#include <cublas_v2.h>
+#endif
+
+#include <chrono>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+thread_local std::string g_error = "no error";
+
+int fail(int code, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    g_error = buf;
+    return code;
+}
+
+#define CUDA_TRY(call)                                                                                          \
+    do {                                                                                                        \
+        cudaError_t err_ = (call);                                                                              \
+        if (err_ != cudaSuccess)                                                                                \
+            return fail(err_ == cudaErrorMemoryAllocation ? LB_E_INVALID : LB_E_INTERNAL, "%s: %s (%s:%d)%s", \
+                        #call, cudaGetErrorString(err_), __FILE__, __LINE__,                                    \
+                        err_ == cudaErrorMemoryAllocation                                                       \
+                            ? "; the model and its KV cache do not fit: lower --max-cache-len or use a smaller model" \
+                            : "");                                                                              \
+    } while (0)
+
+#define TRY(expr)                                                                                               \
+    do {                                                                                                        \
+        int rc_ = (expr);                                                                                       \
+        if (rc_ != LB_OK) return rc_;                                                                           \
+    } while (0)
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int dtype_bytes(lb_dtype d) { return d == LB_F32 ? 4 : 2; }
+
+const char *dtype_name(lb_dtype d) { return d == LB_F32 ? "f32" : d == LB_F16 ? "f16" : "bf16"; }
+
+size_t align256(size_t n) { return (n + 255) & ~size_t(255); }
+
+/** Device addresses of one decoder layer's weights; [q; k; v] and [gate; up] are stacked. */
+struct Layer {
+    const void *input_norm; // (dim)
+    const void *wqkv;       // (q + 2 kv, dim)
+    const void *bqkv;       // (q + 2 kv)
+    const void *wo;         // (dim, q)
+    const void *post_norm;  // (dim)
+    const void *wgu;        // (2 ffn, dim)
+    const void *wdown;      // (dim, ffn)
+};
+
+/** Where a checkpoint tensor goes: byte offset in the weight block, and the shape it must have. */
+struct Slot {
+    size_t offset;
+    int64_t rows, cols; // cols 0 for vectors
+};
+
+} // namespace
+
+struct lb_engine {
+    lb_model_config cfg{};
+    lb_options opt{};
+    lb_dtype dtype = LB_BF16;
+    int device = 0;
+    int sms = 0;
+    cudaStream_t stream = nullptr;
+
+    char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
+    size_t weight_bytes = 0;
+    std::vector<Layer> layers;
+    const void *embed = nullptr, *final_norm = nullptr, *lm_head = nullptr;
+
+    // activations, sized for one prefill chunk of `chunk` tokens; decode uses row 0
+    int chunk = 0;
+    float *x = nullptr;      // (chunk, dim) residual stream
+    void *xn = nullptr;      // (chunk, dim) normalised input of a GEMM, GEMM input type
+    float *qkv = nullptr;    // (chunk, q + 2 kv) GEMM output
+    float *q = nullptr;      // (chunk, q) roped queries
+    void *attn = nullptr;    // (chunk, q) attention output: GEMM input type (prefill), f32 (decode)
+    float *gu = nullptr;     // (chunk, 2 ffn) gate and up
+    void *h = nullptr;       // (chunk, ffn) SiLU(gate) * up: GEMM input type (prefill), f32 (decode)
+    float *logits = nullptr; // (vocab) last position
+    float *k_cache = nullptr, *v_cache = nullptr; // (layers, kv heads, max_cache_len, head_dim) each
+    float *rope_cos = nullptr, *rope_sin = nullptr; // (max_cache_len, head_dim / 2)
+    int splits = 0;                                  // decode attention splits of kAttnSplit positions
+    float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
+    unsigned int *counters = nullptr;                // (kv heads) decode attention arrival counters
+
+    int32_t *d_ids = nullptr, *h_ids = nullptr; // (max_cache_len) prompt ids; h_ids pinned
+    lb::StepIn *d_in = nullptr, *h_in = nullptr; // h_in pinned
+    lb::StepOut *d_out = nullptr, *h_out = nullptr;
+
+    bool gemm_tc = false;    // prefill GEMM on tensor cores (cuBLAS, inputs in the weight dtype)
+    size_t attn_prefill_smem = 0;
+#ifdef LLB_HAVE_CUBLAS
+    cublasHandle_t blas = nullptr;
+    void *blas_ws = nullptr;
+#endif
+
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    int decode_kernels = 0;
+    cudaEvent_t ev_start = nullptr, ev_end = nullptr;
+    int launches = 0;   // kernels enqueued by the call in progress
+    int last_count = 0; // ... by the last finished call
+    bool have_stats = false;
+
+    int pos = 0; // tokens in the KV cache
+    size_t mem_baseline = 0, mem_peak = 0;
+    std::string description;
+};
+
+namespace {
+
+int sample_memory(lb_engine *e) {
+    size_t free_b = 0, total_b = 0;
+    CUDA_TRY(cudaMemGetInfo(&free_b, &total_b));
+    const size_t used = total_b - free_b;
+    if (used > e->mem_peak) e->mem_peak = used;
+    return LB_OK;
+}
+
+/** Launches a kernel on the engine's stream and counts it; `pdl` lets it overlap the previous kernel's tail. */
+template <typename... Params, typename... Args>
+int launch(lb_engine *e, bool pdl, void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, Args... args) {
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = grid;
+    cfg.blockDim = block;
+    cfg.dynamicSmemBytes = smem;
+    cfg.stream = e->stream;
+    const bool use = pdl && e->opt.use_pdl;
+    cfg.attrs = use ? attr : nullptr;
+    cfg.numAttrs = use ? 1 : 0;
+    CUDA_TRY(cudaLaunchKernelEx(&cfg, kernel, static_cast<Params>(args)...));
+    e->launches++;
+    return LB_OK;
+}
+
+/** Blocks for `units` warp units at `warps` warps a block, at most `per_sm` blocks per multiprocessor. */
+dim3 grid_for(const lb_engine *e, long units, int warps, int per_sm) {
+    long blocks = (units + warps - 1) / warps;
+    long cap = static_cast<long>(e->sms) * per_sm;
+    return dim3(static_cast<unsigned>(blocks < cap ? blocks : cap));
+}
+
+template <typename T> const T *as(const void *p) { return static_cast<const T *>(p); }
+template <typename T> T *as(void *p) { return static_cast<T *>(p); }
+
+size_t norm_smem(const lb_engine *e) { return sizeof(float) * (e->cfg.hidden_size + 32); }
+
+float *layer_cache(const lb_engine *e, float *cache, int l) {
+    return cache + static_cast<size_t>(l) * e->cfg.num_kv_heads * e->opt.max_cache_len * e->cfg.head_dim;
+}
+
+// ---- the decode step ---------------------------------------------------------------------------------------
+template <typename W>
+int enqueue_decode(lb_engine *e) {
+    const lb_model_config &c = e->cfg;
+    const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
+    const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
+    const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
+    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + lb::kAttnSplit);
+    TRY(launch(e, false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
+    for (int l = 0; l < c.num_layers; ++l) {
+        const Layer &w = e->layers[l];
+        float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
+        TRY(launch(e, true, lb::qkv_rope_kernel<W>, grid_for(e, static_cast<long>(nq + 2 * nkv) * half, 8, 4), dim3(256),
+                   norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
+                   e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
+        TRY(launch(e, true, lb::attn_decode_kernel, dim3(nkv, e->splits), dim3(128), attn_smem, e->q, kc, vc, e->d_in,
+                   e->part_o, e->part_ml, e->counters, as<float>(e->attn), nq, nkv, hd, max_len, scale));
+        TRY(launch(e, true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wo),
+                   as<float>(e->attn), e->x, dim, qdim));
+        TRY(launch(e, true, lb::gate_up_kernel<W>, grid_for(e, ffn, 8, 4), dim3(256), norm_smem(e), e->x,
+                   as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn));
+        TRY(launch(e, true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wdown),
+                   as<float>(e->h), e->x, dim, ffn));
+    }
+    return launch(e, true, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+                  e->x, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim, c.vocab_size, e->d_out);
+}
+
+/** One decode step: the token in, the kernels between the two timing events, the result out. */
+template <typename W>
+int enqueue_step(lb_engine *e) {
+    CUDA_TRY(cudaMemcpyAsync(e->d_in, e->h_in, sizeof(lb::StepIn), cudaMemcpyHostToDevice, e->stream));
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_start, e->stream, cudaEventRecordExternal));
+    TRY(enqueue_decode<W>(e));
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_end, e->stream, cudaEventRecordExternal));
+    CUDA_TRY(cudaMemcpyAsync(e->h_out, e->d_out, sizeof(lb::StepOut), cudaMemcpyDeviceToHost, e->stream));
+    return LB_OK;
+}
+
+template <typename W>
+int capture_decode(lb_engine *e) {
+    CUDA_TRY(cudaStreamBeginCapture(e->stream, cudaStreamCaptureModeThreadLocal));
+    e->launches = 0;
+    int rc = enqueue_step<W>(e);
+    cudaGraph_t graph = nullptr;
+    cudaError_t end = cudaStreamEndCapture(e->stream, &graph);
+    if (rc != LB_OK) {
+        if (graph) cudaGraphDestroy(graph);
+        return rc;
+    }
+    CUDA_TRY(end);
+    e->graph = graph;
+    e->decode_kernels = e->launches;
+    CUDA_TRY(cudaGraphInstantiate(&e->exec, e->graph, 0));
+    CUDA_TRY(cudaGraphUpload(e->exec, e->stream));
+    return LB_OK;
+}
+
+// ---- prefill -------------------------------------------------------------------------------------------------
+#ifdef LLB_HAVE_CUBLAS
+template <typename T> cudaDataType_t cuda_type();
+template <> cudaDataType_t cuda_type<float>() { return CUDA_R_32F; }
+template <> cudaDataType_t cuda_type<__nv_bfloat16>() { return CUDA_R_16BF; }
+template <> cudaDataType_t cuda_type<__half>() { return CUDA_R_16F; }
+#endif
+
+/** c (T, N) f32 = beta c + a (T, K) . w (N, K)^T, a in the GEMM input type A. */
+template <typename W, typename A>
+int gemm(lb_engine *e, const void *a, const void *w, float *c, int T, int N, int K, float beta) {
+#ifdef LLB_HAVE_CUBLAS
+    if (e->gemm_tc || std::is_same<W, float>::value) {
+        if constexpr (std::is_same<A, W>::value) {
+            const float alpha = 1.f;
+            const cublasComputeType_t compute = std::is_same<W, float>::value ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F;
+            cublasStatus_t st = cublasGemmEx(e->blas, CUBLAS_OP_T, CUBLAS_OP_N, N, T, K, &alpha, w, cuda_type<W>(), K, a,
+                                             cuda_type<A>(), K, &beta, c, CUDA_R_32F, N, compute, CUBLAS_GEMM_DEFAULT);
+            if (st != CUBLAS_STATUS_SUCCESS)
+                return fail(LB_E_INTERNAL, "cublasGemmEx (%d x %d x %d) failed with status %d", T, N, K, static_cast<int>(st));
+            e->launches++; // counted as one kernel
+            return LB_OK;
+        }
+    }
+#endif
+    if constexpr (std::is_same<A, float>::value) {
+        const dim3 grid((N + lb::kGemmTile - 1) / lb::kGemmTile, (T + lb::kGemmTile - 1) / lb::kGemmTile);
+        return launch(e, false, lb::gemm_f32_kernel<W>, grid, dim3(256), 0, as<float>(a), as<W>(w), c, T, N, K, beta);
+    } else {
+        return fail(LB_E_INTERNAL, "GEMM input type does not match the weights and cuBLAS is not built in");
+    }
+}
+
+template <typename A>
+int attn_prefill(lb_engine *e, float *kc, float *vc, int T, int p0) {
+    const lb_model_config &c = e->cfg;
+    const dim3 grid((T + lb::kPrefillQ - 1) / lb::kPrefillQ, c.num_heads), block(lb::kPrefillWarps * lb::kWarp);
+    const float scale = 1.f / std::sqrt(static_cast<float>(c.head_dim));
+    A *out = as<A>(e->attn);
+    switch (c.head_dim) {
+    case 16: return launch(e, false, lb::attn_prefill_kernel<16, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 32: return launch(e, false, lb::attn_prefill_kernel<32, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 64: return launch(e, false, lb::attn_prefill_kernel<64, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 128: return launch(e, false, lb::attn_prefill_kernel<128, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 256: return launch(e, false, lb::attn_prefill_kernel<256, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
+    }
+}
+
+/** Raises the dynamic shared-memory limit of the prefill attention kernel (over 48 KB at head_dim 128). */
+template <typename A>
+int prepare_attn_prefill(lb_engine *e) {
+    e->attn_prefill_smem = lb::attn_prefill_smem(e->cfg.head_dim);
+    const int bytes = static_cast<int>(e->attn_prefill_smem);
+    switch (e->cfg.head_dim) {
+    case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_prefill_kernel<16, A>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_prefill_kernel<32, A>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 64: CUDA_TRY(cudaFuncSetAttribute(lb::attn_prefill_kernel<64, A>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 128: CUDA_TRY(cudaFuncSetAttribute(lb::attn_prefill_kernel<128, A>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 256: CUDA_TRY(cudaFuncSetAttribute(lb::attn_prefill_kernel<256, A>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", e->cfg.head_dim);
+    }
+    return LB_OK;
+}
+
+/** Tokens [p0, p0 + T) of the prompt (ids already on the device); the LM head on the last one when `last`. */
+template <typename W, typename A>
+int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
+    const lb_model_config &c = e->cfg;
+    const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
+    const int qdim = nq * hd, rows_qkv = (nq + 2 * nkv) * hd, max_len = e->opt.max_cache_len;
+    const float eps = c.rms_norm_eps;
+    TRY(launch(e, false, lb::embed_rows_kernel<W>, dim3(T), dim3(256), 0, as<W>(e->embed), e->d_ids + p0, e->x, dim, e->d_out));
+    for (int l = 0; l < c.num_layers; ++l) {
+        const Layer &w = e->layers[l];
+        float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
+        TRY(launch(e, false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.input_norm), eps, as<A>(e->xn), dim));
+        TRY((gemm<W, A>(e, e->xn, w.wqkv, e->qkv, T, rows_qkv, dim, 0.f)));
+        TRY(launch(e, false, lb::bias_rope_cache_kernel<W>, dim3(T), dim3(256), 0, e->qkv, as<W>(w.bqkv), e->rope_cos,
+                   e->rope_sin, e->q, kc, vc, p0, nq, nkv, hd, max_len));
+        TRY(attn_prefill<A>(e, kc, vc, T, p0));
+        TRY((gemm<W, A>(e, e->attn, w.wo, e->x, T, dim, qdim, 1.f)));
+        TRY(launch(e, false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.post_norm), eps, as<A>(e->xn), dim));
+        TRY((gemm<W, A>(e, e->xn, w.wgu, e->gu, T, 2 * ffn, dim, 0.f)));
+        const long n = static_cast<long>(T) * ffn;
+        TRY(launch(e, false, lb::silu_mul_kernel<A>, dim3(static_cast<unsigned>((n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096)),
+                   dim3(256), 0, e->gu, as<A>(e->h), T, ffn));
+        TRY((gemm<W, A>(e, e->h, w.wdown, e->x, T, dim, ffn, 1.f)));
+    }
+    if (!last) return LB_OK;
+    return launch(e, false, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+                  e->x + static_cast<size_t>(T - 1) * dim, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim,
+                  c.vocab_size, e->d_out);
+}
+
+template <typename W, typename A>
+int enqueue_prefill(lb_engine *e, int n) {
+    for (int p0 = 0; p0 < n; p0 += e->chunk) {
+        const int T = n - p0 < e->chunk ? n - p0 : e->chunk;
+        TRY((enqueue_prefill_chunk<W, A>(e, T, p0, p0 + T == n)));
+    }
+    return LB_OK;
+}
+
+// ---- type dispatch -----------------------------------------------------------------------------------------
+template <typename F>
+int with_weight_type(lb_dtype d, F &&f) {
+    switch (d) {
+    case LB_BF16: return f(__nv_bfloat16());
+    case LB_F16: return f(__half());
+    default: return f(float());
+    }
+}
+
+int decode_capture(lb_engine *e) {
+    return with_weight_type(e->dtype, [&](auto w) { return capture_decode<decltype(w)>(e); });
+}
+
+int decode_eager(lb_engine *e) {
+    return with_weight_type(e->dtype, [&](auto w) { return enqueue_step<decltype(w)>(e); });
+}
+
+int prefill_all(lb_engine *e, int n) {
+    return with_weight_type(e->dtype, [&](auto w) {
+        using W = decltype(w);
+        if (e->gemm_tc) return enqueue_prefill<W, W>(e, n);
+        return enqueue_prefill<W, float>(e, n);
+    });
+}
+
+int prepare_prefill(lb_engine *e) {
+    return with_weight_type(e->dtype, [&](auto w) {
+        using W = decltype(w);
+        if (e->gemm_tc) return prepare_attn_prefill<W>(e);
+        return prepare_attn_prefill<float>(e);
+    });
+}
+
+// ---- loading -------------------------------------------------------------------------------------------------
+int check_config(const lb_model_config *c, const lb_options *o) {
+    if (c->vocab_size <= 0 || c->hidden_size <= 0 || c->intermediate_size <= 0 || c->num_layers <= 0 ||
+        c->num_heads <= 0 || c->num_kv_heads <= 0 || c->head_dim <= 0)
+        return fail(LB_E_INVALID, "model config has a size <= 0");
+    if (c->num_heads % c->num_kv_heads != 0 || c->num_heads / c->num_kv_heads > lb::kMaxGroup)
+        return fail(LB_E_INVALID, "num_attention_heads / num_key_value_heads must be a whole number up to %d, got %d / %d",
+                    lb::kMaxGroup, c->num_heads, c->num_kv_heads);
+    if (c->head_dim != 16 && c->head_dim != 32 && c->head_dim != 64 && c->head_dim != 128 && c->head_dim != 256)
+        return fail(LB_E_INVALID, "head_dim %d is not supported by the CUDA engine (16, 32, 64, 128 or 256)", c->head_dim);
+    if (o->prefill_seq_len <= 0 || o->max_cache_len <= 0)
+        return fail(LB_E_INVALID, "prefill_seq_len and max_cache_len must be > 0");
+    return LB_OK;
+}
+
+/** Byte offsets of every checkpoint tensor in the device weight block, by name. */
+size_t plan_layout(const lb_model_config &c, int wb, std::unordered_map<std::string, Slot> &slots,
+                   std::vector<size_t> &layer_base) {
+    const int64_t dim = c.hidden_size, ffn = c.intermediate_size, q = int64_t(c.num_heads) * c.head_dim,
+                  kv = int64_t(c.num_kv_heads) * c.head_dim;
+    size_t off = 0;
+    auto region = [&](int64_t elems) {
+        size_t at = off;
+        off += align256(static_cast<size_t>(elems) * wb);
+        return at;
+    };
+    for (int l = 0; l < c.num_layers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        const size_t norm = region(dim), wqkv = region((q + 2 * kv) * dim), bqkv = region(q + 2 * kv),
+                     wo = region(dim * q), post = region(dim), wgu = region(2 * ffn * dim), wdown = region(dim * ffn);
+        layer_base.insert(layer_base.end(), {norm, wqkv, bqkv, wo, post, wgu, wdown});
+        slots[p + "input_layernorm.weight"] = {norm, dim, 0};
+        slots[p + "self_attn.q_proj.weight"] = {wqkv, q, dim};
+        slots[p + "self_attn.k_proj.weight"] = {wqkv + size_t(q * dim) * wb, kv, dim};
+        slots[p + "self_attn.v_proj.weight"] = {wqkv + size_t((q + kv) * dim) * wb, kv, dim};
+        slots[p + "self_attn.q_proj.bias"] = {bqkv, q, 0};
+        slots[p + "self_attn.k_proj.bias"] = {bqkv + size_t(q) * wb, kv, 0};
+        slots[p + "self_attn.v_proj.bias"] = {bqkv + size_t(q + kv) * wb, kv, 0};
+        slots[p + "self_attn.o_proj.weight"] = {wo, dim, q};
+        slots[p + "post_attention_layernorm.weight"] = {post, dim, 0};
+        slots[p + "mlp.gate_proj.weight"] = {wgu, ffn, dim};
+        slots[p + "mlp.up_proj.weight"] = {wgu + size_t(ffn * dim) * wb, ffn, dim};
+        slots[p + "mlp.down_proj.weight"] = {wdown, dim, ffn};
+    }
+    slots["model.embed_tokens.weight"] = {region(int64_t(c.vocab_size) * dim), c.vocab_size, dim};
+    slots["model.norm.weight"] = {region(dim), dim, 0};
+    if (!c.tie_word_embeddings) slots["lm_head.weight"] = {region(int64_t(c.vocab_size) * dim), c.vocab_size, dim};
+    return off;
+}
+
+int load_weights(lb_engine *e, const lb_tensor *tensors, int32_t count) {
+    const lb_model_config &c = e->cfg;
+    if (count <= 0 || tensors == nullptr) return fail(LB_E_INVALID, "no tensors given");
+    e->dtype = tensors[0].dtype;
+    const int wb = dtype_bytes(e->dtype);
+    if ((int64_t(c.hidden_size) * wb) % 16 || (int64_t(c.intermediate_size) * wb) % 16 ||
+        (int64_t(c.num_heads) * c.head_dim * wb) % 16)
+        return fail(LB_E_INVALID, "hidden_size, intermediate_size and heads*head_dim must make rows of a multiple of 16 bytes");
+    std::unordered_map<std::string, Slot> slots;
+    std::vector<size_t> base;
+    e->weight_bytes = plan_layout(c, wb, slots, base);
+    CUDA_TRY(cudaMalloc(&e->weights, e->weight_bytes));
+    std::unordered_map<std::string, bool> seen;
+    for (int32_t i = 0; i < count; ++i) {
+        const lb_tensor &t = tensors[i];
+        const std::string name = t.name ? t.name : "";
+        auto it = slots.find(name);
+        if (it == slots.end()) return fail(LB_E_INVALID, "tensor %s is not part of a Qwen2 checkpoint of this config", name.c_str());
+        if (t.dtype != e->dtype)
+            return fail(LB_E_INVALID, "tensor %s is %s but the model is %s; the CUDA engine needs one dtype for every tensor",
+                        name.c_str(), dtype_name(t.dtype), dtype_name(e->dtype));
+        const Slot &s = it->second;
+        const bool vec = s.cols == 0;
+        if (t.rank != (vec ? 1 : 2) || t.shape[0] != s.rows || (!vec && t.shape[1] != s.cols))
+            return fail(LB_E_INVALID, "tensor %s has the wrong shape for this config", name.c_str());
+        const size_t bytes = static_cast<size_t>(s.rows) * (vec ? 1 : s.cols) * wb;
+        char *dst = e->weights + s.offset;
+        if (t.data != nullptr) {
+            if (t.bytes != bytes) return fail(LB_E_INVALID, "tensor %s holds %zu bytes, expected %zu", name.c_str(), t.bytes, bytes);
+            CUDA_TRY(cudaMemcpyAsync(dst, t.data, bytes, cudaMemcpyHostToDevice, e->stream));
+        } else {
+            if (t.dtype != LB_BF16) return fail(LB_E_INVALID, "synthetic tensor %s must be bf16", name.c_str());
+            const uint64_t n = bytes / 2;
+            const unsigned blocks = static_cast<unsigned>((n / 4 + 255) / 256 < 65535 ? (n / 4 + 255) / 256 + 1 : 65535);
+            lb::synthetic_fill_kernel<<<blocks, 256, 0, e->stream>>>(reinterpret_cast<uint16_t *>(dst), n, t.synth_base,
+                                                                    t.synth_center, t.synth_scale);
+            CUDA_TRY(cudaGetLastError());
+        }
+        seen[name] = true;
+    }
+    for (const auto &kv : slots)
+        if (!seen.count(kv.first)) return fail(LB_E_INVALID, "tensor %s is missing", kv.first.c_str());
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    for (int l = 0; l < c.num_layers; ++l) {
+        const size_t *b = &base[static_cast<size_t>(l) * 7];
+        e->layers.push_back({e->weights + b[0], e->weights + b[1], e->weights + b[2], e->weights + b[3],
+                             e->weights + b[4], e->weights + b[5], e->weights + b[6]});
+    }
+    e->embed = e->weights + slots["model.embed_tokens.weight"].offset;
+    e->final_norm = e->weights + slots["model.norm.weight"].offset;
+    e->lm_head = c.tie_word_embeddings ? e->embed : e->weights + slots["lm_head.weight"].offset;
+    return LB_OK;
+}
+
+template <typename T>
+int device_alloc(T **p, size_t elems) {
+    CUDA_TRY(cudaMalloc(reinterpret_cast<void **>(p), elems * sizeof(T)));
+    CUDA_TRY(cudaMemset(*p, 0, elems * sizeof(T)));
+    return LB_OK;
+}
+
+int alloc_buffers(lb_engine *e) {
+    const lb_model_config &c = e->cfg;
+    const size_t dim = c.hidden_size, ffn = c.intermediate_size, hd = c.head_dim, nkv = c.num_kv_heads;
+    const size_t q = size_t(c.num_heads) * hd, kv = nkv * hd, max_len = e->opt.max_cache_len;
+    const size_t chunk = e->chunk = e->opt.prefill_seq_len < e->opt.max_cache_len ? e->opt.prefill_seq_len : e->opt.max_cache_len;
+    TRY(device_alloc(&e->x, chunk * dim));
+    TRY(device_alloc(reinterpret_cast<float **>(&e->xn), chunk * dim));
+    TRY(device_alloc(&e->qkv, chunk * (q + 2 * kv)));
+    TRY(device_alloc(&e->q, chunk * q));
+    TRY(device_alloc(reinterpret_cast<float **>(&e->attn), chunk * q));
+    TRY(device_alloc(&e->gu, chunk * 2 * ffn));
+    TRY(device_alloc(reinterpret_cast<float **>(&e->h), chunk * ffn));
+    TRY(device_alloc(&e->logits, size_t(c.vocab_size)));
+    TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
+    TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
+    e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
+    TRY(device_alloc(&e->part_o, q * e->splits));
+    TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
+    TRY(device_alloc(&e->counters, nkv));
+    TRY(device_alloc(&e->d_ids, max_len));
+    TRY(device_alloc(&e->d_in, 1));
+    TRY(device_alloc(&e->d_out, 1));
+    CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
+    CUDA_TRY(cudaMallocHost(&e->h_in, sizeof(lb::StepIn)));
+    CUDA_TRY(cudaMallocHost(&e->h_out, sizeof(lb::StepOut)));
+    std::memset(e->h_out, 0, sizeof(lb::StepOut));
+    // RoPE tables in f32 as Hugging Face makes them: inv_freq = 1 / theta^(2i/d), angle = pos * inv_freq
+    const size_t half = hd / 2;
+    std::vector<float> cs(max_len * half), sn(max_len * half);
+    for (size_t i = 0; i < half; ++i) {
+        const float inv = static_cast<float>(1.0 / std::pow(static_cast<double>(c.rope_theta),
+                                                            static_cast<double>(static_cast<float>(2 * i) / static_cast<float>(hd))));
+        for (size_t p = 0; p < max_len; ++p) {
+            const float angle = static_cast<float>(p) * inv;
+            cs[p * half + i] = static_cast<float>(std::cos(static_cast<double>(angle)));
+            sn[p * half + i] = static_cast<float>(std::sin(static_cast<double>(angle)));
+        }
+    }
+    TRY(device_alloc(&e->rope_cos, cs.size()));
+    TRY(device_alloc(&e->rope_sin, sn.size()));
+    CUDA_TRY(cudaMemcpy(e->rope_cos, cs.data(), cs.size() * sizeof(float), cudaMemcpyHostToDevice));
+    CUDA_TRY(cudaMemcpy(e->rope_sin, sn.data(), sn.size() * sizeof(float), cudaMemcpyHostToDevice));
+    return LB_OK;
+}
+
+int init_gemm(lb_engine *e) {
+#ifdef LLB_HAVE_CUBLAS
+    if (cublasCreate(&e->blas) != CUBLAS_STATUS_SUCCESS) return fail(LB_E_UNAVAILABLE, "cublasCreate failed");
+    const size_t ws = size_t(32) << 20; // fixed workspace: no allocation inside a timed call
+    CUDA_TRY(cudaMalloc(&e->blas_ws, ws));
+    if (cublasSetStream(e->blas, e->stream) != CUBLAS_STATUS_SUCCESS || cublasSetWorkspace(e->blas, e->blas_ws, ws) != CUBLAS_STATUS_SUCCESS)
+        return fail(LB_E_INTERNAL, "cublasSetStream/cublasSetWorkspace failed");
+    e->gemm_tc = e->opt.prefill_gemm == 0;
+#else
+    e->gemm_tc = false;
+#endif
+    return LB_OK;
+}
+
+void describe(lb_engine *e) {
+    cudaDeviceProp p{};
+    cudaGetDeviceProperties(&p, e->device);
+    int drv = 0, rt = 0;
+    cudaDriverGetVersion(&drv);
+    cudaRuntimeGetVersion(&rt);
+    char buf[1024];
+    std::string gemm = "f32 CUDA-core GEMM kernel";
+#ifdef LLB_HAVE_CUBLAS
+    int blas_version = 0;
+    cublasGetVersion(e->blas, &blas_version);
+    if (e->gemm_tc || e->dtype == LB_F32)
+        gemm = std::string("cuBLAS ") + std::to_string(blas_version) + " GemmEx, " + dtype_name(e->dtype) + " inputs, f32 accumulate";
+#endif
+    snprintf(buf, sizeof buf,
+             "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
+             "decode=%s\npdl=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\n",
+             p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
+             gemm.c_str(), e->exec ? "cuda graph" : "stream launches", e->opt.use_pdl ? "on" : "off", dtype_name(e->dtype),
+             e->decode_kernels);
+    e->description = buf;
+}
+
+int finish_call(lb_engine *e, int32_t *next_token) {
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    e->last_count = e->launches;
+    e->have_stats = true;
+    *next_token = static_cast<int32_t>(0xFFFFFFFFu - static_cast<uint32_t>(e->h_out->argmax_key & 0xFFFFFFFFull));
+    return LB_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+int32_t lb_abi_version(void) { return LB_ABI_VERSION; }
+
+int32_t lb_probe(char *buf, size_t buf_len) {
+    auto say = [&](const std::string &s) {
+        if (buf && buf_len) snprintf(buf, buf_len, "%s", s.c_str());
+    };
+    int n = 0;
+    cudaError_t err = cudaGetDeviceCount(&n);
+    if (err != cudaSuccess) {
+        say(std::string("no usable CUDA driver or device: ") + cudaGetErrorString(err));
+        return LB_E_UNAVAILABLE;
+    }
+    if (n == 0) {
+        say("no CUDA device found");
+        return LB_E_UNAVAILABLE;
+    }
+    cudaDeviceProp p{};
+    if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+        say("cannot read the properties of CUDA device 0");
+        return LB_E_UNAVAILABLE;
+    }
+    cudaFuncAttributes attr{};
+    if (cudaFuncGetAttributes(&attr, lb::synthetic_fill_kernel) != cudaSuccess) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s (compute %d.%d): the library has no kernels for this GPU; rebuild with CMAKE_CUDA_ARCHITECTURES=%d%d",
+                 p.name, p.major, p.minor, p.major, p.minor);
+        say(msg);
+        return LB_E_UNAVAILABLE;
+    }
+    int drv = 0;
+    cudaDriverGetVersion(&drv);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s (compute %d.%d, %.0f GiB, CUDA driver %d.%d)", p.name, p.major, p.minor,
+             p.totalGlobalMem / 1073741824.0, drv / 1000, (drv % 1000) / 10);
+    say(msg);
+    return LB_OK;
+}
+
+int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t tensor_count, const lb_options *options,
+                lb_engine **out, double *compile_ms, double *load_ms) {
+    if (!config || !options || !out) return fail(LB_E_INVALID, "lb_open: null argument");
+    *out = nullptr;
+    TRY(check_config(config, options));
+    auto *e = new lb_engine();
+    e->cfg = *config;
+    e->opt = *options;
+    e->device = options->device_index;
+    auto rc = [&]() -> int {
+        CUDA_TRY(cudaSetDevice(e->device));
+        cudaSetDeviceFlags(cudaDeviceScheduleSpin); // lowest wake-up latency for the host's per-step wait
+        cudaGetLastError();
+        CUDA_TRY(cudaFree(nullptr)); // creates the context, so the memory baseline excludes it
+        TRY(sample_memory(e));
+        e->mem_baseline = e->mem_peak;
+        CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
+        CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
+        const double t0 = now_ms();
+        TRY(load_weights(e, tensors, tensor_count));
+        const double t1 = now_ms();
+        TRY(alloc_buffers(e));
+        TRY(init_gemm(e));
+        TRY(prepare_prefill(e));
+        CUDA_TRY(cudaEventCreate(&e->ev_start));
+        CUDA_TRY(cudaEventCreate(&e->ev_end));
+        if (e->opt.use_graphs) TRY(decode_capture(e));
+        CUDA_TRY(cudaDeviceSynchronize());
+        const double t2 = now_ms();
+        if (load_ms) *load_ms = t1 - t0;
+        if (compile_ms) *compile_ms = t2 - t1;
+        TRY(sample_memory(e));
+        describe(e);
+        return LB_OK;
+    }();
+    if (rc != LB_OK) {
+        std::string msg = g_error;
+        lb_close(e);
+        g_error = msg;
+        return rc;
+    }
+    *out = e;
+    return LB_OK;
+}
+
+int32_t lb_prefill(lb_engine *e, const int32_t *ids, int32_t n, int32_t *next_token) {
+    if (!e || !ids || !next_token) return fail(LB_E_INVALID, "lb_prefill: null argument");
+    if (n <= 0 || n > e->opt.max_cache_len)
+        return fail(LB_E_INVALID, "prompt of %d tokens does not fit the KV cache of %d (--max-cache-len)", n, e->opt.max_cache_len);
+    for (int32_t i = 0; i < n; ++i)
+        if (ids[i] < 0 || ids[i] >= e->cfg.vocab_size)
+            return fail(LB_E_INVALID, "prompt id %d at %d is outside the vocabulary [0, %d)", ids[i], i, e->cfg.vocab_size);
+    std::memcpy(e->h_ids, ids, sizeof(int32_t) * n);
+    e->pos = 0;
+    e->launches = 0;
+    CUDA_TRY(cudaMemcpyAsync(e->d_ids, e->h_ids, sizeof(int32_t) * n, cudaMemcpyHostToDevice, e->stream));
+    CUDA_TRY(cudaEventRecord(e->ev_start, e->stream));
+    TRY(prefill_all(e, n));
+    CUDA_TRY(cudaEventRecord(e->ev_end, e->stream));
+    CUDA_TRY(cudaMemcpyAsync(e->h_out, e->d_out, sizeof(lb::StepOut), cudaMemcpyDeviceToHost, e->stream));
+    TRY(finish_call(e, next_token));
+    e->pos = n;
+    return LB_OK;
+}
+
+int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
+    if (!e || !next_token) return fail(LB_E_INVALID, "lb_decode: null argument");
+    if (e->pos >= e->opt.max_cache_len)
+        return fail(LB_E_INVALID, "the KV cache is full (%d positions); raise --max-cache-len", e->opt.max_cache_len);
+    if (token < 0 || token >= e->cfg.vocab_size)
+        return fail(LB_E_INVALID, "token %d is outside the vocabulary [0, %d)", token, e->cfg.vocab_size);
+    e->h_in->token = token;
+    e->h_in->pos = e->pos;
+    if (e->exec) {
+        CUDA_TRY(cudaGraphLaunch(e->exec, e->stream));
+        e->launches = e->decode_kernels;
+    } else {
+        e->launches = 0;
+        TRY(decode_eager(e));
+    }
+    TRY(finish_call(e, next_token));
+    e->pos++;
+    return LB_OK;
+}
+
+int32_t lb_reset(lb_engine *e) {
+    if (!e) return fail(LB_E_INVALID, "lb_reset: null engine");
+    e->pos = 0;
+    CUDA_TRY(cudaMemsetAsync(&e->d_out->non_finite, 0, sizeof(int32_t), e->stream));
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    e->h_out->non_finite = 0;
+    return LB_OK;
+}
+
+int32_t lb_last_kernel_stats(const lb_engine *e, lb_kernel_stats *out) {
+    if (!e || !out) return fail(LB_E_INVALID, "lb_last_kernel_stats: null argument");
+    if (!e->have_stats) return fail(LB_E_INVALID, "no prefill or decode call has finished yet");
+    float ms = 0.f;
+    CUDA_TRY(cudaEventElapsedTime(&ms, e->ev_start, e->ev_end));
+    out->kernel_ms = ms;
+    out->kernel_count = e->last_count;
+    return LB_OK;
+}
+
+int32_t lb_peak_device_memory(const lb_engine *e, int64_t *bytes) {
+    if (!e || !bytes) return fail(LB_E_INVALID, "lb_peak_device_memory: null argument");
+    TRY(sample_memory(const_cast<lb_engine *>(e)));
+    *bytes = static_cast<int64_t>(e->mem_peak - e->mem_baseline);
+    return LB_OK;
+}
+
+int32_t lb_saw_non_finite(const lb_engine *e) { return e && e->h_out && e->h_out->non_finite ? 1 : 0; }
+
+int32_t lb_last_logits(const lb_engine *e, float *out, int32_t n) {
+    if (!e || !out) return fail(LB_E_INVALID, "lb_last_logits: null argument");
+    if (n < 0 || n > e->cfg.vocab_size) return fail(LB_E_INVALID, "lb_last_logits: n = %d outside [0, %d]", n, e->cfg.vocab_size);
+    CUDA_TRY(cudaMemcpy(out, e->logits, sizeof(float) * n, cudaMemcpyDeviceToHost));
+    return LB_OK;
+}
+
+int32_t lb_describe(const lb_engine *e, char *buf, size_t buf_len) {
+    if (!e || !buf || buf_len == 0) return fail(LB_E_INVALID, "lb_describe: null argument");
+    snprintf(buf, buf_len, "%s", e->description.c_str());
+    return LB_OK;
+}
+
+const char *lb_last_error(void) { return g_error.c_str(); }
+
+void lb_close(lb_engine *e) {
+    if (!e) return;
+    if (e->stream) cudaStreamSynchronize(e->stream);
+    if (e->exec) cudaGraphExecDestroy(e->exec);
+    if (e->graph) cudaGraphDestroy(e->graph);
+    if (e->ev_start) cudaEventDestroy(e->ev_start);
+    if (e->ev_end) cudaEventDestroy(e->ev_end);
+#ifdef LLB_HAVE_CUBLAS
+    if (e->blas) cublasDestroy(e->blas);
+    cudaFree(e->blas_ws);
+#endif
+    for (void *p : {static_cast<void *>(e->weights), static_cast<void *>(e->x), e->xn, static_cast<void *>(e->qkv),
+                    static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h, static_cast<void *>(e->logits),
+                    static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
+                    static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
+                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_in),
+                    static_cast<void *>(e->d_out)})
+        if (p) cudaFree(p);
+    if (e->h_ids) cudaFreeHost(e->h_ids);
+    if (e->h_in) cudaFreeHost(e->h_in);
+    if (e->h_out) cudaFreeHost(e->h_out);
+    if (e->stream) cudaStreamDestroy(e->stream);
+    delete e;
+}
+
+} // extern "C"

@@ -1,0 +1,673 @@
+// The CUDA kernels of the llmbench engine, in the order a step runs them. native/metal/src/kernels.metal
+// holds the same kernels in MSL under the same names; keep the two side by side.
+//
+// Arithmetic is f32 throughout (weights are read in their stored dtype and widened); only the prefill GEMM
+// inputs may be bf16/f16 (tensor cores), see engine.cu. Shapes: dim = hidden_size, ffn = intermediate_size,
+// hd = head_dim, nq / nkv = query / key-value heads, qkv_rows = (nq + 2 nkv) hd.
+//
+// Decode kernels read the position from device memory (Step::pos), so one captured CUDA graph serves every
+// step. Kernels start with pdl_wait(): launched with programmatic dependent launch, a kernel's blocks may be
+// resident before the previous kernel ends and must not read its outputs before the wait returns.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+namespace lb {
+
+constexpr int kWarp = 32;
+
+/** What the host hands a decode step and reads back; lives in pinned host memory and on the device. */
+struct StepIn {
+    int32_t token;
+    int32_t pos; // position of `token`; attention reads positions [0, pos]
+};
+
+struct StepOut {
+    unsigned long long argmax_key; // see argmax_key(); the host decodes the id
+    int32_t non_finite;            // 1 once a logit was NaN or infinite (sticky until lb_reset)
+    int32_t pad;
+};
+
+// ---- programmatic dependent launch (Hopper) ------------------------------------------------------------
+__device__ __forceinline__ void pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void pdl_launch_dependents() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;");
+#endif
+}
+
+// ---- element conversions ----------------------------------------------------------------------------------
+__device__ __forceinline__ float to_f32(float v) { return v; }
+__device__ __forceinline__ float to_f32(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float to_f32(__half v) { return __half2float(v); }
+
+template <typename T> __device__ __forceinline__ T from_f32(float v);
+template <> __device__ __forceinline__ float from_f32<float>(float v) { return v; }
+template <> __device__ __forceinline__ __nv_bfloat16 from_f32<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+template <> __device__ __forceinline__ __half from_f32<__half>(float v) { return __float2half_rn(v); }
+
+/** Elements of W in one 16-byte load. */
+template <typename W> struct Vec16 {
+    static constexpr int N = 16 / sizeof(W);
+};
+
+/** Widens the 16 bytes `raw` of W elements into f32. */
+__device__ __forceinline__ void widen(uint4 raw, float (&out)[8], __nv_bfloat16) {
+    const uint32_t w[4] = {raw.x, raw.y, raw.z, raw.w};
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        out[2 * i] = __uint_as_float(w[i] << 16);
+        out[2 * i + 1] = __uint_as_float(w[i] & 0xFFFF0000u);
+    }
+}
+
+__device__ __forceinline__ void widen(uint4 raw, float (&out)[8], __half) {
+    const uint32_t w[4] = {raw.x, raw.y, raw.z, raw.w};
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        __half2 h = *reinterpret_cast<const __half2 *>(&w[i]);
+        float2 f = __half22float2(h);
+        out[2 * i] = f.x;
+        out[2 * i + 1] = f.y;
+    }
+}
+
+__device__ __forceinline__ void widen(uint4 raw, float (&out)[4], float) {
+    out[0] = __uint_as_float(raw.x);
+    out[1] = __uint_as_float(raw.y);
+    out[2] = __uint_as_float(raw.z);
+    out[3] = __uint_as_float(raw.w);
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xFFFFFFFFu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xFFFFFFFFu, v, o));
+    return v;
+}
+
+/** Sum over the block; every thread gets it. `red` holds one float per warp. */
+__device__ __forceinline__ float block_sum(float v, float *red) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    float s = 0.f;
+    for (int i = 0; i < warps; ++i) s += red[i];
+    return s;
+}
+
+/** 1 / sqrt(mean(x^2) + eps) of x[0..n), as Hugging Face's Qwen2RMSNorm computes it in f32. */
+__device__ __forceinline__ float block_inv_rms(const float *x, int n, float eps, float *red) {
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) ss += x[i] * x[i];
+    ss = block_sum(ss, red);
+    return rsqrtf(ss / n + eps);
+}
+
+/**
+ * Greedy argmax as one 64-bit key: the logit's bits made order-preserving in the high word, and
+ * 0xFFFFFFFF - id in the low word, so atomicMax keeps the largest logit and, among equal ones, the
+ * smallest id (torch.argmax's choice).
+ */
+__device__ __forceinline__ unsigned long long argmax_key(float v, uint32_t id) {
+    uint32_t b = __float_as_uint(v);
+    b = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return (static_cast<unsigned long long>(b) << 32) | (0xFFFFFFFFu - id);
+}
+
+// ---- the warp matrix-vector core ---------------------------------------------------------------------------
+/**
+ * Dot products of NR weight rows (each K elements of W, 16-byte aligned) with the f32 vector v, one warp.
+ * Lanes read 16 bytes each, so a warp streams 512 contiguous bytes of a row per load; all NR * U loads of a
+ * round are issued before their first use (guarded, not branched around) to keep enough bytes in flight.
+ * Every lane returns the full sums.
+ */
+template <typename W, int NR, int U>
+__device__ __forceinline__ void warp_dots(const W *const (&rows)[NR], int K, const float *__restrict__ v, float (&acc)[NR]) {
+    constexpr int N = Vec16<W>::N;
+    const int lane = threadIdx.x & 31;
+    const int chunks = K / N;
+#pragma unroll
+    for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+    for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
+        const int c = c0 + lane;
+        uint4 raw[NR][U];
+#pragma unroll
+        for (int r = 0; r < NR; ++r)
+#pragma unroll
+            for (int u = 0; u < U; ++u)
+                raw[r][u] = c + u * kWarp < chunks ? __ldcs(reinterpret_cast<const uint4 *>(rows[r]) + c + u * kWarp)
+                                                   : make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+        for (int u = 0; u < U; ++u) {
+            if (c + u * kWarp >= chunks) break;
+            float xv[N];
+            const float4 *vp = reinterpret_cast<const float4 *>(v + (c + u * kWarp) * N);
+#pragma unroll
+            for (int i = 0; i < N / 4; ++i) {
+                const float4 f = vp[i];
+                xv[4 * i] = f.x, xv[4 * i + 1] = f.y, xv[4 * i + 2] = f.z, xv[4 * i + 3] = f.w;
+            }
+#pragma unroll
+            for (int r = 0; r < NR; ++r) {
+                float wf[N];
+                widen(raw[r][u], wf, W());
+#pragma unroll
+                for (int i = 0; i < N; ++i) acc[r] = fmaf(wf[i], xv[i], acc[r]);
+            }
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < NR; ++r) acc[r] = warp_sum(acc[r]);
+}
+
+/** Shared-memory vector of the normalised input: xn[i] = x[i] * inv_rms * norm_w[i]. Needs dim floats + 32. */
+template <typename W>
+__device__ __forceinline__ void norm_into_shared(const float *__restrict__ x, const W *__restrict__ norm_w, int dim,
+                                                 float eps, float *xn, float *red) {
+    const float inv = block_inv_rms(x, dim, eps, red);
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) xn[i] = x[i] * inv * to_f32(norm_w[i]);
+    __syncthreads();
+}
+
+// ---- decode step ---------------------------------------------------------------------------------------------
+/** x = embedding row of the step's token; resets the step's argmax. One block. */
+template <typename W>
+__global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__restrict__ in, float *__restrict__ x,
+                                   int dim, StepOut *out) {
+    pdl_wait();
+    pdl_launch_dependents();
+    const W *row = embed + static_cast<size_t>(in->token) * dim;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) x[i] = to_f32(row[i]);
+    if (threadIdx.x == 0) out->argmax_key = 0ull;
+}
+
+/**
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, for one token. A warp unit is one rotation
+ * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] matrix), so RoPE needs no exchange between
+ * warps. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos.
+ */
+template <typename W>
+__global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+                                                       const W *__restrict__ wqkv, const W *__restrict__ bias,
+                                                       const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
+                                                       const float *__restrict__ rope_sin, float *__restrict__ q_out,
+                                                       float *__restrict__ k_cache, float *__restrict__ v_cache, int dim,
+                                                       int nq, int nkv, int hd, int max_len) {
+    extern __shared__ float smem[]; // xn (dim), red (32)
+    float *xn = smem, *red = smem + dim;
+    pdl_wait();
+    pdl_launch_dependents();
+    norm_into_shared(x, norm_w, dim, eps, xn, red);
+    const int half = hd / 2, pos = in->pos;
+    const int units = (nq + 2 * nkv) * half;
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    for (int u = blockIdx.x * warps + warp; u < units; u += gridDim.x * warps) {
+        const int head = u / half, i = u % half;
+        const int r0 = head * hd + i, r1 = r0 + half;
+        const W *rows[2] = {wqkv + static_cast<size_t>(r0) * dim, wqkv + static_cast<size_t>(r1) * dim};
+        float acc[2];
+        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        if (lane != 0) continue;
+        float a = acc[0] + to_f32(bias[r0]), b = acc[1] + to_f32(bias[r1]);
+        if (head < nq + nkv) { // q and k heads rotate; v heads do not
+            const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
+            const float ra = a * c - b * s, rb = b * c + a * s;
+            a = ra, b = rb;
+        }
+        if (head < nq) {
+            q_out[r0] = a;
+            q_out[r1] = b;
+        } else {
+            const bool is_k = head < nq + nkv;
+            const int kvh = is_k ? head - nq : head - nq - nkv;
+            float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
+            cache[i] = a;
+            cache[i + half] = b;
+        }
+    }
+}
+
+/** Positions of the KV cache one attention block covers in a decode step. */
+constexpr int kAttnSplit = 64;
+/** Query heads per KV head the decode attention kernel supports (grouped-query attention). */
+constexpr int kMaxGroup = 16;
+
+/**
+ * Decode attention, split over the sequence (flash-decoding): block (kvh, s) scores positions
+ * [s*64, s*64+64) of the cache against the group of query heads that share KV head kvh, and writes a
+ * partial (max, sum, weighted V). The last block of a KV head to finish (an atomic counter) combines the
+ * splits into attn_out. Splits past the current length write an empty partial, so the grid is fixed and
+ * the kernel fits in a captured graph. Block: 128 threads.
+ */
+__global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
+                                                          const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+                                                          float *__restrict__ part_o, float *__restrict__ part_ml,
+                                                          unsigned int *__restrict__ counters, float *__restrict__ attn_out,
+                                                          int nq, int nkv, int hd, int max_len, float scale) {
+    extern __shared__ float smem[]; // qs (group*hd), scores (group*kAttnSplit)
+    const int group = nq / nkv, kvh = blockIdx.x, split = blockIdx.y, splits = gridDim.y;
+    float *qs = smem, *scores = smem + group * hd;
+    __shared__ bool last;
+    pdl_wait();
+    pdl_launch_dependents();
+    const int len = in->pos + 1;
+    const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
+    for (int i = threadIdx.x; i < group * hd; i += blockDim.x) qs[i] = q[kvh * group * hd + i] * scale;
+    __syncthreads();
+    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * hd;
+    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * hd;
+    // scores: a warp per position, lanes across head_dim, every head of the group at once
+    for (int p = warp; p < n; p += warps) {
+        float part[kMaxGroup];
+#pragma unroll
+        for (int g = 0; g < kMaxGroup; ++g) part[g] = 0.f;
+        const float *kr = kc + static_cast<size_t>(start + p) * hd;
+        for (int d = lane; d < hd; d += kWarp) {
+            const float kv = kr[d];
+#pragma unroll
+            for (int g = 0; g < kMaxGroup; ++g)
+                if (g < group) part[g] = fmaf(qs[g * hd + d], kv, part[g]);
+        }
+#pragma unroll
+        for (int g = 0; g < kMaxGroup; ++g)
+            if (g < group) {
+                const float s = warp_sum(part[g]);
+                if (lane == 0) scores[g * kAttnSplit + p] = s;
+            }
+    }
+    __syncthreads();
+    // softmax numerators and the split's (max, sum) per head: a warp per head
+    float *ml = part_ml + (static_cast<size_t>(kvh) * group * splits) * 2;
+    for (int g = warp; g < group; g += warps) {
+        float m = -INFINITY;
+        for (int p = lane; p < n; p += kWarp) m = fmaxf(m, scores[g * kAttnSplit + p]);
+        m = warp_max(m);
+        float l = 0.f;
+        for (int p = lane; p < n; p += kWarp) {
+            const float e = __expf(scores[g * kAttnSplit + p] - m);
+            scores[g * kAttnSplit + p] = e;
+            l += e;
+        }
+        l = warp_sum(l);
+        if (lane == 0) {
+            ml[(g * splits + split) * 2] = m;
+            ml[(g * splits + split) * 2 + 1] = l;
+        }
+    }
+    __syncthreads();
+    // weighted V: a thread per dimension, every head of the group
+    float *po = part_o + static_cast<size_t>(kvh) * group * splits * hd;
+    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+        float acc[kMaxGroup];
+#pragma unroll
+        for (int g = 0; g < kMaxGroup; ++g) acc[g] = 0.f;
+        for (int p = 0; p < n; ++p) {
+            const float vv = vc[static_cast<size_t>(start + p) * hd + d];
+#pragma unroll
+            for (int g = 0; g < kMaxGroup; ++g)
+                if (g < group) acc[g] = fmaf(scores[g * kAttnSplit + p], vv, acc[g]);
+        }
+#pragma unroll
+        for (int g = 0; g < kMaxGroup; ++g)
+            if (g < group) po[(static_cast<size_t>(g) * splits + split) * hd + d] = acc[g];
+    }
+    // the last block of this KV head combines every split
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0) last = atomicAdd(&counters[kvh], 1u) == static_cast<unsigned>(splits - 1);
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    const int used = (len + kAttnSplit - 1) / kAttnSplit;
+    for (int g = 0; g < group; ++g) {
+        float m = -INFINITY;
+        for (int s = 0; s < used; ++s) m = fmaxf(m, __ldcg(&ml[(g * splits + s) * 2]));
+        float l = 0.f;
+        for (int s = 0; s < used; ++s) l += __ldcg(&ml[(g * splits + s) * 2 + 1]) * __expf(__ldcg(&ml[(g * splits + s) * 2]) - m);
+        for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+            float o = 0.f;
+            for (int s = 0; s < used; ++s)
+                o += __ldcg(&po[(static_cast<size_t>(g) * splits + s) * hd + d]) * __expf(__ldcg(&ml[(g * splits + s) * 2]) - m);
+            attn_out[(kvh * group + g) * hd + d] = o / l;
+        }
+    }
+    if (threadIdx.x == 0) counters[kvh] = 0u;
+}
+
+/** x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). One row per warp unit. */
+template <typename W>
+__global__ void __launch_bounds__(128) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
+                                                            float *__restrict__ x, int rows, int K) {
+    pdl_wait();
+    pdl_launch_dependents();
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    for (int r = blockIdx.x * warps + warp; r < rows; r += gridDim.x * warps) {
+        const W *rp[1] = {w + static_cast<size_t>(r) * K};
+        float acc[1];
+        warp_dots<W, 1, 8>(rp, K, v, acc);
+        if (lane == 0) x[r] += acc[0];
+    }
+}
+
+/**
+ * RMSNorm + gate and up projections + SiLU(gate) * up, for one token. wgu is [gate; up] stacked (2 ffn rows),
+ * so a warp unit reads gate row i and up row i and writes h[i].
+ */
+template <typename W>
+__global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+                                                      const W *__restrict__ wgu, float *__restrict__ h, int dim, int ffn) {
+    extern __shared__ float smem[];
+    float *xn = smem, *red = smem + dim;
+    pdl_wait();
+    pdl_launch_dependents();
+    norm_into_shared(x, norm_w, dim, eps, xn, red);
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    for (int u = blockIdx.x * warps + warp; u < ffn; u += gridDim.x * warps) {
+        const W *rows[2] = {wgu + static_cast<size_t>(u) * dim, wgu + static_cast<size_t>(ffn + u) * dim};
+        float acc[2];
+        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        if (lane == 0) h[u] = acc[0] / (1.f + expf(-acc[0])) * acc[1];
+    }
+}
+
+/**
+ * Final RMSNorm + LM head + greedy argmax for one token: logits[r] = W[r] . norm(x), and the block's best
+ * (logit, id) folded into out->argmax_key with one atomicMax. Flags NaN or infinite logits.
+ */
+template <typename W>
+__global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+                                                      const W *__restrict__ head, float *__restrict__ logits, int dim,
+                                                      int vocab, StepOut *out) {
+    extern __shared__ float smem[];
+    float *xn = smem, *red = smem + dim;
+    __shared__ unsigned long long best[32];
+    pdl_wait();
+    pdl_launch_dependents();
+    norm_into_shared(x, norm_w, dim, eps, xn, red);
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    unsigned long long mine = 0ull;
+    bool bad = false;
+    const int units = (vocab + 1) / 2;
+    for (int u = blockIdx.x * warps + warp; u < units; u += gridDim.x * warps) {
+        const int r0 = 2 * u, r1 = min(2 * u + 1, vocab - 1);
+        const W *rows[2] = {head + static_cast<size_t>(r0) * dim, head + static_cast<size_t>(r1) * dim};
+        float acc[2];
+        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        if (lane == 0) {
+            logits[r0] = acc[0];
+            logits[r1] = acc[1];
+            bad |= !isfinite(acc[0]) || !isfinite(acc[1]);
+            unsigned long long k0 = argmax_key(acc[0], r0), k1 = argmax_key(acc[1], r1);
+            mine = max(mine, max(k0, k1));
+        }
+    }
+    if (lane == 0) best[warp] = mine;
+    if (bad) out->non_finite = 1;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        unsigned long long b = 0ull;
+        for (int i = 0; i < warps; ++i) b = max(b, best[i]);
+        atomicMax(&out->argmax_key, b);
+    }
+}
+
+// ---- prefill -------------------------------------------------------------------------------------------------
+/** x[t] = embedding row of ids[t]; resets the argmax. Grid: one block per token. */
+template <typename W>
+__global__ void embed_rows_kernel(const W *__restrict__ embed, const int32_t *__restrict__ ids, float *__restrict__ x,
+                                  int dim, StepOut *out) {
+    const int t = blockIdx.x;
+    const W *row = embed + static_cast<size_t>(ids[t]) * dim;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) x[static_cast<size_t>(t) * dim + i] = to_f32(row[i]);
+    if (t == 0 && threadIdx.x == 0) out->argmax_key = 0ull;
+}
+
+/** xn[t] = RMSNorm(x[t]) * norm_w, in the GEMM input type A. Grid: one block per token. */
+template <typename W, typename A>
+__global__ void rmsnorm_rows_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+                                    A *__restrict__ xn, int dim) {
+    __shared__ float red[32];
+    const float *row = x + static_cast<size_t>(blockIdx.x) * dim;
+    const float inv = block_inv_rms(row, dim, eps, red);
+    for (int i = threadIdx.x; i < dim; i += blockDim.x)
+        xn[static_cast<size_t>(blockIdx.x) * dim + i] = from_f32<A>(row[i] * inv * to_f32(norm_w[i]));
+}
+
+/**
+ * Bias + RoPE on the [q; k; v] rows of a chunk (qkv: T rows of qkv_rows f32, from the GEMM); q to q_out
+ * (T rows of nq*hd), k and v into the cache at positions p0 + t. Grid: one block per token.
+ */
+template <typename W>
+__global__ void bias_rope_cache_kernel(const float *__restrict__ qkv, const W *__restrict__ bias,
+                                       const float *__restrict__ rope_cos, const float *__restrict__ rope_sin,
+                                       float *__restrict__ q_out, float *__restrict__ k_cache, float *__restrict__ v_cache,
+                                       int p0, int nq, int nkv, int hd, int max_len) {
+    const int t = blockIdx.x, pos = p0 + t, half = hd / 2, heads = nq + 2 * nkv;
+    const float *row = qkv + static_cast<size_t>(t) * heads * hd;
+    for (int u = threadIdx.x; u < heads * half; u += blockDim.x) {
+        const int head = u / half, i = u % half, r0 = head * hd + i, r1 = r0 + half;
+        float a = row[r0] + to_f32(bias[r0]), b = row[r1] + to_f32(bias[r1]);
+        if (head < nq + nkv) {
+            const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
+            const float ra = a * c - b * s, rb = b * c + a * s;
+            a = ra, b = rb;
+        }
+        if (head < nq) {
+            q_out[static_cast<size_t>(t) * nq * hd + r0] = a;
+            q_out[static_cast<size_t>(t) * nq * hd + r1] = b;
+        } else {
+            const bool is_k = head < nq + nkv;
+            const int kvh = is_k ? head - nq : head - nq - nkv;
+            float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
+            cache[i] = a;
+            cache[i + half] = b;
+        }
+    }
+}
+
+/** Queries per warp and warps per block of the prefill attention kernel; keys per shared-memory tile. */
+constexpr int kPrefillQPW = 4;
+constexpr int kPrefillWarps = 8;
+constexpr int kPrefillQ = kPrefillQPW * kPrefillWarps;
+constexpr int kPrefillKeys = 32;
+
+/** Shared memory of attn_prefill_kernel<HD>, bytes. */
+constexpr size_t attn_prefill_smem(int hd) {
+    return sizeof(float) * (static_cast<size_t>(kPrefillQ) * hd + kPrefillKeys * (hd + 1) + kPrefillKeys * hd);
+}
+
+/**
+ * Causal prefill attention in f32 (online softmax over key tiles, flash-attention style). Block (qb, h):
+ * queries t in [qb*32, qb*32+32) of query head h against cache positions [0, p0 + t]. A warp owns 4 queries;
+ * lane j scores key j of the tile for them, then every lane accumulates HD/32 output dimensions.
+ * Output attn (T rows of nq*HD) in the GEMM input type A.
+ */
+template <int HD, typename A>
+__global__ void __launch_bounds__(kPrefillWarps * kWarp) attn_prefill_kernel(
+        const float *__restrict__ q, const float *__restrict__ k_cache, const float *__restrict__ v_cache,
+        A *__restrict__ attn, int T, int p0, int nq, int nkv, int max_len, float scale) {
+    constexpr int DPL = (HD + kWarp - 1) / kWarp; // output dims per lane
+    extern __shared__ float smem[];
+    float *qs = smem;                           // (32 queries, HD), pre-scaled
+    float *ks = qs + kPrefillQ * HD;            // (32 keys, HD + 1): padded, lanes read different rows
+    float *vs = ks + kPrefillKeys * (HD + 1);   // (32 keys, HD)
+    const int h = blockIdx.y, kvh = h / (nq / nkv), t0 = blockIdx.x * kPrefillQ;
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    for (int i = threadIdx.x; i < kPrefillQ * HD; i += blockDim.x) {
+        const int t = t0 + i / HD;
+        qs[i] = t < T ? q[(static_cast<size_t>(t) * nq + h) * HD + i % HD] * scale : 0.f;
+    }
+    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    float m[kPrefillQPW], l[kPrefillQPW], acc[kPrefillQPW][DPL];
+#pragma unroll
+    for (int j = 0; j < kPrefillQPW; ++j) {
+        m[j] = -INFINITY, l[j] = 0.f;
+#pragma unroll
+        for (int d = 0; d < DPL; ++d) acc[j][d] = 0.f;
+    }
+    const int last_pos = p0 + min(T, t0 + kPrefillQ) - 1; // the block's last query position
+    for (int k0 = 0; k0 <= last_pos; k0 += kPrefillKeys) {
+        __syncthreads();
+        for (int i = threadIdx.x; i < kPrefillKeys * HD; i += blockDim.x) {
+            const int kk = k0 + i / HD, d = i % HD;
+            const bool in = kk <= last_pos;
+            ks[(i / HD) * (HD + 1) + d] = in ? kc[static_cast<size_t>(kk) * HD + d] : 0.f;
+            vs[i] = in ? vc[static_cast<size_t>(kk) * HD + d] : 0.f;
+        }
+        __syncthreads();
+        const int key = k0 + lane;
+        float s[kPrefillQPW];
+#pragma unroll
+        for (int j = 0; j < kPrefillQPW; ++j) s[j] = 0.f;
+        const float *kr = ks + lane * (HD + 1);
+        const float *qw = qs + warp * kPrefillQPW * HD;
+#pragma unroll 8
+        for (int d = 0; d < HD; ++d) {
+            const float kv = kr[d];
+#pragma unroll
+            for (int j = 0; j < kPrefillQPW; ++j) s[j] = fmaf(qw[j * HD + d], kv, s[j]);
+        }
+#pragma unroll
+        for (int j = 0; j < kPrefillQPW; ++j) {
+            const int qpos = p0 + t0 + warp * kPrefillQPW + j;
+            if (key > qpos) s[j] = -INFINITY; // causal mask (also covers keys past the tile's end)
+            const float tile_max = warp_max(s[j]);
+            const float m_new = fmaxf(m[j], tile_max);
+            if (m_new == -INFINITY) continue; // a query past T: nothing to attend to
+            const float corr = __expf(m[j] - m_new);
+            const float p = __expf(s[j] - m_new);
+            l[j] = l[j] * corr + warp_sum(p);
+            m[j] = m_new;
+#pragma unroll
+            for (int d = 0; d < DPL; ++d) acc[j][d] *= corr;
+            for (int kk = 0; kk < kPrefillKeys; ++kk) {
+                const float pk = __shfl_sync(0xFFFFFFFFu, p, kk);
+#pragma unroll
+                for (int d = 0; d < DPL; ++d) {
+                    const int dd = lane + d * kWarp;
+                    if (dd < HD) acc[j][d] = fmaf(pk, vs[kk * HD + dd], acc[j][d]);
+                }
+            }
+        }
+    }
+#pragma unroll
+    for (int j = 0; j < kPrefillQPW; ++j) {
+        const int t = t0 + warp * kPrefillQPW + j;
+        if (t >= T) continue;
+#pragma unroll
+        for (int d = 0; d < DPL; ++d) {
+            const int dd = lane + d * kWarp;
+            if (dd < HD) attn[(static_cast<size_t>(t) * nq + h) * HD + dd] = from_f32<A>(acc[j][d] / l[j]);
+        }
+    }
+}
+
+/** h[t][i] = SiLU(gu[t][i]) * gu[t][ffn + i] in the GEMM input type A (gu: T rows of 2 ffn f32). */
+template <typename A>
+__global__ void silu_mul_kernel(const float *__restrict__ gu, A *__restrict__ h, int T, int ffn) {
+    const size_t n = static_cast<size_t>(T) * ffn;
+    for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+        const size_t t = i / ffn, c = i % ffn;
+        const float g = gu[t * 2 * ffn + c], u = gu[t * 2 * ffn + ffn + c];
+        h[i] = from_f32<A>(g / (1.f + expf(-g)) * u);
+    }
+}
+
+/** f32 GEMM tile sizes of gemm_f32_kernel. */
+constexpr int kGemmTile = 64;
+constexpr int kGemmK = 16;
+
+/**
+ * C[T][N] = beta*C + A[T][K] . W[N][K]^T in f32 on the CUDA cores (weights widened from W): the exact
+ * prefill path (--engine-opt prefill_gemm=f32) and the fallback when the library was built without cuBLAS.
+ * 64x64 tiles, 256 threads, 4x4 outputs per thread.
+ */
+template <typename W>
+__global__ void __launch_bounds__(256) gemm_f32_kernel(const float *__restrict__ a, const W *__restrict__ w,
+                                                       float *__restrict__ c, int T, int N, int K, float beta) {
+    __shared__ float as[kGemmK][kGemmTile + 4];
+    __shared__ float ws[kGemmK][kGemmTile + 4];
+    const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+    const int row0 = blockIdx.y * kGemmTile, col0 = blockIdx.x * kGemmTile;
+    float acc[4][4] = {};
+    for (int k0 = 0; k0 < K; k0 += kGemmK) {
+        for (int i = threadIdx.x; i < kGemmTile * kGemmK; i += blockDim.x) {
+            const int r = i / kGemmK, kk = i % kGemmK;
+            const int gr = row0 + r, gn = col0 + r, gk = k0 + kk;
+            as[kk][r] = (gr < T && gk < K) ? a[static_cast<size_t>(gr) * K + gk] : 0.f;
+            ws[kk][r] = (gn < N && gk < K) ? to_f32(w[static_cast<size_t>(gn) * K + gk]) : 0.f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < kGemmK; ++kk) {
+            float av[4], wv[4];
+#pragma unroll
+            for (int i = 0; i < 4; ++i) av[i] = as[kk][ty * 4 + i], wv[i] = ws[kk][tx * 4 + i];
+#pragma unroll
+            for (int i = 0; i < 4; ++i)
+#pragma unroll
+                for (int j = 0; j < 4; ++j) acc[i][j] = fmaf(av[i], wv[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const int r = row0 + ty * 4 + i, n = col0 + tx * 4 + j;
+            if (r < T && n < N) {
+                float *dst = c + static_cast<size_t>(r) * N + n;
+                *dst = beta == 0.f ? acc[i][j] : *dst * beta + acc[i][j];
+            }
+        }
+}
+
+// ---- synthetic weights ---------------------------------------------------------------------------------------
+// The device twin of dev.llmbench.model.SyntheticWeights: element i of tensor number ti is a pure function of
+// (seed, ti, i), so the device makes the same bf16 bits as the Java side without copying gigabytes.
+__device__ __forceinline__ uint64_t splitmix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/** bf16 bits of center + scale * u, u = (bits16 - 32768) / 32768, rounded to nearest even; no FMA contraction. */
+__device__ __forceinline__ uint16_t synthetic_element(uint32_t bits16, float center, float scale) {
+    const float u = static_cast<float>(static_cast<int>(bits16) - 32768);
+    const float f = __fadd_rn(center, __fmul_rn(u, __fdiv_rn(scale, 32768.f)));
+    const uint32_t b = __float_as_uint(f);
+    return static_cast<uint16_t>((b + 0x7FFFu + ((b >> 16) & 1u)) >> 16);
+}
+
+/** Fills n bf16 elements of one tensor; base = mix(seed ^ (ti + 1) * golden), computed on the host. */
+__global__ void synthetic_fill_kernel(uint16_t *__restrict__ dst, uint64_t n, uint64_t base, float center, float scale) {
+    for (uint64_t q = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; q * 4 < n;
+         q += static_cast<uint64_t>(gridDim.x) * blockDim.x) {
+        const uint64_t h = splitmix(base + q * 0xD1B54A32D192ED03ull);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const uint64_t i = q * 4 + j;
+            if (i < n) dst[i] = synthetic_element(static_cast<uint32_t>((h >> (16 * j)) & 0xFFFFu), center, scale);
+        }
+    }
+}
+
+} // namespace lb
