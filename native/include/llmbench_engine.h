@@ -14,8 +14,8 @@
  *
  * Threading: an lb_engine is used from one thread at a time.
  *
- * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm and
- * use_pdl; lb_last_logits and lb_describe are new.
+ * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm,
+ * use_pdl and profile; lb_last_logits and lb_describe are new.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -73,6 +73,7 @@ typedef struct {
     int32_t use_graphs;      /* capture the decode step once (CUDA graph) and replay it */
     int32_t prefill_gemm;    /* 0: tensor cores, inputs in the weight dtype; 1: f32 on the CUDA cores (exact) */
     int32_t use_pdl;         /* CUDA: programmatic dependent launch between decode kernels (Hopper) */
+    int32_t profile;         /* 1: time every kernel on its own (eager launches), summary to stderr at lb_close */
 } lb_options;
 
 /* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the

@@ -11,7 +11,9 @@
 #include <cublas_v2.h>
 #endif
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -124,10 +126,34 @@ struct lb_engine {
     cudaGraph_t graph = nullptr;
     cudaGraphExec_t exec = nullptr;
     int decode_kernels = 0;
+    // prefill graphs by prompt length, captured on first use of a length (graphs on, profile off)
+    struct PrefillGraph {
+        cudaGraph_t graph;
+        cudaGraphExec_t exec;
+        int kernels;
+    };
+    std::map<int, PrefillGraph> prefill_graphs;
     cudaEvent_t ev_start = nullptr, ev_end = nullptr;
     int launches = 0;   // kernels enqueued by the call in progress
     int last_count = 0; // ... by the last finished call
     bool have_stats = false;
+
+    // --engine-opt profile=true: an event pair around every kernel (eager launches only), summed per kernel name and
+    // printed to stderr by lb_close
+    struct Mark {
+        const char *label;
+        cudaEvent_t begin, end;
+    };
+    std::vector<cudaEvent_t> event_pool;
+    size_t events_used = 0;
+    std::vector<Mark> marks;
+    std::map<std::string, std::pair<double, long>> profile; // label -> (ms, launches)
+    bool capturing = false;
+
+    // cuBLAS attention for prefill: queries head-major, scores, f32 output
+    float *qh = nullptr;       // (heads, chunk, head_dim)
+    float *scores = nullptr;   // (heads, chunk, max_cache_len)
+    float *attn_f32 = nullptr; // (chunk, heads * head_dim)
 
     int pos = 0; // tokens in the KV cache
     size_t mem_baseline = 0, mem_peak = 0;
@@ -144,9 +170,49 @@ int sample_memory(lb_engine *e) {
     return LB_OK;
 }
 
-/** Launches a kernel on the engine's stream and counts it; `pdl` lets it overlap the previous kernel's tail. */
+cudaEvent_t pooled_event(lb_engine *e) {
+    if (e->events_used == e->event_pool.size()) {
+        cudaEvent_t ev = nullptr;
+        cudaEventCreate(&ev);
+        e->event_pool.push_back(ev);
+    }
+    return e->event_pool[e->events_used++];
+}
+
+/** Profile mode: an event before the kernel (or library call) that `label` names; profile_end records the one after. */
+void profile_begin(lb_engine *e) {
+    if (e->opt.profile && !e->capturing) e->marks.push_back({nullptr, pooled_event(e), nullptr}), cudaEventRecord(e->marks.back().begin, e->stream);
+}
+
+void profile_end(lb_engine *e, const char *label) {
+    if (e->opt.profile && !e->capturing) {
+        e->marks.back().label = label;
+        e->marks.back().end = pooled_event(e);
+        cudaEventRecord(e->marks.back().end, e->stream);
+    }
+}
+
+/** After the call's sync: adds each marked kernel's time to its name's total. */
+void profile_collect(lb_engine *e) {
+    for (const auto &m : e->marks) {
+        float ms = 0.f;
+        if (cudaEventElapsedTime(&ms, m.begin, m.end) == cudaSuccess) {
+            auto &t = e->profile[m.label];
+            t.first += ms;
+            t.second += 1;
+        }
+    }
+    e->marks.clear();
+    e->events_used = 0;
+}
+
+/**
+ * Launches a kernel on the engine's stream and counts it; `pdl` lets it overlap the previous kernel's tail.
+ * `label` names it in profile mode.
+ */
 template <typename... Params, typename... Args>
-int launch(lb_engine *e, bool pdl, void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, Args... args) {
+int launch(lb_engine *e, const char *label, bool pdl, void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem,
+           Args... args) {
     cudaLaunchAttribute attr[1];
     attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
     attr[0].val.programmaticStreamSerializationAllowed = 1;
@@ -158,7 +224,9 @@ int launch(lb_engine *e, bool pdl, void (*kernel)(Params...), dim3 grid, dim3 bl
     const bool use = pdl && e->opt.use_pdl;
     cfg.attrs = use ? attr : nullptr;
     cfg.numAttrs = use ? 1 : 0;
+    profile_begin(e);
     CUDA_TRY(cudaLaunchKernelEx(&cfg, kernel, static_cast<Params>(args)...));
+    profile_end(e, label);
     e->launches++;
     return LB_OK;
 }
@@ -180,30 +248,44 @@ float *layer_cache(const lb_engine *e, float *cache, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
+int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
+    const lb_model_config &c = e->cfg;
+    const dim3 grid(c.num_kv_heads, e->splits), block(128);
+    const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
+    float *out = as<float>(e->attn);
+    switch (c.head_dim) {
+    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
+    }
+}
+
 template <typename W>
 int enqueue_decode(lb_engine *e) {
     const lb_model_config &c = e->cfg;
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
-    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + lb::kAttnSplit);
-    TRY(launch(e, false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
+    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + std::max(lb::kAttnSplit, e->splits));
+    TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        TRY(launch(e, true, lb::qkv_rope_kernel<W>, grid_for(e, static_cast<long>(nq + 2 * nkv) * half, 8, 4), dim3(256),
+        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, static_cast<long>(nq + 2 * nkv) * half, 8, 4), dim3(256),
                    norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                    e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
-        TRY(launch(e, true, lb::attn_decode_kernel, dim3(nkv, e->splits), dim3(128), attn_smem, e->q, kc, vc, e->d_in,
-                   e->part_o, e->part_ml, e->counters, as<float>(e->attn), nq, nkv, hd, max_len, scale));
-        TRY(launch(e, true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wo),
+        TRY(attn_decode(e, attn_smem, kc, vc, scale));
+        TRY(launch(e, "o_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wo),
                    as<float>(e->attn), e->x, dim, qdim));
-        TRY(launch(e, true, lb::gate_up_kernel<W>, grid_for(e, ffn, 8, 4), dim3(256), norm_smem(e), e->x,
+        TRY(launch(e, "gate_up", true, lb::gate_up_kernel<W>, grid_for(e, ffn, 8, 4), dim3(256), norm_smem(e), e->x,
                    as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn));
-        TRY(launch(e, true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wdown),
+        TRY(launch(e, "down_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wdown),
                    as<float>(e->h), e->x, dim, ffn));
     }
-    return launch(e, true, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+    return launch(e, "lm_head", true, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
                   e->x, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim, c.vocab_size, e->d_out);
 }
 
@@ -211,9 +293,11 @@ int enqueue_decode(lb_engine *e) {
 template <typename W>
 int enqueue_step(lb_engine *e) {
     CUDA_TRY(cudaMemcpyAsync(e->d_in, e->h_in, sizeof(lb::StepIn), cudaMemcpyHostToDevice, e->stream));
-    CUDA_TRY(cudaEventRecordWithFlags(e->ev_start, e->stream, cudaEventRecordExternal));
+    // inside a captured graph the events become nodes of their own (External), outside it plain records
+    const unsigned flags = e->capturing ? cudaEventRecordExternal : cudaEventRecordDefault;
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_start, e->stream, flags));
     TRY(enqueue_decode<W>(e));
-    CUDA_TRY(cudaEventRecordWithFlags(e->ev_end, e->stream, cudaEventRecordExternal));
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_end, e->stream, flags));
     CUDA_TRY(cudaMemcpyAsync(e->h_out, e->d_out, sizeof(lb::StepOut), cudaMemcpyDeviceToHost, e->stream));
     return LB_OK;
 }
@@ -222,7 +306,9 @@ template <typename W>
 int capture_decode(lb_engine *e) {
     CUDA_TRY(cudaStreamBeginCapture(e->stream, cudaStreamCaptureModeThreadLocal));
     e->launches = 0;
+    e->capturing = true;
     int rc = enqueue_step<W>(e);
+    e->capturing = false;
     cudaGraph_t graph = nullptr;
     cudaError_t end = cudaStreamEndCapture(e->stream, &graph);
     if (rc != LB_OK) {
@@ -247,14 +333,16 @@ template <> cudaDataType_t cuda_type<__half>() { return CUDA_R_16F; }
 
 /** c (T, N) f32 = beta c + a (T, K) . w (N, K)^T, a in the GEMM input type A. */
 template <typename W, typename A>
-int gemm(lb_engine *e, const void *a, const void *w, float *c, int T, int N, int K, float beta) {
+int gemm(lb_engine *e, const char *label, const void *a, const void *w, float *c, int T, int N, int K, float beta) {
 #ifdef LLB_HAVE_CUBLAS
     if (e->gemm_tc || std::is_same<W, float>::value) {
         if constexpr (std::is_same<A, W>::value) {
             const float alpha = 1.f;
             const cublasComputeType_t compute = std::is_same<W, float>::value ? CUBLAS_COMPUTE_32F_PEDANTIC : CUBLAS_COMPUTE_32F;
+            profile_begin(e);
             cublasStatus_t st = cublasGemmEx(e->blas, CUBLAS_OP_T, CUBLAS_OP_N, N, T, K, &alpha, w, cuda_type<W>(), K, a,
                                              cuda_type<A>(), K, &beta, c, CUDA_R_32F, N, compute, CUBLAS_GEMM_DEFAULT);
+            profile_end(e, label);
             if (st != CUBLAS_STATUS_SUCCESS)
                 return fail(LB_E_INTERNAL, "cublasGemmEx (%d x %d x %d) failed with status %d", T, N, K, static_cast<int>(st));
             e->launches++; // counted as one kernel
@@ -264,7 +352,7 @@ int gemm(lb_engine *e, const void *a, const void *w, float *c, int T, int N, int
 #endif
     if constexpr (std::is_same<A, float>::value) {
         const dim3 grid((N + lb::kGemmTile - 1) / lb::kGemmTile, (T + lb::kGemmTile - 1) / lb::kGemmTile);
-        return launch(e, false, lb::gemm_f32_kernel<W>, grid, dim3(256), 0, as<float>(a), as<W>(w), c, T, N, K, beta);
+        return launch(e, label, false, lb::gemm_f32_kernel<W>, grid, dim3(256), 0, as<float>(a), as<W>(w), c, T, N, K, beta);
     } else {
         return fail(LB_E_INTERNAL, "GEMM input type does not match the weights and cuBLAS is not built in");
     }
@@ -277,14 +365,59 @@ int attn_prefill(lb_engine *e, float *kc, float *vc, int T, int p0) {
     const float scale = 1.f / std::sqrt(static_cast<float>(c.head_dim));
     A *out = as<A>(e->attn);
     switch (c.head_dim) {
-    case 16: return launch(e, false, lb::attn_prefill_kernel<16, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
-    case 32: return launch(e, false, lb::attn_prefill_kernel<32, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
-    case 64: return launch(e, false, lb::attn_prefill_kernel<64, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
-    case 128: return launch(e, false, lb::attn_prefill_kernel<128, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
-    case 256: return launch(e, false, lb::attn_prefill_kernel<256, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 16: return launch(e, "attn_prefill", false, lb::attn_prefill_kernel<16, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 32: return launch(e, "attn_prefill", false, lb::attn_prefill_kernel<32, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 64: return launch(e, "attn_prefill", false, lb::attn_prefill_kernel<64, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 128: return launch(e, "attn_prefill", false, lb::attn_prefill_kernel<128, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
+    case 256: return launch(e, "attn_prefill", false, lb::attn_prefill_kernel<256, A>, grid, block, e->attn_prefill_smem, e->q, kc, vc, out, T, p0, c.num_heads, c.num_kv_heads, e->opt.max_cache_len, scale);
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
     }
 }
+
+#ifdef LLB_HAVE_CUBLAS
+/**
+ * Prefill attention on cuBLAS: per KV head j, scores S_j (group*T, L) = q_j . K_j^T for the group of query heads
+ * that share it (one strided batch over the KV heads), a causal softmax over each row, then per query head
+ * O_h (T, hd) = P_h . V_j, written straight into the (T, heads*hd) layout o_proj reads. TF32 tensor cores in the
+ * tensor-core mode of bf16/f16 models, exact f32 otherwise. L = p0 + T cache positions.
+ */
+template <typename A>
+int attn_prefill_blas(lb_engine *e, const float *kc, const float *vc, int T, int p0) {
+    const lb_model_config &c = e->cfg;
+    const int nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim, G = nq / nkv, L = p0 + T;
+    const long long max_len = e->opt.max_cache_len;
+    const float scale = 1.f / std::sqrt(static_cast<float>(hd)), one = 1.f, zero = 0.f;
+    const cublasComputeType_t compute =
+        e->gemm_tc && e->dtype != LB_F32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F_PEDANTIC;
+    const size_t n = static_cast<size_t>(T) * nq * hd;
+    float *out = std::is_same<A, float>::value ? as<float>(e->attn) : e->attn_f32;
+    TRY(launch(e, "q_head_major", false, lb::q_head_major_kernel, dim3(static_cast<unsigned>(std::min<size_t>(4096, (n + 255) / 256))),
+               dim3(256), 0, e->q, e->qh, T, nq, hd, scale));
+    profile_begin(e);
+    cublasStatus_t st = cublasGemmStridedBatchedEx(
+        e->blas, CUBLAS_OP_T, CUBLAS_OP_N, L, G * T, hd, &one, kc, CUDA_R_32F, hd, max_len * hd, e->qh, CUDA_R_32F, hd,
+        static_cast<long long>(G) * T * hd, &zero, e->scores, CUDA_R_32F, L, static_cast<long long>(G) * T * L, nkv, compute,
+        CUBLAS_GEMM_DEFAULT);
+    profile_end(e, "attn_scores_gemm");
+    if (st != CUBLAS_STATUS_SUCCESS) return fail(LB_E_INTERNAL, "cublasGemmStridedBatchedEx (scores) failed with status %d", static_cast<int>(st));
+    e->launches++;
+    TRY(launch(e, "softmax_causal", false, lb::softmax_causal_kernel, dim3(T, nq), dim3(256), 0, e->scores, T, L, p0));
+    for (int j = 0; j < nkv; ++j) {
+        profile_begin(e);
+        st = cublasGemmStridedBatchedEx(e->blas, CUBLAS_OP_N, CUBLAS_OP_N, hd, T, L, &one, vc + j * max_len * hd, CUDA_R_32F, hd,
+                                        0, e->scores + static_cast<size_t>(j) * G * T * L, CUDA_R_32F, L,
+                                        static_cast<long long>(T) * L, &zero, out + static_cast<size_t>(j) * G * hd, CUDA_R_32F,
+                                        nq * hd, hd, G, compute, CUBLAS_GEMM_DEFAULT);
+        profile_end(e, "attn_out_gemm");
+        if (st != CUBLAS_STATUS_SUCCESS) return fail(LB_E_INTERNAL, "cublasGemmStridedBatchedEx (output) failed with status %d", static_cast<int>(st));
+        e->launches++;
+    }
+    if constexpr (!std::is_same<A, float>::value)
+        TRY(launch(e, "convert", false, lb::convert_kernel<A>, dim3(static_cast<unsigned>(std::min<size_t>(4096, (n + 255) / 256))),
+                   dim3(256), 0, e->attn_f32, as<A>(e->attn), n));
+    return LB_OK;
+}
+#endif
 
 /** Raises the dynamic shared-memory limit of the prefill attention kernel (over 48 KB at head_dim 128). */
 template <typename A>
@@ -309,25 +442,29 @@ int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, rows_qkv = (nq + 2 * nkv) * hd, max_len = e->opt.max_cache_len;
     const float eps = c.rms_norm_eps;
-    TRY(launch(e, false, lb::embed_rows_kernel<W>, dim3(T), dim3(256), 0, as<W>(e->embed), e->d_ids + p0, e->x, dim, e->d_out));
+    TRY(launch(e, "embed_rows", false, lb::embed_rows_kernel<W>, dim3(T), dim3(256), 0, as<W>(e->embed), e->d_ids + p0, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        TRY(launch(e, false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.input_norm), eps, as<A>(e->xn), dim));
-        TRY((gemm<W, A>(e, e->xn, w.wqkv, e->qkv, T, rows_qkv, dim, 0.f)));
-        TRY(launch(e, false, lb::bias_rope_cache_kernel<W>, dim3(T), dim3(256), 0, e->qkv, as<W>(w.bqkv), e->rope_cos,
+        TRY(launch(e, "rmsnorm_rows", false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.input_norm), eps, as<A>(e->xn), dim));
+        TRY((gemm<W, A>(e, "qkv_gemm", e->xn, w.wqkv, e->qkv, T, rows_qkv, dim, 0.f)));
+        TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W>, dim3(T), dim3(256), 0, e->qkv, as<W>(w.bqkv), e->rope_cos,
                    e->rope_sin, e->q, kc, vc, p0, nq, nkv, hd, max_len));
-        TRY(attn_prefill<A>(e, kc, vc, T, p0));
-        TRY((gemm<W, A>(e, e->attn, w.wo, e->x, T, dim, qdim, 1.f)));
-        TRY(launch(e, false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.post_norm), eps, as<A>(e->xn), dim));
-        TRY((gemm<W, A>(e, e->xn, w.wgu, e->gu, T, 2 * ffn, dim, 0.f)));
+#ifdef LLB_HAVE_CUBLAS
+        if (e->blas) TRY(attn_prefill_blas<A>(e, kc, vc, T, p0));
+        else
+#endif
+            TRY(attn_prefill<A>(e, kc, vc, T, p0));
+        TRY((gemm<W, A>(e, "o_gemm", e->attn, w.wo, e->x, T, dim, qdim, 1.f)));
+        TRY(launch(e, "rmsnorm_rows", false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.post_norm), eps, as<A>(e->xn), dim));
+        TRY((gemm<W, A>(e, "gate_up_gemm", e->xn, w.wgu, e->gu, T, 2 * ffn, dim, 0.f)));
         const long n = static_cast<long>(T) * ffn;
-        TRY(launch(e, false, lb::silu_mul_kernel<A>, dim3(static_cast<unsigned>((n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096)),
+        TRY(launch(e, "silu_mul", false, lb::silu_mul_kernel<A>, dim3(static_cast<unsigned>((n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096)),
                    dim3(256), 0, e->gu, as<A>(e->h), T, ffn));
-        TRY((gemm<W, A>(e, e->h, w.wdown, e->x, T, dim, ffn, 1.f)));
+        TRY((gemm<W, A>(e, "down_gemm", e->h, w.wdown, e->x, T, dim, ffn, 1.f)));
     }
     if (!last) return LB_OK;
-    return launch(e, false, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+    return launch(e, "lm_head", false, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
                   e->x + static_cast<size_t>(T - 1) * dim, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim,
                   c.vocab_size, e->d_out);
 }
@@ -539,6 +676,10 @@ int init_gemm(lb_engine *e) {
     if (cublasSetStream(e->blas, e->stream) != CUBLAS_STATUS_SUCCESS || cublasSetWorkspace(e->blas, e->blas_ws, ws) != CUBLAS_STATUS_SUCCESS)
         return fail(LB_E_INTERNAL, "cublasSetStream/cublasSetWorkspace failed");
     e->gemm_tc = e->opt.prefill_gemm == 0;
+    const size_t q = size_t(e->cfg.num_heads) * e->cfg.head_dim;
+    TRY(device_alloc(&e->qh, size_t(e->chunk) * q));
+    TRY(device_alloc(&e->scores, size_t(e->cfg.num_heads) * e->chunk * e->opt.max_cache_len));
+    TRY(device_alloc(&e->attn_f32, size_t(e->chunk) * q));
 #else
     e->gemm_tc = false;
 #endif
@@ -553,26 +694,70 @@ void describe(lb_engine *e) {
     cudaRuntimeGetVersion(&rt);
     char buf[1024];
     std::string gemm = "f32 CUDA-core GEMM kernel";
+    std::string attention = "f32 flash-style kernel";
 #ifdef LLB_HAVE_CUBLAS
     int blas_version = 0;
     cublasGetVersion(e->blas, &blas_version);
     if (e->gemm_tc || e->dtype == LB_F32)
         gemm = std::string("cuBLAS ") + std::to_string(blas_version) + " GemmEx, " + dtype_name(e->dtype) + " inputs, f32 accumulate";
+    attention = e->gemm_tc && e->dtype != LB_F32 ? "cuBLAS batched GEMMs (TF32) + causal softmax kernel"
+                                                 : "cuBLAS batched GEMMs (f32) + causal softmax kernel";
 #endif
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
-             "decode=%s\npdl=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\n",
+             "decode=%s\nprefill=%s\npdl=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
-             gemm.c_str(), e->exec ? "cuda graph" : "stream launches", e->opt.use_pdl ? "on" : "off", dtype_name(e->dtype),
-             e->decode_kernels);
+             gemm.c_str(), e->exec ? "cuda graph" : "stream launches",
+             e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
+             e->opt.use_pdl ? "on" : "off", dtype_name(e->dtype),
+             e->decode_kernels, attention.c_str());
     e->description = buf;
 }
 
 int finish_call(lb_engine *e, int32_t *next_token) {
     CUDA_TRY(cudaStreamSynchronize(e->stream));
+    if (e->opt.profile) profile_collect(e);
     e->last_count = e->launches;
     e->have_stats = true;
     *next_token = static_cast<int32_t>(0xFFFFFFFFu - static_cast<uint32_t>(e->h_out->argmax_key & 0xFFFFFFFFull));
+    return LB_OK;
+}
+
+/** The whole prefill of n prompt tokens (ids already on the device) between the timing events, result out. */
+int enqueue_prefill_step(lb_engine *e, int n) {
+    const unsigned flags = e->capturing ? cudaEventRecordExternal : cudaEventRecordDefault;
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_start, e->stream, flags));
+    TRY(prefill_all(e, n));
+    CUDA_TRY(cudaEventRecordWithFlags(e->ev_end, e->stream, flags));
+    CUDA_TRY(cudaMemcpyAsync(e->h_out, e->d_out, sizeof(lb::StepOut), cudaMemcpyDeviceToHost, e->stream));
+    return LB_OK;
+}
+
+/** Captures the prefill of an n-token prompt as a graph, kept for later prompts of that length. */
+int capture_prefill(lb_engine *e, int n) {
+    if (e->prefill_graphs.size() >= 64) { // bound the memory that graphs of many lengths hold
+        for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
+        e->prefill_graphs.clear();
+    }
+    CUDA_TRY(cudaStreamBeginCapture(e->stream, cudaStreamCaptureModeThreadLocal));
+    e->launches = 0;
+    e->capturing = true;
+    int rc = enqueue_prefill_step(e, n);
+    e->capturing = false;
+    cudaGraph_t graph = nullptr;
+    cudaError_t end = cudaStreamEndCapture(e->stream, &graph);
+    if (rc != LB_OK) {
+        if (graph) cudaGraphDestroy(graph);
+        return rc;
+    }
+    CUDA_TRY(end);
+    cudaGraphExec_t exec = nullptr;
+    cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
+    if (inst != cudaSuccess) {
+        cudaGraphDestroy(graph);
+        CUDA_TRY(inst);
+    }
+    e->prefill_graphs[n] = {graph, exec, e->launches};
     return LB_OK;
 }
 
@@ -626,6 +811,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
     auto *e = new lb_engine();
     e->cfg = *config;
     e->opt = *options;
+    if (e->opt.profile) e->opt.use_graphs = 0, e->opt.use_pdl = 0; // an event pair around every kernel needs eager launches
     e->device = options->device_index;
     auto rc = [&]() -> int {
         CUDA_TRY(cudaSetDevice(e->device));
@@ -674,10 +860,17 @@ int32_t lb_prefill(lb_engine *e, const int32_t *ids, int32_t n, int32_t *next_to
     e->pos = 0;
     e->launches = 0;
     CUDA_TRY(cudaMemcpyAsync(e->d_ids, e->h_ids, sizeof(int32_t) * n, cudaMemcpyHostToDevice, e->stream));
-    CUDA_TRY(cudaEventRecord(e->ev_start, e->stream));
-    TRY(prefill_all(e, n));
-    CUDA_TRY(cudaEventRecord(e->ev_end, e->stream));
-    CUDA_TRY(cudaMemcpyAsync(e->h_out, e->d_out, sizeof(lb::StepOut), cudaMemcpyDeviceToHost, e->stream));
+    if (e->opt.use_graphs) {
+        auto it = e->prefill_graphs.find(n);
+        if (it == e->prefill_graphs.end()) {
+            TRY(capture_prefill(e, n));
+            it = e->prefill_graphs.find(n);
+        }
+        CUDA_TRY(cudaGraphLaunch(it->second.exec, e->stream));
+        e->launches = it->second.kernels;
+    } else {
+        TRY(enqueue_prefill_step(e, n));
+    }
     TRY(finish_call(e, next_token));
     e->pos = n;
     return LB_OK;
@@ -749,6 +942,19 @@ const char *lb_last_error(void) { return g_error.c_str(); }
 void lb_close(lb_engine *e) {
     if (!e) return;
     if (e->stream) cudaStreamSynchronize(e->stream);
+    if (!e->profile.empty()) {
+        std::vector<std::pair<std::string, std::pair<double, long>>> rows(e->profile.begin(), e->profile.end());
+        std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second.first > b.second.first; });
+        double total = 0;
+        for (const auto &r : rows) total += r.second.first;
+        fprintf(stderr, "llmbench cuda profile: kernel time by kernel (eager launches, CUDA events around each)\n");
+        fprintf(stderr, "  %-20s %10s %12s %12s %7s\n", "kernel", "launches", "total ms", "mean us", "share");
+        for (const auto &r : rows)
+            fprintf(stderr, "  %-20s %10ld %12.3f %12.2f %6.1f%%\n", r.first.c_str(), r.second.second, r.second.first,
+                    1000.0 * r.second.first / r.second.second, 100.0 * r.second.first / total);
+    }
+    for (cudaEvent_t ev : e->event_pool) cudaEventDestroy(ev);
+    for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
     if (e->exec) cudaGraphExecDestroy(e->exec);
     if (e->graph) cudaGraphDestroy(e->graph);
     if (e->ev_start) cudaEventDestroy(e->ev_start);
@@ -762,7 +968,8 @@ void lb_close(lb_engine *e) {
                     static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
                     static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_in),
-                    static_cast<void *>(e->d_out)})
+                    static_cast<void *>(e->d_out), static_cast<void *>(e->qh), static_cast<void *>(e->scores),
+                    static_cast<void *>(e->attn_f32)})
         if (p) cudaFree(p);
     if (e->h_ids) cudaFreeHost(e->h_ids);
     if (e->h_in) cudaFreeHost(e->h_in);

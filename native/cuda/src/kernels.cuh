@@ -7,7 +7,9 @@
 //
 // Decode kernels read the position from device memory (Step::pos), so one captured CUDA graph serves every
 // step. Kernels start with pdl_wait(): launched with programmatic dependent launch, a kernel's blocks may be
-// resident before the previous kernel ends and must not read its outputs before the wait returns.
+// resident before the previous kernel ends and must not read its outputs before the wait returns. They call
+// pdl_launch_dependents() once their main loop is done, so only the next kernel's blocks wait beside them, for
+// the tail, instead of a chain of later kernels holding the multiprocessors.
 #pragma once
 
 #include <cuda_bf16.h>
@@ -191,10 +193,10 @@ template <typename W>
 __global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__restrict__ in, float *__restrict__ x,
                                    int dim, StepOut *out) {
     pdl_wait();
-    pdl_launch_dependents();
     const W *row = embed + static_cast<size_t>(in->token) * dim;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) x[i] = to_f32(row[i]);
     if (threadIdx.x == 0) out->argmax_key = 0ull;
+    pdl_launch_dependents();
 }
 
 /**
@@ -212,7 +214,6 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
     extern __shared__ float smem[]; // xn (dim), red (32)
     float *xn = smem, *red = smem + dim;
     pdl_wait();
-    pdl_launch_dependents();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     const int half = hd / 2, pos = in->pos;
     const int units = (nq + 2 * nkv) * half;
@@ -241,68 +242,72 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
             cache[i + half] = b;
         }
     }
+    pdl_launch_dependents();
 }
 
-/** Positions of the KV cache one attention block covers in a decode step. */
-constexpr int kAttnSplit = 64;
+/** Positions of the KV cache one attention block covers in a decode step: one per thread when scoring. */
+constexpr int kAttnSplit = 128;
 /** Query heads per KV head the decode attention kernel supports (grouped-query attention). */
 constexpr int kMaxGroup = 16;
 
 /**
  * Decode attention, split over the sequence (flash-decoding): block (kvh, s) scores positions
- * [s*64, s*64+64) of the cache against the group of query heads that share KV head kvh, and writes a
- * partial (max, sum, weighted V). The last block of a KV head to finish (an atomic counter) combines the
- * splits into attn_out. Splits past the current length write an empty partial, so the grid is fixed and
- * the kernel fits in a captured graph. Block: 128 threads.
+ * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
+ * partial (max, sum, weighted V). A thread scores one position for every head of the group (HD/4 independent
+ * 16-byte loads of its K row in flight); for the weighted V a thread owns one dimension and reads V rows
+ * coalesced, eight positions' loads at a time. The last block of a KV head to finish (an atomic counter)
+ * combines the splits into attn_out. Splits past the current length write an empty partial, so the grid is
+ * fixed and the kernel fits in a captured graph. Block: 128 threads.
  */
+template <int HD>
 __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
                                                           const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                           float *__restrict__ part_o, float *__restrict__ part_ml,
                                                           unsigned int *__restrict__ counters, float *__restrict__ attn_out,
-                                                          int nq, int nkv, int hd, int max_len, float scale) {
-    extern __shared__ float smem[]; // qs (group*hd), scores (group*kAttnSplit)
+                                                          int nq, int nkv, int max_len, float scale) {
+    extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits))
     const int group = nq / nkv, kvh = blockIdx.x, split = blockIdx.y, splits = gridDim.y;
-    float *qs = smem, *scores = smem + group * hd;
+    const int span = max(kAttnSplit, splits);
+    float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
     __shared__ bool last;
     pdl_wait();
-    pdl_launch_dependents();
     const int len = in->pos + 1;
     const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
-    for (int i = threadIdx.x; i < group * hd; i += blockDim.x) qs[i] = q[kvh * group * hd + i] * scale;
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[kvh * group * HD + i] * scale;
     __syncthreads();
-    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * hd;
-    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * hd;
-    // scores: a warp per position, lanes across head_dim, every head of the group at once
-    for (int p = warp; p < n; p += warps) {
-        float part[kMaxGroup];
+    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    // scores: a thread per position, every head of the group
+    for (int p = threadIdx.x; p < n; p += blockDim.x) {
+        const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(start + p) * HD);
+        float4 k4[HD / 4];
 #pragma unroll
-        for (int g = 0; g < kMaxGroup; ++g) part[g] = 0.f;
-        const float *kr = kc + static_cast<size_t>(start + p) * hd;
-        for (int d = lane; d < hd; d += kWarp) {
-            const float kv = kr[d];
+        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+        const float4 *q4 = reinterpret_cast<const float4 *>(qs);
 #pragma unroll
-            for (int g = 0; g < kMaxGroup; ++g)
-                if (g < group) part[g] = fmaf(qs[g * hd + d], kv, part[g]);
-        }
+        for (int g = 0; g < kMaxGroup; ++g) {
+            if (g >= group) break;
+            float acc = 0.f;
 #pragma unroll
-        for (int g = 0; g < kMaxGroup; ++g)
-            if (g < group) {
-                const float s = warp_sum(part[g]);
-                if (lane == 0) scores[g * kAttnSplit + p] = s;
+            for (int i = 0; i < HD / 4; ++i) {
+                const float4 qv = q4[g * (HD / 4) + i];
+                acc = fmaf(qv.x, k4[i].x, fmaf(qv.y, k4[i].y, fmaf(qv.z, k4[i].z, fmaf(qv.w, k4[i].w, acc))));
             }
+            scores[g * span + p] = acc;
+        }
     }
     __syncthreads();
     // softmax numerators and the split's (max, sum) per head: a warp per head
     float *ml = part_ml + (static_cast<size_t>(kvh) * group * splits) * 2;
     for (int g = warp; g < group; g += warps) {
         float m = -INFINITY;
-        for (int p = lane; p < n; p += kWarp) m = fmaxf(m, scores[g * kAttnSplit + p]);
+        for (int p = lane; p < n; p += kWarp) m = fmaxf(m, scores[g * span + p]);
         m = warp_max(m);
         float l = 0.f;
         for (int p = lane; p < n; p += kWarp) {
-            const float e = __expf(scores[g * kAttnSplit + p] - m);
-            scores[g * kAttnSplit + p] = e;
+            const float e = __expf(scores[g * span + p] - m);
+            scores[g * span + p] = e;
             l += e;
         }
         l = warp_sum(l);
@@ -313,40 +318,65 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     }
     __syncthreads();
     // weighted V: a thread per dimension, every head of the group
-    float *po = part_o + static_cast<size_t>(kvh) * group * splits * hd;
-    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+    float *po = part_o + static_cast<size_t>(kvh) * group * splits * HD;
+    for (int d = threadIdx.x; d < HD; d += blockDim.x) {
         float acc[kMaxGroup];
 #pragma unroll
         for (int g = 0; g < kMaxGroup; ++g) acc[g] = 0.f;
-        for (int p = 0; p < n; ++p) {
-            const float vv = vc[static_cast<size_t>(start + p) * hd + d];
+        int p = 0;
+        for (; p + 8 <= n; p += 8) {
+            float vv[8];
+#pragma unroll
+            for (int j = 0; j < 8; ++j) vv[j] = vc[static_cast<size_t>(start + p + j) * HD + d];
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+#pragma unroll
+                for (int g = 0; g < kMaxGroup; ++g)
+                    if (g < group) acc[g] = fmaf(scores[g * span + p + j], vv[j], acc[g]);
+        }
+        for (; p < n; ++p) {
+            const float vv = vc[static_cast<size_t>(start + p) * HD + d];
 #pragma unroll
             for (int g = 0; g < kMaxGroup; ++g)
-                if (g < group) acc[g] = fmaf(scores[g * kAttnSplit + p], vv, acc[g]);
+                if (g < group) acc[g] = fmaf(scores[g * span + p], vv, acc[g]);
         }
 #pragma unroll
         for (int g = 0; g < kMaxGroup; ++g)
-            if (g < group) po[(static_cast<size_t>(g) * splits + split) * hd + d] = acc[g];
+            if (g < group) po[(static_cast<size_t>(g) * splits + split) * HD + d] = acc[g];
     }
-    // the last block of this KV head combines every split
+    // the last block of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in shared
+    // memory first, then every output element sums its splits with independent loads
     __threadfence();
     __syncthreads();
+    pdl_launch_dependents();
     if (threadIdx.x == 0) last = atomicAdd(&counters[kvh], 1u) == static_cast<unsigned>(splits - 1);
     __syncthreads();
     if (!last) return;
     __threadfence();
     const int used = (len + kAttnSplit - 1) / kAttnSplit;
-    for (int g = 0; g < group; ++g) {
+    float *wm = scores; // (group, used)
+    for (int i = threadIdx.x; i < group * used; i += blockDim.x) {
+        const int g = i / used, s = i % used;
+        wm[i] = __ldcg(&ml[(g * splits + s) * 2]);
+    }
+    __syncthreads();
+    for (int g = warp; g < group; g += warps) {
         float m = -INFINITY;
-        for (int s = 0; s < used; ++s) m = fmaxf(m, __ldcg(&ml[(g * splits + s) * 2]));
+        for (int s = lane; s < used; s += kWarp) m = fmaxf(m, wm[g * used + s]);
+        m = warp_max(m);
         float l = 0.f;
-        for (int s = 0; s < used; ++s) l += __ldcg(&ml[(g * splits + s) * 2 + 1]) * __expf(__ldcg(&ml[(g * splits + s) * 2]) - m);
-        for (int d = threadIdx.x; d < hd; d += blockDim.x) {
-            float o = 0.f;
-            for (int s = 0; s < used; ++s)
-                o += __ldcg(&po[(static_cast<size_t>(g) * splits + s) * hd + d]) * __expf(__ldcg(&ml[(g * splits + s) * 2]) - m);
-            attn_out[(kvh * group + g) * hd + d] = o / l;
-        }
+        for (int s = lane; s < used; s += kWarp) l += __expf(wm[g * used + s] - m) * __ldcg(&ml[(g * splits + s) * 2 + 1]);
+        l = warp_sum(l);
+        for (int s = lane; s < used; s += kWarp) wm[g * used + s] = __expf(wm[g * used + s] - m) / l;
+    }
+    __syncthreads();
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) {
+        const int g = i / HD, d = i % HD;
+        const float *src = po + static_cast<size_t>(g) * splits * HD + d;
+        float o = 0.f;
+#pragma unroll 8
+        for (int s = 0; s < used; ++s) o = fmaf(wm[g * used + s], __ldcg(src + static_cast<size_t>(s) * HD), o);
+        attn_out[(kvh * group + g) * HD + d] = o;
     }
     if (threadIdx.x == 0) counters[kvh] = 0u;
 }
@@ -356,7 +386,6 @@ template <typename W>
 __global__ void __launch_bounds__(128) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
                                                             float *__restrict__ x, int rows, int K) {
     pdl_wait();
-    pdl_launch_dependents();
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     for (int r = blockIdx.x * warps + warp; r < rows; r += gridDim.x * warps) {
         const W *rp[1] = {w + static_cast<size_t>(r) * K};
@@ -364,6 +393,7 @@ __global__ void __launch_bounds__(128) gemv_residual_kernel(const W *__restrict_
         warp_dots<W, 1, 8>(rp, K, v, acc);
         if (lane == 0) x[r] += acc[0];
     }
+    pdl_launch_dependents();
 }
 
 /**
@@ -376,7 +406,6 @@ __global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ 
     extern __shared__ float smem[];
     float *xn = smem, *red = smem + dim;
     pdl_wait();
-    pdl_launch_dependents();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     for (int u = blockIdx.x * warps + warp; u < ffn; u += gridDim.x * warps) {
@@ -385,6 +414,7 @@ __global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ 
         warp_dots<W, 2, 8>(rows, dim, xn, acc);
         if (lane == 0) h[u] = acc[0] / (1.f + expf(-acc[0])) * acc[1];
     }
+    pdl_launch_dependents();
 }
 
 /**
@@ -399,7 +429,6 @@ __global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ 
     float *xn = smem, *red = smem + dim;
     __shared__ unsigned long long best[32];
     pdl_wait();
-    pdl_launch_dependents();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     unsigned long long mine = 0ull;
@@ -418,6 +447,7 @@ __global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ 
             mine = max(mine, max(k0, k1));
         }
     }
+    pdl_launch_dependents();
     if (lane == 0) best[warp] = mine;
     if (bad) out->non_finite = 1;
     __syncthreads();
@@ -578,6 +608,53 @@ __global__ void __launch_bounds__(kPrefillWarps * kWarp) attn_prefill_kernel(
             if (dd < HD) attn[(static_cast<size_t>(t) * nq + h) * HD + dd] = from_f32<A>(acc[j][d] / l[j]);
         }
     }
+}
+
+/**
+ * Causal softmax in place over the score rows of a chunk (cuBLAS attention path): s holds, per query head h
+ * and token t, the row of L = p0 + T scores against cache positions [0, L), already scaled; row (h, t) keeps
+ * positions [0, p0 + t] and zeroes the rest. Grid: (T, nq), one block per row.
+ */
+__global__ void softmax_causal_kernel(float *__restrict__ s, int T, int L, int p0) {
+    __shared__ float red[32];
+    const int t = blockIdx.x, h = blockIdx.y, keep = p0 + t + 1;
+    float *row = s + (static_cast<size_t>(h) * T + t) * L;
+    float m = -INFINITY;
+    for (int i = threadIdx.x; i < keep; i += blockDim.x) m = fmaxf(m, row[i]);
+    {
+        const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+        m = warp_max(m);
+        if (lane == 0) red[warp] = m;
+        __syncthreads();
+        m = -INFINITY;
+        for (int i = 0; i < warps; ++i) m = fmaxf(m, red[i]);
+        __syncthreads();
+    }
+    float l = 0.f;
+    for (int i = threadIdx.x; i < keep; i += blockDim.x) {
+        const float e = __expf(row[i] - m);
+        row[i] = e;
+        l += e;
+    }
+    l = block_sum(l, red);
+    const float inv = 1.f / l;
+    for (int i = threadIdx.x; i < L; i += blockDim.x) row[i] = i < keep ? row[i] * inv : 0.f;
+}
+
+/** q (T, nq*hd) token-major to qh (nq, T, hd) head-major, scaled: the A operand of the score GEMMs. */
+__global__ void q_head_major_kernel(const float *__restrict__ q, float *__restrict__ qh, int T, int nq, int hd, float scale) {
+    const size_t n = static_cast<size_t>(T) * nq * hd;
+    for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+        const size_t t = i / (static_cast<size_t>(nq) * hd), h = (i / hd) % nq, d = i % hd;
+        qh[(h * T + t) * hd + d] = q[i] * scale;
+    }
+}
+
+/** f32 to the GEMM input type A, n elements (the cuBLAS attention output before o_proj). */
+template <typename A>
+__global__ void convert_kernel(const float *__restrict__ src, A *__restrict__ dst, size_t n) {
+    for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x)
+        dst[i] = from_f32<A>(src[i]);
 }
 
 /** h[t][i] = SiLU(gu[t][i]) * gu[t][ffn + i] in the GEMM input type A (gu: T rows of 2 ffn f32). */

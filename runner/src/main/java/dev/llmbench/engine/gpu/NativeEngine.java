@@ -55,14 +55,15 @@ final class NativeEngine implements Engine {
     /** {@code lb_options}. */
     static final StructLayout OPTIONS = MemoryLayout.structLayout(
             JAVA_INT.withName("prefill_seq_len"), JAVA_INT.withName("max_cache_len"), JAVA_INT.withName("device_index"),
-            JAVA_INT.withName("use_graphs"), JAVA_INT.withName("prefill_gemm"), JAVA_INT.withName("use_pdl"));
+            JAVA_INT.withName("use_graphs"), JAVA_INT.withName("prefill_gemm"), JAVA_INT.withName("use_pdl"),
+            JAVA_INT.withName("profile"));
     /** {@code lb_kernel_stats}: kernel_ms, kernel_count (and padding). */
     static final StructLayout KERNEL_STATS = MemoryLayout.structLayout(
             JAVA_DOUBLE.withName("kernel_ms"), JAVA_INT.withName("kernel_count"), MemoryLayout.paddingLayout(4));
 
     /** The {@code --engine-opt} keys a native engine reads, with their defaults. */
     static final Map<String, String> OPTION_DEFAULTS = Map.of(
-            "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0");
+            "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false");
 
     private final NativeLibrary lib;
     private final Arena arena; // mapped weights (valid until close: Metal wraps them without a copy), call buffers
@@ -130,6 +131,7 @@ final class NativeEngine implements Engine {
         int device = parseInt(opts, "device");
         boolean graphs = parseBool(opts, "graphs");
         boolean pdl = parseBool(opts, "pdl");
+        boolean profile = parseBool(opts, "profile");
         String gemm = opts.get("prefill_gemm");
         if (!gemm.equals("tc") && !gemm.equals("f32")) {
             throw invalid("--engine-opt prefill_gemm=" + gemm + ": choose tc (tensor cores, inputs in the weight dtype) "
@@ -174,6 +176,7 @@ final class NativeEngine implements Engine {
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("use_graphs")), graphs ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("prefill_gemm")), gemm.equals("f32") ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("use_pdl")), pdl ? 1 : 0);
+            o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("profile")), profile ? 1 : 0);
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment compile = arena.allocate(JAVA_DOUBLE);
             MemorySegment load = arena.allocate(JAVA_DOUBLE);
@@ -182,7 +185,10 @@ final class NativeEngine implements Engine {
             MemorySegment handle = out.get(ADDRESS, 0);
             Map<String, String> described = describe(lib, handle, arena);
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("cuda_graphs", graphs);
+            settings.put("cuda_graphs", graphs && !profile);
+            if (profile) {
+                settings.put("profile", true); // an event pair around every kernel: slower, for diagnosis only
+            }
             settings.put("weights", source instanceof ModelSource.Synthetic ? "synthetic, made on the device, seed "
                     + options.seed() : "mmap, copied to the device");
             return new NativeEngine(lib, arena, handle, options, source, described, Map.copyOf(toStrings(settings)),
