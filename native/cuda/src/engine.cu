@@ -231,10 +231,17 @@ int launch(lb_engine *e, const char *label, bool pdl, void (*kernel)(Params...),
     return LB_OK;
 }
 
-/** Blocks for `units` warp units at `warps` warps a block, at most `per_sm` blocks per multiprocessor. */
-dim3 grid_for(const lb_engine *e, long units, int warps, int per_sm) {
-    long blocks = (units + warps - 1) / warps;
-    long cap = static_cast<long>(e->sms) * per_sm;
+/**
+ * Blocks for `units` warp units at `warps` warps a block: one unit per warp, but no more blocks than the
+ * multiprocessors hold at once (the occupancy calculator's count for this kernel), so the grid is one wave and
+ * its warps loop over the rest.
+ */
+template <typename K>
+dim3 grid_for(const lb_engine *e, K kernel, long units, int warps, size_t smem) {
+    int resident = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, warps * lb::kWarp, smem) != cudaSuccess || resident < 1)
+        resident = 1;
+    const long blocks = (units + warps - 1) / warps, cap = static_cast<long>(e->sms) * resident;
     return dim3(static_cast<unsigned>(blocks < cap ? blocks : cap));
 }
 
@@ -269,23 +276,23 @@ int enqueue_decode(lb_engine *e) {
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
-    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + std::max(lb::kAttnSplit, e->splits));
+    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + std::max(lb::kAttnSplit, e->splits) + 512);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, static_cast<long>(nq + 2 * nkv) * half, 8, 4), dim3(256),
+        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, lb::qkv_rope_kernel<W>, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
                    norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                    e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
-        TRY(launch(e, "o_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wo),
+        TRY(launch(e, "o_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, lb::gemv_residual_kernel<W>, dim, 4, 0), dim3(128), 0, as<W>(w.wo),
                    as<float>(e->attn), e->x, dim, qdim));
-        TRY(launch(e, "gate_up", true, lb::gate_up_kernel<W>, grid_for(e, ffn, 8, 4), dim3(256), norm_smem(e), e->x,
+        TRY(launch(e, "gate_up", true, lb::gate_up_kernel<W>, grid_for(e, lb::gate_up_kernel<W>, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
                    as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn));
-        TRY(launch(e, "down_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, dim, 4, 8), dim3(128), 0, as<W>(w.wdown),
+        TRY(launch(e, "down_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, lb::gemv_residual_kernel<W>, dim, 4, 0), dim3(128), 0, as<W>(w.wdown),
                    as<float>(e->h), e->x, dim, ffn));
     }
-    return launch(e, "lm_head", true, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+    return launch(e, "lm_head", true, lb::lm_head_kernel<W>, grid_for(e, lb::lm_head_kernel<W>, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
                   e->x, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim, c.vocab_size, e->d_out);
 }
 
@@ -464,7 +471,7 @@ int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
         TRY((gemm<W, A>(e, "down_gemm", e->h, w.wdown, e->x, T, dim, ffn, 1.f)));
     }
     if (!last) return LB_OK;
-    return launch(e, "lm_head", false, lb::lm_head_kernel<W>, grid_for(e, (c.vocab_size + 1) / 2, 8, 4), dim3(256), norm_smem(e),
+    return launch(e, "lm_head", false, lb::lm_head_kernel<W>, grid_for(e, lb::lm_head_kernel<W>, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
                   e->x + static_cast<size_t>(T - 1) * dim, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim,
                   c.vocab_size, e->d_out);
 }
@@ -899,6 +906,7 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
 int32_t lb_reset(lb_engine *e) {
     if (!e) return fail(LB_E_INVALID, "lb_reset: null engine");
     e->pos = 0;
+    e->profile.clear(); // the profile printed at lb_close covers the last sequence only: warm, not the first calls
     CUDA_TRY(cudaMemsetAsync(&e->d_out->non_finite, 0, sizeof(int32_t), e->stream));
     CUDA_TRY(cudaStreamSynchronize(e->stream));
     e->h_out->non_finite = 0;
@@ -947,7 +955,7 @@ void lb_close(lb_engine *e) {
         std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second.first > b.second.first; });
         double total = 0;
         for (const auto &r : rows) total += r.second.first;
-        fprintf(stderr, "llmbench cuda profile: kernel time by kernel (eager launches, CUDA events around each)\n");
+        fprintf(stderr, "llmbench cuda profile: kernel time by kernel over the last sequence (eager launches, CUDA events around each)\n");
         fprintf(stderr, "  %-20s %10s %12s %12s %7s\n", "kernel", "launches", "total ms", "mean us", "share");
         for (const auto &r : rows)
             fprintf(stderr, "  %-20s %10ld %12.3f %12.2f %6.1f%%\n", r.first.c_str(), r.second.second, r.second.first,

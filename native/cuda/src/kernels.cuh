@@ -134,49 +134,67 @@ __device__ __forceinline__ unsigned long long argmax_key(float v, uint32_t id) {
 
 // ---- the warp matrix-vector core ---------------------------------------------------------------------------
 /**
- * Dot products of NR weight rows (each K elements of W, 16-byte aligned) with the f32 vector v, one warp.
- * Lanes read 16 bytes each, so a warp streams 512 contiguous bytes of a row per load; all NR * U loads of a
- * round are issued before their first use (guarded, not branched around) to keep enough bytes in flight.
- * Every lane returns the full sums.
+ * Streams NR weight rows (each K elements of W, 16-byte aligned) through one warp, U 16-byte loads per row and
+ * lane per round: a warp reads 512 contiguous bytes of a row per load. Rounds are double-buffered: the next
+ * round's loads are in flight while this one is multiplied, and a kernel may load its first round before
+ * pdl_wait(), while the previous kernel still runs (weights never depend on it).
  */
 template <typename W, int NR, int U>
-__device__ __forceinline__ void warp_dots(const W *const (&rows)[NR], int K, const float *__restrict__ v, float (&acc)[NR]) {
-    constexpr int N = Vec16<W>::N;
-    const int lane = threadIdx.x & 31;
-    const int chunks = K / N;
-#pragma unroll
-    for (int r = 0; r < NR; ++r) acc[r] = 0.f;
-    for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
-        const int c = c0 + lane;
-        uint4 raw[NR][U];
+struct RowStream {
+    static constexpr int N = Vec16<W>::N;
+    uint4 raw[NR][U];
+
+    /** Loads round c0 (chunks [c0, c0 + U*32) of every row; zeros past the end). */
+    __device__ __forceinline__ void load(const W *const (&rows)[NR], int chunks, int c0) {
+        const int c = c0 + (threadIdx.x & 31);
 #pragma unroll
         for (int r = 0; r < NR; ++r)
 #pragma unroll
             for (int u = 0; u < U; ++u)
                 raw[r][u] = c + u * kWarp < chunks ? __ldcs(reinterpret_cast<const uint4 *>(rows[r]) + c + u * kWarp)
                                                    : make_uint4(0u, 0u, 0u, 0u);
+    }
+
+    /**
+     * acc[r] = W[r] . v over all K, every lane getting the full sums; round 0 must already be loaded
+     * (load(rows, chunks, 0)).
+     */
+    __device__ __forceinline__ void dots(const W *const (&rows)[NR], int K, const float *__restrict__ v, float (&acc)[NR]) {
+        const int chunks = K / N, lane = threadIdx.x & 31;
 #pragma unroll
-        for (int u = 0; u < U; ++u) {
-            if (c + u * kWarp >= chunks) break;
-            float xv[N];
-            const float4 *vp = reinterpret_cast<const float4 *>(v + (c + u * kWarp) * N);
+        for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+        for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
+            const bool more = c0 + U * kWarp < chunks;
+            uint4 cur[NR][U];
 #pragma unroll
-            for (int i = 0; i < N / 4; ++i) {
-                const float4 f = vp[i];
-                xv[4 * i] = f.x, xv[4 * i + 1] = f.y, xv[4 * i + 2] = f.z, xv[4 * i + 3] = f.w;
-            }
+            for (int r = 0; r < NR; ++r)
 #pragma unroll
-            for (int r = 0; r < NR; ++r) {
-                float wf[N];
-                widen(raw[r][u], wf, W());
+                for (int u = 0; u < U; ++u) cur[r][u] = raw[r][u];
+            if (more) load(rows, chunks, c0 + U * kWarp);
+            const int c = c0 + lane;
 #pragma unroll
-                for (int i = 0; i < N; ++i) acc[r] = fmaf(wf[i], xv[i], acc[r]);
+            for (int u = 0; u < U; ++u) {
+                if (c + u * kWarp >= chunks) break;
+                float xv[N];
+                const float4 *vp = reinterpret_cast<const float4 *>(v + (c + u * kWarp) * N);
+#pragma unroll
+                for (int i = 0; i < N / 4; ++i) {
+                    const float4 f = vp[i];
+                    xv[4 * i] = f.x, xv[4 * i + 1] = f.y, xv[4 * i + 2] = f.z, xv[4 * i + 3] = f.w;
+                }
+#pragma unroll
+                for (int r = 0; r < NR; ++r) {
+                    float wf[N];
+                    widen(cur[r][u], wf, W());
+#pragma unroll
+                    for (int i = 0; i < N; ++i) acc[r] = fmaf(wf[i], xv[i], acc[r]);
+                }
             }
         }
-    }
 #pragma unroll
-    for (int r = 0; r < NR; ++r) acc[r] = warp_sum(acc[r]);
-}
+        for (int r = 0; r < NR; ++r) acc[r] = warp_sum(acc[r]);
+    }
+};
 
 /** Shared-memory vector of the normalised input: xn[i] = x[i] * inv_rms * norm_w[i]. Needs dim floats + 32. */
 template <typename W>
@@ -213,17 +231,27 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
                                                        int nq, int nkv, int hd, int max_len) {
     extern __shared__ float smem[]; // xn (dim), red (32)
     float *xn = smem, *red = smem + dim;
+    const int half = hd / 2, units = (nq + 2 * nkv) * half, chunks = dim / Vec16<W>::N;
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    auto rows_of = [&](int u, const W *(&rows)[2]) {
+        const int r0 = (u / half) * hd + u % half;
+        rows[0] = wqkv + static_cast<size_t>(r0) * dim;
+        rows[1] = wqkv + static_cast<size_t>(r0 + half) * dim;
+    };
+    RowStream<W, 2, 4> stream;
+    const int u0 = blockIdx.x * warps + warp;
+    const W *rows[2];
+    if (u0 < units) rows_of(u0, rows), stream.load(rows, chunks, 0);
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
-    const int half = hd / 2, pos = in->pos;
-    const int units = (nq + 2 * nkv) * half;
-    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
-    for (int u = blockIdx.x * warps + warp; u < units; u += gridDim.x * warps) {
+    const int pos = in->pos;
+    for (int u = u0; u < units; u += gridDim.x * warps) {
         const int head = u / half, i = u % half;
         const int r0 = head * hd + i, r1 = r0 + half;
-        const W *rows[2] = {wqkv + static_cast<size_t>(r0) * dim, wqkv + static_cast<size_t>(r1) * dim};
+        rows_of(u, rows);
+        if (u != u0) stream.load(rows, chunks, 0);
         float acc[2];
-        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc);
         if (lane != 0) continue;
         float a = acc[0] + to_f32(bias[r0]), b = acc[1] + to_f32(bias[r1]);
         if (head < nq + nkv) { // q and k heads rotate; v heads do not
@@ -265,7 +293,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
                                                           float *__restrict__ part_o, float *__restrict__ part_ml,
                                                           unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                           int nq, int nkv, int max_len, float scale) {
-    extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits))
+    extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits)), red (group*512)
     const int group = nq / nkv, kvh = blockIdx.x, split = blockIdx.y, splits = gridDim.y;
     const int span = max(kAttnSplit, splits);
     float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
@@ -317,32 +345,51 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         }
     }
     __syncthreads();
-    // weighted V: a thread per dimension, every head of the group
+    // weighted V: HD/4 threads per position, each owning 4 dimensions (one 16-byte load of a V row), 128/(HD/4)
+    // positions at a time, eight rounds of loads in flight; the rows' sums meet in shared memory
+    constexpr int TPP = HD / 4, R = 128 / TPP;
     float *po = part_o + static_cast<size_t>(kvh) * group * splits * HD;
-    for (int d = threadIdx.x; d < HD; d += blockDim.x) {
-        float acc[kMaxGroup];
+    float *red = scores + group * span; // (R, group, HD)
+    {
+        const int col = threadIdx.x % TPP, row = threadIdx.x / TPP;
+        float4 acc[kMaxGroup];
 #pragma unroll
-        for (int g = 0; g < kMaxGroup; ++g) acc[g] = 0.f;
-        int p = 0;
-        for (; p + 8 <= n; p += 8) {
-            float vv[8];
+        for (int g = 0; g < kMaxGroup; ++g) acc[g] = make_float4(0.f, 0.f, 0.f, 0.f);
+        for (int p0 = row; p0 < n; p0 += 8 * R) {
+            float4 vv[8];
 #pragma unroll
-            for (int j = 0; j < 8; ++j) vv[j] = vc[static_cast<size_t>(start + p + j) * HD + d];
+            for (int j = 0; j < 8; ++j) {
+                const int p = p0 + j * R;
+                vv[j] = p < n ? reinterpret_cast<const float4 *>(vc + static_cast<size_t>(start + p) * HD)[col]
+                              : make_float4(0.f, 0.f, 0.f, 0.f);
+            }
 #pragma unroll
-            for (int j = 0; j < 8; ++j)
+            for (int j = 0; j < 8; ++j) {
+                const int p = p0 + j * R;
+                if (p >= n) break;
 #pragma unroll
-                for (int g = 0; g < kMaxGroup; ++g)
-                    if (g < group) acc[g] = fmaf(scores[g * span + p + j], vv[j], acc[g]);
+                for (int g = 0; g < kMaxGroup; ++g) {
+                    if (g >= group) break;
+                    const float w = scores[g * span + p];
+                    acc[g].x = fmaf(w, vv[j].x, acc[g].x);
+                    acc[g].y = fmaf(w, vv[j].y, acc[g].y);
+                    acc[g].z = fmaf(w, vv[j].z, acc[g].z);
+                    acc[g].w = fmaf(w, vv[j].w, acc[g].w);
+                }
+            }
         }
-        for (; p < n; ++p) {
-            const float vv = vc[static_cast<size_t>(start + p) * HD + d];
 #pragma unroll
-            for (int g = 0; g < kMaxGroup; ++g)
-                if (g < group) acc[g] = fmaf(scores[g * span + p], vv, acc[g]);
+        for (int g = 0; g < kMaxGroup; ++g) {
+            if (g >= group) break;
+            reinterpret_cast<float4 *>(red + (row * group + g) * HD)[col] = acc[g];
         }
-#pragma unroll
-        for (int g = 0; g < kMaxGroup; ++g)
-            if (g < group) po[(static_cast<size_t>(g) * splits + split) * HD + d] = acc[g];
+    }
+    __syncthreads();
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) {
+        const int g = i / HD, d = i % HD;
+        float o = 0.f;
+        for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
+        po[(static_cast<size_t>(g) * splits + split) * HD + d] = o;
     }
     // the last block of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in shared
     // memory first, then every output element sums its splits with independent loads
@@ -385,12 +432,17 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
 template <typename W>
 __global__ void __launch_bounds__(128) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
                                                             float *__restrict__ x, int rows, int K) {
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = K / Vec16<W>::N;
+    RowStream<W, 1, 8> stream;
+    const int r0 = blockIdx.x * warps + warp;
+    const W *rp[1] = {w + static_cast<size_t>(r0) * K};
+    if (r0 < rows) stream.load(rp, chunks, 0);
     pdl_wait();
-    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
-    for (int r = blockIdx.x * warps + warp; r < rows; r += gridDim.x * warps) {
-        const W *rp[1] = {w + static_cast<size_t>(r) * K};
+    for (int r = r0; r < rows; r += gridDim.x * warps) {
+        rp[0] = w + static_cast<size_t>(r) * K;
+        if (r != r0) stream.load(rp, chunks, 0);
         float acc[1];
-        warp_dots<W, 1, 8>(rp, K, v, acc);
+        stream.dots(rp, K, v, acc);
         if (lane == 0) x[r] += acc[0];
     }
     pdl_launch_dependents();
@@ -405,13 +457,19 @@ __global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ 
                                                       const W *__restrict__ wgu, float *__restrict__ h, int dim, int ffn) {
     extern __shared__ float smem[];
     float *xn = smem, *red = smem + dim;
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = dim / Vec16<W>::N;
+    RowStream<W, 2, 4> stream;
+    const int u0 = blockIdx.x * warps + warp;
+    const W *rows[2] = {wgu + static_cast<size_t>(u0) * dim, wgu + static_cast<size_t>(ffn + u0) * dim};
+    if (u0 < ffn) stream.load(rows, chunks, 0);
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
-    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
-    for (int u = blockIdx.x * warps + warp; u < ffn; u += gridDim.x * warps) {
-        const W *rows[2] = {wgu + static_cast<size_t>(u) * dim, wgu + static_cast<size_t>(ffn + u) * dim};
+    for (int u = u0; u < ffn; u += gridDim.x * warps) {
+        rows[0] = wgu + static_cast<size_t>(u) * dim;
+        rows[1] = wgu + static_cast<size_t>(ffn + u) * dim;
+        if (u != u0) stream.load(rows, chunks, 0);
         float acc[2];
-        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc);
         if (lane == 0) h[u] = acc[0] / (1.f + expf(-acc[0])) * acc[1];
     }
     pdl_launch_dependents();
@@ -428,17 +486,22 @@ __global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ 
     extern __shared__ float smem[];
     float *xn = smem, *red = smem + dim;
     __shared__ unsigned long long best[32];
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = dim / Vec16<W>::N;
+    const int units = (vocab + 1) / 2, u0 = blockIdx.x * warps + warp;
+    RowStream<W, 2, 4> stream;
+    const W *rows[2] = {head + static_cast<size_t>(2 * u0) * dim, head + static_cast<size_t>(min(2 * u0 + 1, vocab - 1)) * dim};
+    if (u0 < units) stream.load(rows, chunks, 0);
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
-    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     unsigned long long mine = 0ull;
     bool bad = false;
-    const int units = (vocab + 1) / 2;
-    for (int u = blockIdx.x * warps + warp; u < units; u += gridDim.x * warps) {
+    for (int u = u0; u < units; u += gridDim.x * warps) {
         const int r0 = 2 * u, r1 = min(2 * u + 1, vocab - 1);
-        const W *rows[2] = {head + static_cast<size_t>(r0) * dim, head + static_cast<size_t>(r1) * dim};
+        rows[0] = head + static_cast<size_t>(r0) * dim;
+        rows[1] = head + static_cast<size_t>(r1) * dim;
+        if (u != u0) stream.load(rows, chunks, 0);
         float acc[2];
-        warp_dots<W, 2, 8>(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc);
         if (lane == 0) {
             logits[r0] = acc[0];
             logits[r1] = acc[1];

@@ -1,0 +1,734 @@
+// The Metal kernels of the llmbench engine, in the order a step runs them: the MSL twins of
+// native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
+// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32). Keep the two side by side.
+//
+// engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
+// Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
+// ffn = intermediate_size, hd = head_dim, nq / nkv = query / key-value heads, qrows = nq hd, kvrows = nkv hd.
+// "Warp" below means a simdgroup: 32 threads on Apple GPUs (engine.m refuses a pipeline whose threadExecutionWidth
+// is not 32).
+//
+// Where this file differs from kernels.cuh, and why:
+//  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
+//    version.
+//  - Weights are read 8 bytes a lane (CUDA: 16). Weights stay in the mapped safetensors files (no copy) and a
+//    safetensors file only promises 8-byte aligned tensors.
+//  - q/k/v and gate/up are separate tensors here, never stacked (stacking would be a copy): the kernels take one
+//    pointer per tensor, and qkv_row()/qkv_bias() give row r of the stacked [q; k; v] view that CUDA stores.
+//  - The prefill GEMM inputs are always f32 (MPSMatrixMultiplication on f32 weights, gemm_f32 on the others; see
+//    engine.m), so the prefill kernels have no GEMM input type parameter.
+//  - No programmatic dependent launch: a decode step is one serial compute encoder in one command buffer, and a
+//    dispatch sees every write of the dispatches before it.
+//  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
+//    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
+//    result does not depend on the order the threadgroups ran in.
+//  - attn_decode's last-threadgroup combine: the partials go through relaxed device atomics (coherent at the device
+//    level on every MSL version), with device-scope fences where MSL 3.2 has them.
+//  - attn_prefill: 4 simdgroups (16 queries) per threadgroup, CUDA 8, and V read from device memory: 32 KB of
+//    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more.
+#include <metal_stdlib>
+using namespace metal;
+
+#if __METAL_VERSION__ >= 320
+// Besides fastMathEnabled = NO / MTLMathModeSafe from the host: no fused multiply-add the code did not write.
+#pragma METAL fp math_mode(safe)
+#pragma METAL fp contract(off)
+#endif
+
+#define LB_UNROLL _Pragma("clang loop unroll(full)")
+
+constant constexpr int kWarp = 32;
+
+/** What the host hands a decode step and reads back; shared storage, written / read by the host between steps. */
+struct StepIn {
+    int token;
+    int pos; // position of `token`; attention reads positions [0, pos]
+};
+
+struct StepOut {
+    ulong argmax_key; // see argmax_key(); the host decodes the id
+    int non_finite;   // 1 once a logit was NaN or infinite (sticky until lb_reset)
+    int pad;
+};
+
+// ---- element conversions ----------------------------------------------------------------------------------
+typedef ushort bf16; // the bits of a bfloat16
+
+inline float to_f32(float v) { return v; }
+inline float to_f32(bf16 v) { return as_type<float>(uint(v) << 16); }
+inline float to_f32(half v) { return float(v); }
+
+/** Widens the 8 bytes `raw` of W elements (8 / sizeof(W) of them) into f32. */
+inline void widen(uint2 raw, thread float *out, bf16) {
+    out[0] = as_type<float>(raw.x << 16);
+    out[1] = as_type<float>(raw.x & 0xFFFF0000u);
+    out[2] = as_type<float>(raw.y << 16);
+    out[3] = as_type<float>(raw.y & 0xFFFF0000u);
+}
+
+inline void widen(uint2 raw, thread float *out, half) {
+    const float4 f = float4(as_type<half4>(raw));
+    out[0] = f.x;
+    out[1] = f.y;
+    out[2] = f.z;
+    out[3] = f.w;
+}
+
+inline void widen(uint2 raw, thread float *out, float) {
+    out[0] = as_type<float>(raw.x);
+    out[1] = as_type<float>(raw.y);
+}
+
+/** Sum over the threadgroup; every thread gets it. `red` holds one float per simdgroup. */
+inline float block_sum(float v, threadgroup float *red, uint lane, uint warp, uint warps) {
+    v = simd_sum(v);
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (lane == 0) red[warp] = v;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    float s = 0.f;
+    for (uint i = 0; i < warps; ++i) s += red[i];
+    return s;
+}
+
+/** 1 / sqrt(mean(x^2) + eps) of x[0..n), as Hugging Face's Qwen2RMSNorm computes it in f32. */
+inline float block_inv_rms(device const float *x, int n, float eps, threadgroup float *red, uint tid, uint ntg,
+                           uint lane, uint warp, uint warps) {
+    float ss = 0.f;
+    for (int i = int(tid); i < n; i += int(ntg)) ss += x[i] * x[i];
+    ss = block_sum(ss, red, lane, warp, warps);
+    return rsqrt(ss / n + eps);
+}
+
+/**
+ * Greedy argmax as one 64-bit key: the logit's bits made order-preserving in the high word, and
+ * 0xFFFFFFFF - id in the low word, so the largest key holds the largest logit and, among equal ones, the
+ * smallest id (torch.argmax's choice).
+ */
+inline ulong argmax_key(float v, uint id) {
+    uint b = as_type<uint>(v);
+    b = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return (ulong(b) << 32) | ulong(0xFFFFFFFFu - id);
+}
+
+inline ulong key_max(ulong a, ulong b) { return a > b ? a : b; }
+
+// ---- the warp matrix-vector core ---------------------------------------------------------------------------
+/**
+ * Dot products of NR weight rows (row0, and row1 when NR is 2; each K elements of W, 8-byte aligned) with the f32
+ * vector v (threadgroup or device memory), one simdgroup. Lanes read 8 bytes each, so a simdgroup streams 256
+ * contiguous bytes of a row per load; all NR * U loads of a round are issued before their first use (guarded, not
+ * branched around) to keep enough bytes in flight. Every lane returns the full sums.
+ */
+template <typename W, int NR, int U, typename V>
+inline void warp_dots(device const W *row0, device const W *row1, int K, V v, thread float *acc, uint lane) {
+    constexpr int N = 8 / int(sizeof(W));
+    device const uint2 *rows[2] = {reinterpret_cast<device const uint2 *>(row0),
+                                   reinterpret_cast<device const uint2 *>(row1)};
+    const int chunks = K / N;
+    LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+    for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
+        const int c = c0 + int(lane);
+        uint2 raw[NR][U];
+        LB_UNROLL for (int r = 0; r < NR; ++r) {
+            LB_UNROLL for (int u = 0; u < U; ++u) {
+                raw[r][u] = c + u * kWarp < chunks ? uint2(rows[r][c + u * kWarp]) : uint2(0u, 0u);
+            }
+        }
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            if (c + u * kWarp >= chunks) break;
+            float xv[N];
+            LB_UNROLL for (int i = 0; i < N; ++i) xv[i] = v[(c + u * kWarp) * N + i];
+            LB_UNROLL for (int r = 0; r < NR; ++r) {
+                float wf[N];
+                widen(raw[r][u], wf, W());
+                LB_UNROLL for (int i = 0; i < N; ++i) acc[r] = fma(wf[i], xv[i], acc[r]);
+            }
+        }
+    }
+    LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = simd_sum(acc[r]);
+}
+
+/** Threadgroup vector of the normalised input: xn[i] = x[i] * inv_rms * norm_w[i]. Needs dim floats + 32. */
+template <typename W>
+inline void norm_into_shared(device const float *x, device const W *norm_w, int dim, float eps, threadgroup float *xn,
+                             threadgroup float *red, uint tid, uint ntg, uint lane, uint warp, uint warps) {
+    const float inv = block_inv_rms(x, dim, eps, red, tid, ntg, lane, warp, warps);
+    for (int i = int(tid); i < dim; i += int(ntg)) xn[i] = x[i] * inv * to_f32(norm_w[i]);
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+}
+
+/** Row r of the stacked [q; k; v] projection (qrows + 2 kvrows rows of dim), from the three separate tensors. */
+template <typename W>
+inline device const W *qkv_row(device const W *wq, device const W *wk, device const W *wv, int r, int qrows,
+                               int kvrows, int dim) {
+    if (r < qrows) return wq + size_t(r) * dim;
+    if (r < qrows + kvrows) return wk + size_t(r - qrows) * dim;
+    return wv + size_t(r - qrows - kvrows) * dim;
+}
+
+/** Element r of the stacked [q; k; v] bias, from the three separate tensors. */
+template <typename W>
+inline float qkv_bias(device const W *bq, device const W *bk, device const W *bv, int r, int qrows, int kvrows) {
+    if (r < qrows) return to_f32(bq[r]);
+    if (r < qrows + kvrows) return to_f32(bk[r - qrows]);
+    return to_f32(bv[r - qrows - kvrows]);
+}
+
+// ---- decode step ---------------------------------------------------------------------------------------------
+/** x = embedding row of the step's token. One threadgroup. (CUDA resets the argmax here; argmax_reduce overwrites it.) */
+template <typename W>
+[[kernel]] void embed_token(device const W *embed [[buffer(0)]], device const StepIn *in [[buffer(1)]],
+                            device float *x [[buffer(2)]], constant int &dim [[buffer(3)]],
+                            uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]]) {
+    device const W *row = embed + size_t(in->token) * dim;
+    for (int i = int(tid); i < dim; i += int(ntg)) x[i] = to_f32(row[i]);
+}
+
+/**
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, for one token. A warp unit is one rotation
+ * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] view), so RoPE needs no exchange between
+ * simdgroups. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos. Threadgroup: 256 threads,
+ * dim + 32 floats of threadgroup memory.
+ */
+template <typename W>
+[[kernel]] void qkv_rope(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                         constant float &eps [[buffer(2)]], device const W *wq [[buffer(3)]],
+                         device const W *wk [[buffer(4)]], device const W *wv [[buffer(5)]],
+                         device const W *bq [[buffer(6)]], device const W *bk [[buffer(7)]],
+                         device const W *bv [[buffer(8)]], device const StepIn *in [[buffer(9)]],
+                         device const float *rope_cos [[buffer(10)]], device const float *rope_sin [[buffer(11)]],
+                         device float *q_out [[buffer(12)]], device float *k_cache [[buffer(13)]],
+                         device float *v_cache [[buffer(14)]], constant int &dim [[buffer(15)]],
+                         constant int &nq [[buffer(16)]], constant int &nkv [[buffer(17)]],
+                         constant int &hd [[buffer(18)]], constant int &max_len [[buffer(19)]],
+                         threadgroup float *smem [[threadgroup(0)]],
+                         uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                         uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]],
+                         uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                         uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup float *xn = smem, *red = smem + dim; // xn (dim), red (32)
+    norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
+    const int half_hd = hd / 2, pos = in->pos;
+    const int units = (nq + 2 * nkv) * half_hd, qrows = nq * hd, kvrows = nkv * hd;
+    for (int u = int(tgid * warps + warp); u < units; u += int(ntgs * warps)) {
+        const int head = u / half_hd, i = u % half_hd;
+        const int r0 = head * hd + i, r1 = r0 + half_hd;
+        float acc[2];
+        warp_dots<W, 2, 8>(qkv_row(wq, wk, wv, r0, qrows, kvrows, dim), qkv_row(wq, wk, wv, r1, qrows, kvrows, dim),
+                           dim, xn, acc, lane);
+        if (lane == 0) {
+            float a = acc[0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows);
+            float b = acc[1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows);
+            if (head < nq + nkv) { // q and k heads rotate; v heads do not
+                const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
+                const float ra = a * c - b * s, rb = b * c + a * s;
+                a = ra, b = rb;
+            }
+            if (head < nq) {
+                q_out[r0] = a;
+                q_out[r1] = b;
+            } else {
+                const bool is_k = head < nq + nkv;
+                const int kvh = is_k ? head - nq : head - nq - nkv;
+                device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
+                cache[i] = a;
+                cache[i + half_hd] = b;
+            }
+        }
+    }
+}
+
+/** Positions of the KV cache one attention threadgroup covers in a decode step (engine.m: kAttnSplit). */
+constant constexpr int kAttnSplit = 64;
+/** Query heads per KV head the decode attention kernel supports (grouped-query attention; engine.m: kMaxGroup). */
+constant constexpr int kMaxGroup = 16;
+
+inline void store_f32(device atomic_uint *p, float v) { atomic_store_explicit(p, as_type<uint>(v), memory_order_relaxed); }
+inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load_explicit(p, memory_order_relaxed)); }
+
+/**
+ * Decode attention, split over the sequence (flash-decoding): threadgroup (kvh, s) scores positions
+ * [s*64, s*64+64) of the cache against the group of query heads that share KV head kvh, and writes a
+ * partial (max, sum, weighted V). The last threadgroup of a KV head to finish (an atomic counter) combines the
+ * splits into attn_out. Splits past the current length write an empty partial, so the grid is fixed.
+ * Threadgroup: 128 threads, group * (hd + 64) floats of threadgroup memory.
+ *
+ * The partials are written and read as relaxed device atomics: a plain store of one threadgroup is not promised
+ * to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while atomic
+ * operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
+ * fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
+ */
+kernel void attn_decode(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
+                        device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
+                        device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
+                        device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
+                        constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]], constant int &hd [[buffer(10)]],
+                        constant int &max_len [[buffer(11)]], constant float &scale [[buffer(12)]],
+                        threadgroup float *smem [[threadgroup(0)]],
+                        uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
+                        uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]],
+                        uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                        uint warps [[simdgroups_per_threadgroup]]) {
+    const int group = nq / nkv, kvh = int(tg.x), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
+    threadgroup float *qs = smem, *scores = smem + group * hd; // qs (group*hd), scores (group*kAttnSplit)
+    threadgroup uint last;
+    const int len = in->pos + 1;
+    const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
+    for (int i = int(tid); i < group * hd; i += ntg) qs[i] = q[kvh * group * hd + i] * scale;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    device const float *kc = k_cache + size_t(kvh) * max_len * hd;
+    device const float *vc = v_cache + size_t(kvh) * max_len * hd;
+    // scores: a simdgroup per position, lanes across head_dim, every head of the group at once
+    for (int p = int(warp); p < n; p += int(warps)) {
+        float part[kMaxGroup];
+        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) part[g] = 0.f;
+        device const float *kr = kc + size_t(start + p) * hd;
+        for (int d = int(lane); d < hd; d += kWarp) {
+            const float kv = kr[d];
+            LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
+                if (g < group) part[g] = fma(qs[g * hd + d], kv, part[g]);
+            }
+        }
+        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
+            if (g < group) {
+                const float s = simd_sum(part[g]);
+                if (lane == 0) scores[g * kAttnSplit + p] = s;
+            }
+        }
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    // softmax numerators and the split's (max, sum) per head: a simdgroup per head
+    device atomic_uint *ml = part_ml + size_t(kvh) * group * splits * 2;
+    for (int g = int(warp); g < group; g += int(warps)) {
+        float m = -INFINITY;
+        for (int p = int(lane); p < n; p += kWarp) m = max(m, scores[g * kAttnSplit + p]);
+        m = simd_max(m);
+        float l = 0.f;
+        for (int p = int(lane); p < n; p += kWarp) {
+            const float e = exp(scores[g * kAttnSplit + p] - m);
+            scores[g * kAttnSplit + p] = e;
+            l += e;
+        }
+        l = simd_sum(l);
+        if (lane == 0) {
+            store_f32(&ml[(g * splits + split) * 2], m);
+            store_f32(&ml[(g * splits + split) * 2 + 1], l);
+        }
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    // weighted V: a thread per dimension, every head of the group
+    device atomic_uint *po = part_o + size_t(kvh) * group * splits * hd;
+    for (int d = int(tid); d < hd; d += ntg) {
+        float acc[kMaxGroup];
+        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) acc[g] = 0.f;
+        for (int p = 0; p < n; ++p) {
+            const float vv = vc[size_t(start + p) * hd + d];
+            LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
+                if (g < group) acc[g] = fma(scores[g * kAttnSplit + p], vv, acc[g]);
+            }
+        }
+        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
+            if (g < group) store_f32(&po[(size_t(g) * splits + split) * hd + d], acc[g]);
+        }
+    }
+    // the last threadgroup of this KV head combines every split
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+    if (tid == 0) last = atomic_fetch_add_explicit(&counters[kvh], 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (last == 0u) return;
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    const int used = (len + kAttnSplit - 1) / kAttnSplit;
+    for (int g = 0; g < group; ++g) {
+        float m = -INFINITY;
+        for (int s = 0; s < used; ++s) m = max(m, load_f32(&ml[(g * splits + s) * 2]));
+        float l = 0.f;
+        for (int s = 0; s < used; ++s) l += load_f32(&ml[(g * splits + s) * 2 + 1]) * exp(load_f32(&ml[(g * splits + s) * 2]) - m);
+        for (int d = int(tid); d < hd; d += ntg) {
+            float o = 0.f;
+            for (int s = 0; s < used; ++s)
+                o += load_f32(&po[(size_t(g) * splits + s) * hd + d]) * exp(load_f32(&ml[(g * splits + s) * 2]) - m);
+            attn_out[(kvh * group + g) * hd + d] = o / l;
+        }
+    }
+    if (tid == 0) atomic_store_explicit(&counters[kvh], 0u, memory_order_relaxed);
+}
+
+/**
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). One row per warp unit.
+ * Threadgroup: 128 threads.
+ */
+template <typename W>
+[[kernel]] void gemv_residual(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
+                              device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
+                              constant int &K [[buffer(4)]],
+                              uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                              uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                              uint warps [[simdgroups_per_threadgroup]]) {
+    for (int r = int(tgid * warps + warp); r < rows; r += int(ntgs * warps)) {
+        device const W *row = w + size_t(r) * K;
+        float acc[1];
+        warp_dots<W, 1, 8>(row, row, K, v, acc, lane);
+        if (lane == 0) x[r] += acc[0];
+    }
+}
+
+/**
+ * RMSNorm + gate and up projections + SiLU(gate) * up, for one token: a warp unit reads gate row i and up row i
+ * and writes h[i]. Threadgroup: 256 threads, dim + 32 floats of threadgroup memory.
+ */
+template <typename W>
+[[kernel]] void gate_up(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                        constant float &eps [[buffer(2)]], device const W *wg [[buffer(3)]],
+                        device const W *wu [[buffer(4)]], device float *h [[buffer(5)]],
+                        constant int &dim [[buffer(6)]], constant int &ffn [[buffer(7)]],
+                        threadgroup float *smem [[threadgroup(0)]],
+                        uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                        uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]],
+                        uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                        uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup float *xn = smem, *red = smem + dim;
+    norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
+    for (int u = int(tgid * warps + warp); u < ffn; u += int(ntgs * warps)) {
+        float acc[2];
+        warp_dots<W, 2, 8>(wg + size_t(u) * dim, wu + size_t(u) * dim, dim, xn, acc, lane);
+        if (lane == 0) h[u] = acc[0] / (1.f + exp(-acc[0])) * acc[1];
+    }
+}
+
+/**
+ * Final RMSNorm + LM head + the threadgroup's part of the greedy argmax, for one token: logits[r] = W[r] . norm(x),
+ * and the threadgroup's best (logit, id) key written to tg_best[threadgroup]; argmax_reduce folds them. Flags NaN or
+ * infinite logits. Threadgroup: 256 threads, dim + 32 floats of threadgroup memory.
+ */
+template <typename W>
+[[kernel]] void lm_head(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                        constant float &eps [[buffer(2)]], device const W *head [[buffer(3)]],
+                        device float *logits [[buffer(4)]], constant int &dim [[buffer(5)]],
+                        constant int &vocab [[buffer(6)]], device ulong *tg_best [[buffer(7)]],
+                        device StepOut *out [[buffer(8)]], threadgroup float *smem [[threadgroup(0)]],
+                        uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                        uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]],
+                        uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                        uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup float *xn = smem, *red = smem + dim;
+    threadgroup ulong best[32];
+    norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
+    ulong mine = 0ul;
+    bool bad = false;
+    const int units = (vocab + 1) / 2;
+    for (int u = int(tgid * warps + warp); u < units; u += int(ntgs * warps)) {
+        const int r0 = 2 * u, r1 = min(2 * u + 1, vocab - 1);
+        float acc[2];
+        warp_dots<W, 2, 8>(head + size_t(r0) * dim, head + size_t(r1) * dim, dim, xn, acc, lane);
+        if (lane == 0) {
+            logits[r0] = acc[0];
+            logits[r1] = acc[1];
+            bad = bad || !isfinite(acc[0]) || !isfinite(acc[1]);
+            mine = key_max(mine, key_max(argmax_key(acc[0], uint(r0)), argmax_key(acc[1], uint(r1))));
+        }
+    }
+    if (lane == 0) best[warp] = mine;
+    if (bad) out->non_finite = 1;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (tid == 0) {
+        ulong b = 0ul;
+        for (uint i = 0; i < warps; ++i) b = key_max(b, best[i]);
+        tg_best[tgid] = b;
+    }
+}
+
+/** Threads of argmax_reduce's one threadgroup (a power of two; engine.m dispatches this many). */
+constant constexpr int kReduceThreads = 256;
+
+/** out->argmax_key = the largest of lm_head's n per-threadgroup keys. One threadgroup of kReduceThreads. */
+kernel void argmax_reduce(device const ulong *tg_best [[buffer(0)]], constant int &n [[buffer(1)]],
+                          device StepOut *out [[buffer(2)]], uint tid [[thread_index_in_threadgroup]]) {
+    threadgroup ulong keys[kReduceThreads];
+    ulong mine = 0ul;
+    for (int i = int(tid); i < n; i += kReduceThreads) mine = key_max(mine, tg_best[i]);
+    keys[tid] = mine;
+    for (uint s = kReduceThreads / 2; s > 0; s >>= 1) {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (tid < s) keys[tid] = key_max(keys[tid], keys[tid + s]);
+    }
+    if (tid == 0) out->argmax_key = keys[0];
+}
+
+// ---- prefill -------------------------------------------------------------------------------------------------
+/** x[t] = embedding row of ids[t]. Grid: one threadgroup per token. */
+template <typename W>
+[[kernel]] void embed_rows(device const W *embed [[buffer(0)]], device const int *ids [[buffer(1)]],
+                           device float *x [[buffer(2)]], constant int &dim [[buffer(3)]],
+                           uint t [[threadgroup_position_in_grid]], uint tid [[thread_index_in_threadgroup]],
+                           uint ntg [[threads_per_threadgroup]]) {
+    device const W *row = embed + size_t(ids[t]) * dim;
+    for (int i = int(tid); i < dim; i += int(ntg)) x[size_t(t) * dim + i] = to_f32(row[i]);
+}
+
+/** xn[t] = RMSNorm(x[t]) * norm_w, f32 (the GEMM input). Grid: one threadgroup per token. */
+template <typename W>
+[[kernel]] void rmsnorm_rows(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                             constant float &eps [[buffer(2)]], device float *xn [[buffer(3)]],
+                             constant int &dim [[buffer(4)]],
+                             uint t [[threadgroup_position_in_grid]], uint tid [[thread_index_in_threadgroup]],
+                             uint ntg [[threads_per_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                             uint warp [[simdgroup_index_in_threadgroup]], uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup float red[32];
+    device const float *row = x + size_t(t) * dim;
+    const float inv = block_inv_rms(row, dim, eps, red, tid, ntg, lane, warp, warps);
+    for (int i = int(tid); i < dim; i += int(ntg)) xn[size_t(t) * dim + i] = row[i] * inv * to_f32(norm_w[i]);
+}
+
+/**
+ * Bias + RoPE on the [q; k; v] rows of a chunk (qkv: T rows of (nq + 2 nkv) hd f32, from the GEMMs); q to q_out
+ * (T rows of nq*hd), k and v into the cache at positions p0 + t. Grid: one threadgroup per token.
+ */
+template <typename W>
+[[kernel]] void bias_rope_cache(device const float *qkv [[buffer(0)]], device const W *bq [[buffer(1)]],
+                                device const W *bk [[buffer(2)]], device const W *bv [[buffer(3)]],
+                                device const float *rope_cos [[buffer(4)]], device const float *rope_sin [[buffer(5)]],
+                                device float *q_out [[buffer(6)]], device float *k_cache [[buffer(7)]],
+                                device float *v_cache [[buffer(8)]], constant int &p0 [[buffer(9)]],
+                                constant int &nq [[buffer(10)]], constant int &nkv [[buffer(11)]],
+                                constant int &hd [[buffer(12)]], constant int &max_len [[buffer(13)]],
+                                uint t [[threadgroup_position_in_grid]], uint tid [[thread_index_in_threadgroup]],
+                                uint ntg [[threads_per_threadgroup]]) {
+    const int pos = p0 + int(t), half_hd = hd / 2, heads = nq + 2 * nkv, qrows = nq * hd, kvrows = nkv * hd;
+    device const float *row = qkv + size_t(t) * heads * hd;
+    for (int u = int(tid); u < heads * half_hd; u += int(ntg)) {
+        const int head = u / half_hd, i = u % half_hd, r0 = head * hd + i, r1 = r0 + half_hd;
+        float a = row[r0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows), b = row[r1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows);
+        if (head < nq + nkv) {
+            const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
+            const float ra = a * c - b * s, rb = b * c + a * s;
+            a = ra, b = rb;
+        }
+        if (head < nq) {
+            q_out[size_t(t) * nq * hd + r0] = a;
+            q_out[size_t(t) * nq * hd + r1] = b;
+        } else {
+            const bool is_k = head < nq + nkv;
+            const int kvh = is_k ? head - nq : head - nq - nkv;
+            device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
+            cache[i] = a;
+            cache[i + half_hd] = b;
+        }
+    }
+}
+
+/** Queries per simdgroup and simdgroups per threadgroup of the prefill attention kernel; keys per K tile. */
+constant constexpr int kPrefillQPW = 4;
+constant constexpr int kPrefillWarps = 4; // CUDA: 8; see the top of this file (engine.m: kPrefillQ)
+constant constexpr int kPrefillQ = kPrefillQPW * kPrefillWarps;
+constant constexpr int kPrefillKeys = 32;
+
+/**
+ * Causal prefill attention in f32 (online softmax over key tiles, flash-attention style). Threadgroup (qb, h):
+ * queries t in [qb*16, qb*16+16) of query head h against cache positions [0, p0 + t]. A simdgroup owns 4 queries;
+ * lane j scores key j of the tile for them, then every lane accumulates HD/32 output dimensions, reading V from
+ * device memory. Output attn (T rows of nq*HD) in f32. Threadgroup: 128 threads; 16 HD + 32 (HD + 1) floats of
+ * threadgroup memory (24.5 KB at HD 128).
+ */
+template <int HD>
+[[kernel]] void attn_prefill(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
+                             device const float *v_cache [[buffer(2)]], device float *attn [[buffer(3)]],
+                             constant int &T [[buffer(4)]], constant int &p0 [[buffer(5)]],
+                             constant int &nq [[buffer(6)]], constant int &nkv [[buffer(7)]],
+                             constant int &max_len [[buffer(8)]], constant float &scale [[buffer(9)]],
+                             uint2 tg [[threadgroup_position_in_grid]], uint tid [[thread_index_in_threadgroup]],
+                             uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]]) {
+    constexpr int DPL = (HD + kWarp - 1) / kWarp; // output dims per lane
+    constexpr int kThreads = kPrefillWarps * kWarp;
+    threadgroup float qs[kPrefillQ * HD];             // (16 queries, HD), pre-scaled
+    threadgroup float ks[kPrefillKeys * (HD + 1)];    // (32 keys, HD + 1): padded, lanes read different rows
+    const int h = int(tg.y), kvh = h / (nq / nkv), t0 = int(tg.x) * kPrefillQ;
+    for (int i = int(tid); i < kPrefillQ * HD; i += kThreads) {
+        const int t = t0 + i / HD;
+        qs[i] = t < T ? q[(size_t(t) * nq + h) * HD + i % HD] * scale : 0.f;
+    }
+    device const float *kc = k_cache + size_t(kvh) * max_len * HD;
+    device const float *vc = v_cache + size_t(kvh) * max_len * HD;
+    float m[kPrefillQPW], l[kPrefillQPW], acc[kPrefillQPW][DPL];
+    LB_UNROLL for (int j = 0; j < kPrefillQPW; ++j) {
+        m[j] = -INFINITY, l[j] = 0.f;
+        LB_UNROLL for (int d = 0; d < DPL; ++d) acc[j][d] = 0.f;
+    }
+    const int last_pos = p0 + min(T, t0 + kPrefillQ) - 1; // the threadgroup's last query position
+    for (int k0 = 0; k0 <= last_pos; k0 += kPrefillKeys) {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        for (int i = int(tid); i < kPrefillKeys * HD; i += kThreads) {
+            const int kk = k0 + i / HD, d = i % HD;
+            ks[(i / HD) * (HD + 1) + d] = kk <= last_pos ? kc[size_t(kk) * HD + d] : 0.f;
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        const int key = k0 + int(lane);
+        const int nk = min(kPrefillKeys, last_pos + 1 - k0); // keys of this tile inside the cache (same for every lane)
+        float s[kPrefillQPW];
+        LB_UNROLL for (int j = 0; j < kPrefillQPW; ++j) s[j] = 0.f;
+        threadgroup const float *kr = ks + lane * (HD + 1);
+        threadgroup const float *qw = qs + warp * kPrefillQPW * HD;
+        for (int d = 0; d < HD; ++d) {
+            const float kv = kr[d];
+            LB_UNROLL for (int j = 0; j < kPrefillQPW; ++j) s[j] = fma(qw[j * HD + d], kv, s[j]);
+        }
+        LB_UNROLL for (int j = 0; j < kPrefillQPW; ++j) {
+            const int qpos = p0 + t0 + int(warp) * kPrefillQPW + j;
+            if (key > qpos) s[j] = -INFINITY; // causal mask (also covers keys past the tile's end)
+            const float tile_max = simd_max(s[j]);
+            const float m_new = max(m[j], tile_max);
+            if (m_new == -INFINITY) continue; // a query past T: nothing to attend to (same for every lane)
+            const float corr = exp(m[j] - m_new);
+            const float p = exp(s[j] - m_new);
+            l[j] = l[j] * corr + simd_sum(p);
+            m[j] = m_new;
+            LB_UNROLL for (int d = 0; d < DPL; ++d) acc[j][d] *= corr;
+            for (int kk = 0; kk < nk; ++kk) { // V rows past the cache's end are never read (CUDA stages zeros)
+                const float pk = simd_shuffle(p, ushort(kk));
+                device const float *vr = vc + size_t(k0 + kk) * HD;
+                LB_UNROLL for (int d = 0; d < DPL; ++d) {
+                    const int dd = int(lane) + d * kWarp;
+                    if (dd < HD) acc[j][d] = fma(pk, vr[dd], acc[j][d]);
+                }
+            }
+        }
+    }
+    LB_UNROLL for (int j = 0; j < kPrefillQPW; ++j) {
+        const int t = t0 + int(warp) * kPrefillQPW + j;
+        if (t >= T) continue;
+        LB_UNROLL for (int d = 0; d < DPL; ++d) {
+            const int dd = int(lane) + d * kWarp;
+            if (dd < HD) attn[(size_t(t) * nq + h) * HD + dd] = acc[j][d] / l[j];
+        }
+    }
+}
+
+/** h[t][i] = SiLU(gu[t][i]) * gu[t][ffn + i], f32 (gu: T rows of 2 ffn f32). */
+kernel void silu_mul(device const float *gu [[buffer(0)]], device float *h [[buffer(1)]], constant int &T [[buffer(2)]],
+                     constant int &ffn [[buffer(3)]],
+                     uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                     uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]]) {
+    const size_t n = size_t(T) * ffn;
+    for (size_t i = size_t(tgid) * ntg + tid; i < n; i += size_t(ntgs) * ntg) {
+        const size_t t = i / ffn, c = i % ffn;
+        const float g = gu[t * 2 * ffn + c], u = gu[t * 2 * ffn + ffn + c];
+        h[i] = g / (1.f + exp(-g)) * u;
+    }
+}
+
+/** f32 GEMM tile sizes of gemm_f32 (engine.m: kGemmTile). */
+constant constexpr int kGemmTile = 64;
+constant constexpr int kGemmK = 16;
+
+/**
+ * C[T][N] (row stride ldc) = beta*C + A[T][K] . W[N][K]^T in f32 (weights widened from W): the prefill GEMM of
+ * bf16 and f16 weights, and of every dtype with --engine-opt prefill_gemm=f32. (CUDA's has no ldc: its q/k/v and
+ * gate/up weights are stacked, here each writes its own columns of the one output.) 64x64 tiles, 256 threads,
+ * 4x4 outputs per thread.
+ */
+template <typename W>
+[[kernel]] void gemm_f32(device const float *a [[buffer(0)]], device const W *w [[buffer(1)]],
+                         device float *c [[buffer(2)]], constant int &T [[buffer(3)]], constant int &N [[buffer(4)]],
+                         constant int &K [[buffer(5)]], constant int &ldc [[buffer(6)]],
+                         constant float &beta [[buffer(7)]],
+                         uint2 tg [[threadgroup_position_in_grid]], uint tid [[thread_index_in_threadgroup]]) {
+    threadgroup float as[kGemmK][kGemmTile + 4];
+    threadgroup float ws[kGemmK][kGemmTile + 4];
+    const int tx = int(tid) % 16, ty = int(tid) / 16;
+    const int row0 = int(tg.y) * kGemmTile, col0 = int(tg.x) * kGemmTile;
+    float acc[4][4];
+    LB_UNROLL for (int i = 0; i < 4; ++i) {
+        LB_UNROLL for (int j = 0; j < 4; ++j) acc[i][j] = 0.f;
+    }
+    for (int k0 = 0; k0 < K; k0 += kGemmK) {
+        for (int i = int(tid); i < kGemmTile * kGemmK; i += 256) {
+            const int r = i / kGemmK, kk = i % kGemmK;
+            const int gr = row0 + r, gn = col0 + r, gk = k0 + kk;
+            as[kk][r] = (gr < T && gk < K) ? a[size_t(gr) * K + gk] : 0.f;
+            ws[kk][r] = (gn < N && gk < K) ? to_f32(w[size_t(gn) * K + gk]) : 0.f;
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        LB_UNROLL for (int kk = 0; kk < kGemmK; ++kk) {
+            float av[4], wv[4];
+            LB_UNROLL for (int i = 0; i < 4; ++i) av[i] = as[kk][ty * 4 + i], wv[i] = ws[kk][tx * 4 + i];
+            LB_UNROLL for (int i = 0; i < 4; ++i) {
+                LB_UNROLL for (int j = 0; j < 4; ++j) acc[i][j] = fma(av[i], wv[j], acc[i][j]);
+            }
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+    LB_UNROLL for (int i = 0; i < 4; ++i) {
+        LB_UNROLL for (int j = 0; j < 4; ++j) {
+            const int r = row0 + ty * 4 + i, n = col0 + tx * 4 + j;
+            if (r < T && n < N) {
+                device float *dst = c + size_t(r) * ldc + n;
+                *dst = beta == 0.f ? acc[i][j] : *dst * beta + acc[i][j];
+            }
+        }
+    }
+}
+
+// ---- synthetic weights ---------------------------------------------------------------------------------------
+// The device twin of dev.llmbench.model.SyntheticWeights: element i of tensor number ti is a pure function of
+// (seed, ti, i), so the device makes the same bf16 bits as the Java side without copying gigabytes.
+inline ulong splitmix(ulong z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ul;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBul;
+    return z ^ (z >> 31);
+}
+
+/**
+ * bf16 bits of center + scale * u, u = (bits16 - 32768) / 32768, rounded to nearest even, every operation rounded
+ * on its own as Java does. scale / 32768 is a multiplication by 2^-15, exact for every normal result (what Java's
+ * division gives). The product passes through an integer xor with `opaque`, a run-time zero: the compiler cannot see
+ * through it, so it cannot fuse the multiply and the add into an FMA on any MSL version or math mode.
+ */
+inline ushort synthetic_element(uint bits16, float center, float scale, uint opaque) {
+    const float u = float(int(bits16) - 32768);
+    const float prod = as_type<float>(as_type<uint>(u * (scale * (1.0f / 32768.0f))) ^ opaque);
+    const float f = center + prod;
+    const uint b = as_type<uint>(f);
+    return ushort((b + 0x7FFFu + ((b >> 16) & 1u)) >> 16);
+}
+
+/** Fills n bf16 elements of one tensor; base = mix(seed ^ (ti + 1) * golden), computed on the Java side; opaque = 0. */
+kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [[buffer(1)]],
+                           constant ulong &base [[buffer(2)]], constant float &center [[buffer(3)]],
+                           constant float &scale [[buffer(4)]], constant uint &opaque [[buffer(5)]],
+                           uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                           uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]]) {
+    for (ulong q = ulong(tgid) * ntg + tid; q * 4 < n; q += ulong(ntgs) * ntg) {
+        const ulong h = splitmix(base + q * 0xD1B54A32D192ED03ul);
+        LB_UNROLL for (int j = 0; j < 4; ++j) {
+            const ulong i = q * 4 + ulong(j);
+            if (i < n) dst[i] = synthetic_element(uint((h >> (16 * j)) & 0xFFFFul), center, scale, opaque);
+        }
+    }
+}
+
+// ---- host names: one pipeline per kernel and weight dtype ----------------------------------------------------
+#define LB_INSTANTIATE(name, suffix, ...) \
+    template [[host_name(#name "_" #suffix)]] [[kernel]] decltype(name<__VA_ARGS__>) name<__VA_ARGS__>;
+#define LB_WEIGHT_KERNELS(suffix, W)           \
+    LB_INSTANTIATE(embed_token, suffix, W)     \
+    LB_INSTANTIATE(qkv_rope, suffix, W)        \
+    LB_INSTANTIATE(gemv_residual, suffix, W)   \
+    LB_INSTANTIATE(gate_up, suffix, W)         \
+    LB_INSTANTIATE(lm_head, suffix, W)         \
+    LB_INSTANTIATE(embed_rows, suffix, W)      \
+    LB_INSTANTIATE(rmsnorm_rows, suffix, W)    \
+    LB_INSTANTIATE(bias_rope_cache, suffix, W) \
+    LB_INSTANTIATE(gemm_f32, suffix, W)
+
+LB_WEIGHT_KERNELS(bf16, bf16)
+LB_WEIGHT_KERNELS(f16, half)
+LB_WEIGHT_KERNELS(f32, float)
+
+LB_INSTANTIATE(attn_prefill, hd16, 16)
+LB_INSTANTIATE(attn_prefill, hd32, 32)
+LB_INSTANTIATE(attn_prefill, hd64, 64)
+LB_INSTANTIATE(attn_prefill, hd128, 128)
