@@ -298,20 +298,32 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     const int span = max(kAttnSplit, splits);
     float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
     __shared__ bool last;
-    pdl_wait();
-    const int len = in->pos + 1;
+    // positions before in->pos were written by earlier steps: their K rows are loaded (and V rows prefetched into
+    // L2) before pdl_wait(), while qkv_rope still runs; only the current position waits for it
+    const int pos = in->pos, len = pos + 1;
     const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
-    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[kvh * group * HD + i] * scale;
-    __syncthreads();
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    // scores: a thread per position, every head of the group
-    for (int p = threadIdx.x; p < n; p += blockDim.x) {
-        const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(start + p) * HD);
-        float4 k4[HD / 4];
+    const int p = threadIdx.x; // kAttnSplit == blockDim.x: a thread scores one position
+    const bool mine = p < n, early = mine && start + p < pos;
+    float4 k4[HD / 4];
+    const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(start + p) * HD);
+    if (early) {
 #pragma unroll
         for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = threadIdx.x * 32; i < n * HD; i += blockDim.x * 32) // one prefetch per 128-byte line
+        if (start + i / HD < pos) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(start) * HD + i));
+    pdl_wait();
+    if (mine && !early) {
+#pragma unroll
+        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[kvh * group * HD + i] * scale;
+    __syncthreads();
+    // scores: a thread per position, every head of the group
+    if (mine) {
         const float4 *q4 = reinterpret_cast<const float4 *>(qs);
 #pragma unroll
         for (int g = 0; g < kMaxGroup; ++g) {
