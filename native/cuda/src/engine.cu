@@ -237,12 +237,17 @@ int launch(lb_engine *e, const char *label, bool pdl, void (*kernel)(Params...),
  * its warps loop over the rest.
  */
 template <typename K>
-dim3 grid_for(const lb_engine *e, K kernel, long units, int warps, size_t smem) {
+dim3 grid_blocks(const lb_engine *e, K kernel, long blocks, int threads, size_t smem) {
     int resident = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, warps * lb::kWarp, smem) != cudaSuccess || resident < 1)
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, threads, smem) != cudaSuccess || resident < 1)
         resident = 1;
-    const long blocks = (units + warps - 1) / warps, cap = static_cast<long>(e->sms) * resident;
+    const long cap = static_cast<long>(e->sms) * resident;
     return dim3(static_cast<unsigned>(blocks < cap ? blocks : cap));
+}
+
+template <typename K>
+dim3 grid_for(const lb_engine *e, K kernel, long units, int warps, size_t smem) {
+    return grid_blocks(e, kernel, (units + warps - 1) / warps, warps * lb::kWarp, smem);
 }
 
 template <typename T> const T *as(const void *p) { return static_cast<const T *>(p); }
@@ -255,6 +260,18 @@ float *layer_cache(const lb_engine *e, float *cache, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
+/** x += W . v over `rows` rows of K: four warps per row when K splits into whole 16-byte chunks, else one. */
+template <typename W>
+int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
+    const int chunks = K / lb::Vec16<W>::N;
+    if (chunks % 4 == 0) {
+        const dim3 grid = grid_blocks(e, lb::gemv_residual_kernel<W, 4>, (rows + 1) / 2, 256, 0); // 2 rows a block
+        return launch(e, label, true, lb::gemv_residual_kernel<W, 4>, grid, dim3(256), 0, as<W>(w), v, e->x, rows, K);
+    }
+    const dim3 grid = grid_blocks(e, lb::gemv_residual_kernel<W, 1>, (rows + 7) / 8, 256, 0); // 8 rows a block
+    return launch(e, label, true, lb::gemv_residual_kernel<W, 1>, grid, dim3(256), 0, as<W>(w), v, e->x, rows, K);
+}
+
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
     const dim3 grid(c.num_kv_heads, e->splits), block(128);
@@ -285,12 +302,10 @@ int enqueue_decode(lb_engine *e) {
                    norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                    e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
-        TRY(launch(e, "o_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, lb::gemv_residual_kernel<W>, dim, 4, 0), dim3(128), 0, as<W>(w.wo),
-                   as<float>(e->attn), e->x, dim, qdim));
+        TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
         TRY(launch(e, "gate_up", true, lb::gate_up_kernel<W>, grid_for(e, lb::gate_up_kernel<W>, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
                    as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn));
-        TRY(launch(e, "down_proj", true, lb::gemv_residual_kernel<W>, grid_for(e, lb::gemv_residual_kernel<W>, dim, 4, 0), dim3(128), 0, as<W>(w.wdown),
-                   as<float>(e->h), e->x, dim, ffn));
+        TRY(gemv_residual<W>(e, "down_proj", w.wdown, as<float>(e->h), dim, ffn));
     }
     return launch(e, "lm_head", true, lb::lm_head_kernel<W>, grid_for(e, lb::lm_head_kernel<W>, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
                   e->x, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim, c.vocab_size, e->d_out);

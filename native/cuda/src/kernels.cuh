@@ -157,9 +157,11 @@ struct RowStream {
 
     /**
      * acc[r] = W[r] . v over all K, every lane getting the full sums; round 0 must already be loaded
-     * (load(rows, chunks, 0)).
+     * (load(rows, chunks, 0)). With `next`, the last round's multiply overlaps the loads of round 0 of the rows
+     * the warp streams next (same K).
      */
-    __device__ __forceinline__ void dots(const W *const (&rows)[NR], int K, const float *__restrict__ v, float (&acc)[NR]) {
+    __device__ __forceinline__ void dots(const W *const (&rows)[NR], int K, const float *__restrict__ v, float (&acc)[NR],
+                                         const W *const (*next)[NR] = nullptr) {
         const int chunks = K / N, lane = threadIdx.x & 31;
 #pragma unroll
         for (int r = 0; r < NR; ++r) acc[r] = 0.f;
@@ -171,6 +173,7 @@ struct RowStream {
 #pragma unroll
                 for (int u = 0; u < U; ++u) cur[r][u] = raw[r][u];
             if (more) load(rows, chunks, c0 + U * kWarp);
+            else if (next != nullptr) load(*next, chunks, 0);
             const int c = c0 + lane;
 #pragma unroll
             for (int u = 0; u < U; ++u) {
@@ -248,10 +251,12 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
     for (int u = u0; u < units; u += gridDim.x * warps) {
         const int head = u / half, i = u % half;
         const int r0 = head * hd + i, r1 = r0 + half;
-        rows_of(u, rows);
-        if (u != u0) stream.load(rows, chunks, 0);
+        const int un = u + gridDim.x * warps;
+        const W *next[2] = {nullptr, nullptr};
+        if (un < units) rows_of(un, next);
         float acc[2];
-        stream.dots(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc, un < units ? &next : nullptr);
+        rows[0] = next[0], rows[1] = next[1];
         if (lane != 0) continue;
         float a = acc[0] + to_f32(bias[r0]), b = acc[1] + to_f32(bias[r1]);
         if (head < nq + nkv) { // q and k heads rotate; v heads do not
@@ -301,7 +306,11 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     // positions before in->pos were written by earlier steps: their K rows are loaded (and V rows prefetched into
     // L2) before pdl_wait(), while qkv_rope still runs; only the current position waits for it
     const int pos = in->pos, len = pos + 1;
+    const int used = (len + kAttnSplit - 1) / kAttnSplit;
+    // a context of one split: split 0 writes the output itself, the other blocks have nothing to do
+    if (used == 1 && split != 0) return;
     const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
+    __shared__ float lsum[kMaxGroup];
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
@@ -354,6 +363,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         if (lane == 0) {
             ml[(g * splits + split) * 2] = m;
             ml[(g * splits + split) * 2 + 1] = l;
+            lsum[g] = l;
         }
     }
     __syncthreads();
@@ -401,7 +411,14 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         const int g = i / HD, d = i % HD;
         float o = 0.f;
         for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
-        po[(static_cast<size_t>(g) * splits + split) * HD + d] = o;
+        if (used == 1)
+            attn_out[(kvh * group + g) * HD + d] = o / lsum[g];
+        else
+            po[(static_cast<size_t>(g) * splits + split) * HD + d] = o;
+    }
+    if (used == 1) {
+        pdl_launch_dependents();
+        return;
     }
     // the last block of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in shared
     // memory first, then every output element sums its splits with independent loads
@@ -412,7 +429,6 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     __syncthreads();
     if (!last) return;
     __threadfence();
-    const int used = (len + kAttnSplit - 1) / kAttnSplit;
     float *wm = scores; // (group, used)
     for (int i = threadIdx.x; i < group * used; i += blockDim.x) {
         const int g = i / used, s = i % used;
@@ -440,22 +456,41 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     if (threadIdx.x == 0) counters[kvh] = 0u;
 }
 
-/** x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). One row per warp unit. */
-template <typename W>
-__global__ void __launch_bounds__(128) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
+/**
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). KSPLIT warps share a row, each
+ * streaming 1/KSPLIT of it, so even the 1536 rows of a projection keep every multiprocessor's loads in flight; the
+ * parts meet in shared memory and are added in a fixed order. Block: 256 threads, 8 / KSPLIT rows at a time.
+ */
+template <typename W, int KSPLIT>
+__global__ void __launch_bounds__(256) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
                                                             float *__restrict__ x, int rows, int K) {
-    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = K / Vec16<W>::N;
+    __shared__ float parts[8];
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    const int per_block = warps / KSPLIT, part = warp % KSPLIT, local = warp / KSPLIT;
+    const int Kp = K / KSPLIT, chunks = Kp / Vec16<W>::N;
+    auto row_ptr = [&](int r) { return w + static_cast<size_t>(r) * K + static_cast<size_t>(part) * Kp; };
     RowStream<W, 1, 8> stream;
-    const int r0 = blockIdx.x * warps + warp;
-    const W *rp[1] = {w + static_cast<size_t>(r0) * K};
+    const int r0 = blockIdx.x * per_block + local;
+    const W *rp[1] = {row_ptr(r0)};
     if (r0 < rows) stream.load(rp, chunks, 0);
     pdl_wait();
-    for (int r = r0; r < rows; r += gridDim.x * warps) {
-        rp[0] = w + static_cast<size_t>(r) * K;
-        if (r != r0) stream.load(rp, chunks, 0);
-        float acc[1];
-        stream.dots(rp, K, v, acc);
-        if (lane == 0) x[r] += acc[0];
+    for (int base = blockIdx.x * per_block; base < rows; base += gridDim.x * per_block) {
+        const int r = base + local, rn = r + gridDim.x * per_block;
+        float acc[1] = {0.f};
+        if (r < rows) {
+            const W *next[1] = {row_ptr(rn)};
+            stream.dots(rp, Kp, v + static_cast<size_t>(part) * Kp, acc, rn < rows ? &next : nullptr);
+            rp[0] = next[0];
+        }
+        if (lane == 0) parts[warp] = acc[0];
+        __syncthreads();
+        if (threadIdx.x < per_block && base + static_cast<int>(threadIdx.x) < rows) {
+            float sum = 0.f;
+#pragma unroll
+            for (int k = 0; k < KSPLIT; ++k) sum += parts[threadIdx.x * KSPLIT + k];
+            x[base + threadIdx.x] += sum;
+        }
+        __syncthreads();
     }
     pdl_launch_dependents();
 }
@@ -477,11 +512,11 @@ __global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ 
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     for (int u = u0; u < ffn; u += gridDim.x * warps) {
-        rows[0] = wgu + static_cast<size_t>(u) * dim;
-        rows[1] = wgu + static_cast<size_t>(ffn + u) * dim;
-        if (u != u0) stream.load(rows, chunks, 0);
+        const int un = u + gridDim.x * warps;
+        const W *next[2] = {wgu + static_cast<size_t>(un) * dim, wgu + static_cast<size_t>(ffn + un) * dim};
         float acc[2];
-        stream.dots(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc, un < ffn ? &next : nullptr);
+        rows[0] = next[0], rows[1] = next[1];
         if (lane == 0) h[u] = acc[0] / (1.f + expf(-acc[0])) * acc[1];
     }
     pdl_launch_dependents();
@@ -509,11 +544,11 @@ __global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ 
     bool bad = false;
     for (int u = u0; u < units; u += gridDim.x * warps) {
         const int r0 = 2 * u, r1 = min(2 * u + 1, vocab - 1);
-        rows[0] = head + static_cast<size_t>(r0) * dim;
-        rows[1] = head + static_cast<size_t>(r1) * dim;
-        if (u != u0) stream.load(rows, chunks, 0);
+        const int un = u + gridDim.x * warps;
+        const W *next[2] = {head + static_cast<size_t>(2 * un) * dim, head + static_cast<size_t>(min(2 * un + 1, vocab - 1)) * dim};
         float acc[2];
-        stream.dots(rows, dim, xn, acc);
+        stream.dots(rows, dim, xn, acc, un < units ? &next : nullptr);
+        rows[0] = next[0], rows[1] = next[1];
         if (lane == 0) {
             logits[r0] = acc[0];
             logits[r1] = acc[1];
