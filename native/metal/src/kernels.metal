@@ -26,6 +26,10 @@
 //    level on every MSL version), with device-scope fences where MSL 3.2 has them.
 //  - attn_prefill: 4 simdgroups (16 queries) per threadgroup, CUDA 8, and V read from device memory: 32 KB of
 //    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more.
+//  - The CUDA engine has since tuned its decode attention (128 positions a split, a thread per position) and moved
+//    its prefill attention to cuBLAS (softmax_causal, q_head_major and convert serve that and have no twin here).
+//    This file keeps the versions it was written from, 64 positions a split and the flash-style prefill kernel,
+//    until it has run on a Mac.
 #include <metal_stdlib>
 using namespace metal;
 

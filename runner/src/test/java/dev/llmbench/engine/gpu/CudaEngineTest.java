@@ -1,190 +1,30 @@
 package dev.llmbench.engine.gpu;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmbench.engine.Engine;
-import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
-import dev.llmbench.engine.java.JavaEngineProvider;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The CUDA engine against Hugging Face transformers on the committed tiny Qwen2 folders (the Java engine's
- * fixtures: f32 tied, bf16 tied, bf16 untied in three shards, f16 untied; reference.json as tools/fixtures/README.md
- * describes, float32 arithmetic over the folder's weights). Runs where {@code libllmbench_cuda.so} and a GPU are
- * found, e.g. on the GPU machine with {@code tools/gpu/cuda-check.sh}; elsewhere every test is skipped with the reason.
- *
- * <p>Tolerances, measured on an H200 (docs/cuda-engine.md):
- * <ul>
- *   <li>{@code prefill_gemm=f32}: f32 everywhere, only summation order and fast exp differ from transformers, so the
- *   last-position logits agree within {@value #EXACT_TOL}, far below the smallest top-1/top-2 gap of the references
- *   (1.5e-3): argmax at every prompt position and all 24 greedy tokens compare exactly.</li>
- *   <li>{@code prefill_gemm=tc} (the default): the GEMM inputs are rounded to the weight dtype (bf16: 8 bits of
- *   mantissa, f16: 11) for the tensor cores; logits agree within {@value #TC_TOL_BF16} (bf16) and
- *   {@value #TC_TOL_F16} (f16); argmax and greedy tokens compare exactly wherever the reference's margin is
- *   larger than twice that. f32 folders take cuBLAS's f32 path and are held to the exact tolerance.</li>
- * </ul>
+ * The CUDA engine against the fixtures ({@link NativeEngineFixturesTest}, where the tests and tolerances are). Runs
+ * where {@code libllmbench_cuda.so} and a GPU are found, e.g. on the GPU machine with {@code tools/gpu/cuda-check.sh};
+ * elsewhere every test is skipped with the reason.
  */
-class CudaEngineTest {
-    static final float EXACT_TOL = 1e-3f;
-    static final float TC_TOL_BF16 = 0.15f;
-    static final float TC_TOL_F16 = 0.03f;
-
-    private static EngineProvider cuda;
-
-    @BeforeAll
-    static void findCuda() {
-        cuda = new CudaEngineProvider();
-        EngineProvider.Availability a = cuda.availability();
-        assumeTrue(a.available(), "CUDA engine not available here: " + a.reason());
+class CudaEngineTest extends NativeEngineFixturesTest {
+    @Override
+    EngineProvider newProvider() {
+        return new CudaEngineProvider();
     }
 
-    static Path fixture(String name) throws Exception {
-        return Path.of(CudaEngineTest.class.getResource("/fixtures/" + name).toURI());
+    @Override
+    String label() {
+        return "CUDA";
     }
 
-    @ParameterizedTest(name = "{0} prefill_gemm={1} graphs={2}")
-    @CsvSource({
-            "tiny-qwen2-f32, f32, true", "tiny-qwen2-bf16, f32, true", "tiny-qwen2-bf16-untied, f32, true",
-            "tiny-qwen2-f16-untied, f32, true", "tiny-qwen2-bf16, f32, false",
-            "tiny-qwen2-f32, tc, true", "tiny-qwen2-bf16, tc, true", "tiny-qwen2-bf16-untied, tc, true",
-            "tiny-qwen2-f16-untied, tc, true"})
-    void matchesTransformers(String name, String gemm, boolean graphs) throws Exception {
-        Path folder = fixture(name);
-        JsonNode ref = new ObjectMapper().readTree(folder.resolve("reference.json").toFile());
-        boolean exact = gemm.equals("f32") || name.contains("f32");
-        float tol = exact ? EXACT_TOL : name.contains("-f16") ? TC_TOL_F16 : TC_TOL_BF16;
-        // chunks of 8 tokens, so the 18-, 25- and 87-token prompts cross chunk boundaries
-        EngineOptions options = new EngineOptions(folder.toString(), 8, 128, 0, 0,
-                Map.of("prefill_gemm", gemm, "graphs", Boolean.toString(graphs)));
-        try (NativeEngine engine = (NativeEngine) cuda.open(options)) {
-            assertThat(engine.model().parameters()).isEqualTo(ref.get("parameters").asLong());
-            for (JsonNode prompt : ref.get("prompts")) {
-                String label = name + " / " + prompt.get("name").asText() + " / " + gemm;
-                int[] ids = ints(prompt.get("ids"));
-                int[] argmax = ints(prompt.get("argmax"));
-                double[] margins = doubles(prompt.get("argmax_margins"));
-                for (int n = 1; n <= ids.length; n++) {
-                    engine.reset();
-                    int got = engine.prefill(ids, n);
-                    if (margins[n - 1] > 2 * tol) {
-                        assertThat(got).as("%s: argmax at position %d", label, n - 1).isEqualTo(argmax[n - 1]);
-                    }
-                }
-                engine.reset();
-                int[] greedy = ints(prompt.get("greedy"));
-                double[] greedyMargins = doubles(prompt.get("greedy_margins"));
-                int[] got = new int[greedy.length];
-                got[0] = engine.prefill(ids, ids.length);
-                float[] want = floats(prompt.get("last_logits"));
-                float[] logits = engine.lastLogits();
-                float worst = 0;
-                for (int i = 0; i < want.length; i++) {
-                    worst = Math.max(worst, Math.abs(logits[i] - want[i]));
-                }
-                assertThat(worst).as("%s: largest last-position logit difference", label).isLessThanOrEqualTo(tol);
-                for (int i = 1; i < greedy.length; i++) {
-                    got[i] = engine.decode(got[i - 1]);
-                }
-                int comparable = greedy.length;
-                for (int i = 0; i < greedy.length; i++) {
-                    if (greedyMargins[i] <= 2 * tol) {
-                        comparable = i + 1; // this token may differ; nothing after it is comparable
-                        break;
-                    }
-                }
-                for (int i = 0; i < comparable; i++) {
-                    if (i < comparable - 1 || greedyMargins[i] > 2 * tol) {
-                        assertThat(got[i]).as("%s: greedy token %d (%s)", label, i, java.util.Arrays.toString(got))
-                                .isEqualTo(greedy[i]);
-                    }
-                }
-                assertThat(engine.sawNonFiniteLogits()).isFalse();
-                System.out.printf("%s: max |logit - transformers| = %.3g, greedy %s%n", label, worst,
-                        comparable == greedy.length ? "all equal" : "compared up to " + comparable);
-            }
-        }
+    @Override
+    String decodeSetting() {
+        return "cuda graph";
     }
 
-    @Test
-    void syntheticWeightsMadeOnTheDeviceAreTheJavaEnginesWeights() throws Exception {
-        EngineOptions gpu = new EngineOptions("synthetic:tiny", 8, 128, 0, 42, Map.of("prefill_gemm", "f32"));
-        EngineOptions cpu = new EngineOptions("synthetic:tiny", 8, 128, 1, 42, Map.of());
-        int[] prompt = {1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12};
-        try (Engine c = cuda.open(gpu); Engine j = new JavaEngineProvider().open(cpu)) {
-            assertThat(c.model()).isEqualTo(j.model());
-            int[] a = greedy(c, prompt, 16);
-            int[] b = greedy(j, prompt, 16);
-            assertThat(a).isEqualTo(b);
-        }
-    }
-
-    @Test
-    void decodeStepIsOneGraphWithTimedKernels() throws Exception {
-        EngineOptions options = new EngineOptions(fixture("tiny-qwen2-bf16").toString(), 8, 128, 0, 0, Map.of());
-        try (Engine engine = cuda.open(options)) {
-            Engine.KernelTimer timer = engine.kernelTimer().orElseThrow();
-            int t = engine.prefill(new int[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 10);
-            assertThat(timer.lastKernelMs()).isPositive();
-            assertThat(timer.lastKernelCount()).isGreaterThan(2 * 9); // 2 layers of 9 kernels, embedding, LM head
-            engine.decode(t);
-            assertThat(timer.lastKernelMs()).isPositive();
-            assertThat(timer.lastKernelCount()).isEqualTo(1 + 2 * 5 + 1); // embedding, 5 per layer, LM head
-            assertThat(engine.info().settings()).containsEntry("decode", "cuda graph");
-            assertThat(engine.deviceMemory().peakBytes()).isPositive();
-            assertThat(engine.accelerator().orElseThrow().name()).isNotBlank();
-        }
-    }
-
-    @Test
-    void aPromptLongerThanTheCacheIsInvalidInput() throws Exception {
-        EngineOptions options = new EngineOptions(fixture("tiny-qwen2-bf16").toString(), 8, 16, 0, 0, Map.of());
-        try (Engine engine = cuda.open(options)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.prefill(new int[17], 17))
-                    .hasMessageContaining("does not fit the KV cache");
-        }
-    }
-
-    static int[] greedy(Engine e, int[] prompt, int n) {
-        int[] out = new int[n];
-        e.reset();
-        out[0] = e.prefill(prompt, prompt.length);
-        for (int i = 1; i < n; i++) {
-            out[i] = e.decode(out[i - 1]);
-        }
-        return out;
-    }
-
-    static int[] ints(JsonNode a) {
-        int[] v = new int[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).asInt();
-        }
-        return v;
-    }
-
-    static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
-    }
-
-    static double[] doubles(JsonNode a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).asDouble();
-        }
-        return v;
+    @Override
+    int decodeKernels(int layers) {
+        return 1 + layers * 5 + 1; // embedding, 5 per layer, LM head
     }
 }
