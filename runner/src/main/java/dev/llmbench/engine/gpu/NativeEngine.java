@@ -185,7 +185,9 @@ final class NativeEngine implements Engine {
             MemorySegment handle = out.get(ADDRESS, 0);
             Map<String, String> described = describe(lib, handle, arena);
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("cuda_graphs", graphs && !profile);
+            if (engineName.equals("cuda")) {
+                settings.put("cuda_graphs", graphs && !profile);
+            }
             if (profile) {
                 settings.put("profile", true); // an event pair around every kernel: slower, for diagnosis only
             }

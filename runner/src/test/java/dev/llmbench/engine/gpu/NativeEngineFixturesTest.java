@@ -6,7 +6,7 @@ import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
 import dev.llmbench.engine.java.JavaEngineProvider;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,9 +58,12 @@ abstract class NativeEngineFixturesTest {
     /** The kernels of one decode step of a model of {@code layers} layers. */
     abstract int decodeKernels(int layers);
 
-    @BeforeAll
+    /** Checked before every test, so that each one is reported as skipped with the reason, not the class as empty. */
+    @BeforeEach
     void findEngine() {
-        provider = newProvider();
+        if (provider == null) {
+            provider = newProvider();
+        }
         EngineProvider.Availability a = provider.availability();
         if (!a.available() && provider.name().equals(System.getenv("LLMBENCH_REQUIRE_ENGINE"))) {
             fail(label() + " engine required (LLMBENCH_REQUIRE_ENGINE) but not available here: " + a.reason());

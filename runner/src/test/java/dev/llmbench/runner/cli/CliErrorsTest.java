@@ -93,6 +93,22 @@ class CliErrorsTest {
     }
 
     @Test
+    void aNativeLibraryThatIsNotThereIsInvalidInput() {
+        Path missing = dir.resolve("libllmbench_cuda.so");
+        Cli r = Cli.run("run", "--engine", "cuda", "--native-lib", missing.toString(), "--model", "synthetic:tiny");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--native-lib " + missing).contains("no such file");
+        assertThat(r.cleanError()).isTrue();
+    }
+
+    @Test
+    void nativeEnginesWithoutTheirLibraryAreListedAsUnavailable() {
+        Cli r = Cli.run("run", "--list-engines");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("metal +unavailable .*libllmbench_metal.dylib");
+    }
+
+    @Test
     void missingModelFolderNamesItAndTheFix() {
         Path missing = dir.resolve("no-such-model");
         Cli r = Cli.run("run", "--engine", "fake", "--model", missing.toString());

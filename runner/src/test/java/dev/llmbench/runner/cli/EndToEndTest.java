@@ -31,7 +31,7 @@ class EndToEndTest {
         assertThat(results.run().finishedAt()).isAfterOrEqualTo(results.run().startedAt());
         assertThat(results.run().tool().name()).isEqualTo("llmbench");
         assertThat(results.run().tool().version()).isEqualTo("0.1.0-SNAPSHOT");
-        assertThat(results.run().tool().gitCommit()).matches("[0-9a-f]{40}|unknown");
+        assertThat(results.run().tool().gitCommit()).matches("[0-9a-f]{40}(-dirty)?|unknown");
         assertThat(results.protocol().clock()).isEqualTo("System.nanoTime");
         assertThat(results.protocol().timerOverheadNs()).isPositive();
         assertThat(results.protocol().ignoreEos()).isTrue();

@@ -92,6 +92,6 @@ class EnvironmentProbeTest {
     @Test
     void toolVersionComesFromTheBuild() {
         assertThat(ToolVersion.version()).isEqualTo("0.1.0-SNAPSHOT");
-        assertThat(ToolVersion.gitCommit()).matches("[0-9a-f]{40}|unknown");
+        assertThat(ToolVersion.gitCommit()).matches("[0-9a-f]{40}(-dirty)?|unknown");
     }
 }
