@@ -324,12 +324,13 @@ int enqueue_step(lb_engine *e) {
     return LB_OK;
 }
 
-template <typename W>
-int capture_decode(lb_engine *e) {
+/** Captures what `enqueue` puts on the stream as a graph and instantiates it; `kernels` gets its kernel count. */
+template <typename F>
+int capture(lb_engine *e, F &&enqueue, cudaGraph_t *graph_out, cudaGraphExec_t *exec_out, int *kernels) {
     CUDA_TRY(cudaStreamBeginCapture(e->stream, cudaStreamCaptureModeThreadLocal));
     e->launches = 0;
     e->capturing = true;
-    int rc = enqueue_step<W>(e);
+    int rc = enqueue();
     e->capturing = false;
     cudaGraph_t graph = nullptr;
     cudaError_t end = cudaStreamEndCapture(e->stream, &graph);
@@ -338,9 +339,21 @@ int capture_decode(lb_engine *e) {
         return rc;
     }
     CUDA_TRY(end);
-    e->graph = graph;
-    e->decode_kernels = e->launches;
-    CUDA_TRY(cudaGraphInstantiate(&e->exec, e->graph, 0));
+    cudaGraphExec_t exec = nullptr;
+    cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
+    if (inst != cudaSuccess) {
+        cudaGraphDestroy(graph);
+        CUDA_TRY(inst);
+    }
+    *graph_out = graph;
+    *exec_out = exec;
+    *kernels = e->launches;
+    return LB_OK;
+}
+
+template <typename W>
+int capture_decode(lb_engine *e) {
+    TRY(capture(e, [&] { return enqueue_step<W>(e); }, &e->graph, &e->exec, &e->decode_kernels));
     CUDA_TRY(cudaGraphUpload(e->exec, e->stream));
     return LB_OK;
 }
@@ -761,25 +774,9 @@ int capture_prefill(lb_engine *e, int n) {
         for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
         e->prefill_graphs.clear();
     }
-    CUDA_TRY(cudaStreamBeginCapture(e->stream, cudaStreamCaptureModeThreadLocal));
-    e->launches = 0;
-    e->capturing = true;
-    int rc = enqueue_prefill_step(e, n);
-    e->capturing = false;
-    cudaGraph_t graph = nullptr;
-    cudaError_t end = cudaStreamEndCapture(e->stream, &graph);
-    if (rc != LB_OK) {
-        if (graph) cudaGraphDestroy(graph);
-        return rc;
-    }
-    CUDA_TRY(end);
-    cudaGraphExec_t exec = nullptr;
-    cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
-    if (inst != cudaSuccess) {
-        cudaGraphDestroy(graph);
-        CUDA_TRY(inst);
-    }
-    e->prefill_graphs[n] = {graph, exec, e->launches};
+    lb_engine::PrefillGraph g{};
+    TRY(capture(e, [&] { return enqueue_prefill_step(e, n); }, &g.graph, &g.exec, &g.kernels));
+    e->prefill_graphs[n] = g;
     return LB_OK;
 }
 

@@ -221,6 +221,32 @@ __global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__
 }
 
 /**
+ * The end of the q/k/v projections for rows i and i + hd/2 of one head of the stacked [q; k; v] (values a, b, bias
+ * added): q and k heads are rotated by RoPE at `pos`; q goes to q_row (nq*hd), k and v into the cache at `pos`.
+ */
+__device__ __forceinline__ void rope_and_store(int head, int i, float a, float b, const float *__restrict__ rope_cos,
+                                               const float *__restrict__ rope_sin, int pos, float *__restrict__ q_row,
+                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int nq, int nkv,
+                                               int hd, int max_len) {
+    const int half = hd / 2;
+    if (head < nq + nkv) { // q and k heads rotate; v heads do not
+        const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
+        const float ra = a * c - b * s, rb = b * c + a * s;
+        a = ra, b = rb;
+    }
+    if (head < nq) {
+        q_row[head * hd + i] = a;
+        q_row[head * hd + i + half] = b;
+        return;
+    }
+    const bool is_k = head < nq + nkv;
+    const int kvh = is_k ? head - nq : head - nq - nkv;
+    float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
+    cache[i] = a;
+    cache[i + half] = b;
+}
+
+/**
  * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, for one token. A warp unit is one rotation
  * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] matrix), so RoPE needs no exchange between
  * warps. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos.
@@ -258,22 +284,8 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
         stream.dots(rows, dim, xn, acc, un < units ? &next : nullptr);
         rows[0] = next[0], rows[1] = next[1];
         if (lane != 0) continue;
-        float a = acc[0] + to_f32(bias[r0]), b = acc[1] + to_f32(bias[r1]);
-        if (head < nq + nkv) { // q and k heads rotate; v heads do not
-            const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
-            const float ra = a * c - b * s, rb = b * c + a * s;
-            a = ra, b = rb;
-        }
-        if (head < nq) {
-            q_out[r0] = a;
-            q_out[r1] = b;
-        } else {
-            const bool is_k = head < nq + nkv;
-            const int kvh = is_k ? head - nq : head - nq - nkv;
-            float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
-            cache[i] = a;
-            cache[i + half] = b;
-        }
+        rope_and_store(head, i, acc[0] + to_f32(bias[r0]), acc[1] + to_f32(bias[r1]), rope_cos, rope_sin, pos, q_out,
+                       k_cache, v_cache, nq, nkv, hd, max_len);
     }
     pdl_launch_dependents();
 }
@@ -603,22 +615,8 @@ __global__ void bias_rope_cache_kernel(const float *__restrict__ qkv, const W *_
     const float *row = qkv + static_cast<size_t>(t) * heads * hd;
     for (int u = threadIdx.x; u < heads * half; u += blockDim.x) {
         const int head = u / half, i = u % half, r0 = head * hd + i, r1 = r0 + half;
-        float a = row[r0] + to_f32(bias[r0]), b = row[r1] + to_f32(bias[r1]);
-        if (head < nq + nkv) {
-            const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
-            const float ra = a * c - b * s, rb = b * c + a * s;
-            a = ra, b = rb;
-        }
-        if (head < nq) {
-            q_out[static_cast<size_t>(t) * nq * hd + r0] = a;
-            q_out[static_cast<size_t>(t) * nq * hd + r1] = b;
-        } else {
-            const bool is_k = head < nq + nkv;
-            const int kvh = is_k ? head - nq : head - nq - nkv;
-            float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
-            cache[i] = a;
-            cache[i + half] = b;
-        }
+        rope_and_store(head, i, row[r0] + to_f32(bias[r0]), row[r1] + to_f32(bias[r1]), rope_cos, rope_sin, pos,
+                       q_out + static_cast<size_t>(t) * nq * hd, k_cache, v_cache, nq, nkv, hd, max_len);
     }
 }
 
