@@ -82,6 +82,8 @@ final class NativeEngine implements Engine {
     private final double weightLoadMs;
     private final String memoryMethod;
     private boolean closed;
+    /** Read after every step: made once, so that reading it allocates nothing. */
+    private final NativeCall readStats;
 
     private NativeEngine(NativeLibrary lib, Arena arena, MemorySegment handle, EngineOptions options, ModelSource source,
                          Map<String, String> described, Map<String, String> settingsIn, double compileMs,
@@ -94,6 +96,7 @@ final class NativeEngine implements Engine {
         this.next = arena.allocate(JAVA_INT);
         this.stats = arena.allocate(KERNEL_STATS);
         this.bytes = arena.allocate(JAVA_LONG);
+        this.readStats = () -> (int) lib.kernelStats.invokeExact(handle, stats);
         this.vocab = source.config().vocabSize();
         this.modelInfo = source.info();
         this.tokenizer = source.tokenizer().orElse(null);
@@ -392,14 +395,28 @@ final class NativeEngine implements Engine {
 
     @Override
     public void reset() {
+        call("lb_reset", () -> (int) lib.reset.invokeExact(handle));
+    }
+
+    /** A library call returning an lb return code. */
+    @FunctionalInterface
+    private interface NativeCall {
+        int invoke() throws Throwable;
+    }
+
+    /**
+     * Makes a library call outside the timed path (the lambda may allocate) and turns a failure into an exception
+     * with the library's message. prefill and decode make their calls inline instead.
+     */
+    private void call(String name, NativeCall c) {
         int rc;
         try {
-            rc = (int) lib.reset.invokeExact(handle);
+            rc = c.invoke();
         } catch (Throwable t) {
-            throw new IllegalStateException("lb_reset call failed: " + t, t);
+            throw new IllegalStateException(name + " call failed: " + t, t);
         }
         if (rc != 0) {
-            throw failure(rc, "lb_reset");
+            throw failure(rc, name);
         }
     }
 
@@ -416,15 +433,8 @@ final class NativeEngine implements Engine {
     float[] lastLogits() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(JAVA_FLOAT, vocab);
-            int rc = (int) lib.lastLogits.invokeExact(handle, buf, vocab);
-            if (rc != 0) {
-                throw failure(rc, "lb_last_logits");
-            }
+            call("lb_last_logits", () -> (int) lib.lastLogits.invokeExact(handle, buf, vocab));
             return buf.toArray(JAVA_FLOAT);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("lb_last_logits call failed: " + t, t);
         }
     }
 
@@ -435,15 +445,7 @@ final class NativeEngine implements Engine {
             private int count;
 
             private void read() {
-                int rc;
-                try {
-                    rc = (int) lib.kernelStats.invokeExact(handle, stats);
-                } catch (Throwable t) {
-                    throw new IllegalStateException("lb_last_kernel_stats call failed: " + t, t);
-                }
-                if (rc != 0) {
-                    throw failure(rc, "lb_last_kernel_stats");
-                }
+                call("lb_last_kernel_stats", readStats);
                 ms = stats.get(JAVA_DOUBLE, 0);
                 count = stats.get(JAVA_INT, 8);
             }
@@ -468,15 +470,7 @@ final class NativeEngine implements Engine {
 
     @Override
     public DeviceMemory deviceMemory() {
-        int rc;
-        try {
-            rc = (int) lib.peakMemory.invokeExact(handle, bytes);
-        } catch (Throwable t) {
-            throw new IllegalStateException("lb_peak_device_memory call failed: " + t, t);
-        }
-        if (rc != 0) {
-            throw failure(rc, "lb_peak_device_memory");
-        }
+        call("lb_peak_device_memory", () -> (int) lib.peakMemory.invokeExact(handle, bytes));
         return new DeviceMemory(bytes.get(JAVA_LONG, 0), memoryMethod);
     }
 
