@@ -13,6 +13,7 @@ import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Statistics;
 import dev.llmbench.results.Warning;
 import dev.llmbench.runner.environment.EnvironmentProbe;
+import dev.llmbench.runner.output.OutputLock;
 import dev.llmbench.runner.output.OutputPaths;
 import dev.llmbench.runner.scenario.Scenario;
 import dev.llmbench.runner.scenario.Suite;
@@ -70,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE")
     Path resume;
 
+    @Option(names = "--force")
+    boolean force;
+
     @Option(names = "--list-engines")
     boolean listEngines;
 
@@ -111,20 +115,36 @@ final class RunCommand implements Callable<Integer> {
         }
         Path output = json != null ? json : resume != null ? resume
                 : OutputPaths.defaultFile(tag, primary.name(), options.model());
-        checkWritable(output);
+        checkWritable(output, resume != null);
         Path baselineOutput = null;
         if (second != null) {
             baselineOutput = output.toAbsolutePath().resolveSibling(OutputPaths.fileName(second.name(), options.model()));
             if (baselineOutput.equals(output.toAbsolutePath())) {
                 throw CliException.of(ExitCode.INVALID_INPUT, "baseline.same.file", baselineOutput);
             }
+            checkWritable(baselineOutput, false);
         }
 
-        ExitCode code = runEngine(primary, options, chosen, tag, output, earlier);
-        if (code == ExitCode.OK && second != null) {
-            code = runEngine(second, options, chosen, tag, baselineOutput, null);
+        try (OutputLock lock = lock(output); OutputLock baselineLock = baselineOutput == null ? null : lock(baselineOutput)) {
+            ExitCode code = runEngine(primary, options, chosen, tag, output, earlier);
+            if (code == ExitCode.OK && second != null) {
+                code = runEngine(second, options, chosen, tag, baselineOutput, null);
+            }
+            return code.code();
+        } catch (IOException e) {
+            throw CliException.of(ExitCode.FAILURE, "output.write", output, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        return code.code();
+    }
+
+    /** Holds the results file against a second run writing it at the same time: exit 2 naming the holder. */
+    private static OutputLock lock(Path output) {
+        try {
+            return OutputLock.acquire(output);
+        } catch (OutputLock.HeldException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.locked", output, e.holder(), OutputLock.lockFileOf(output));
+        } catch (IOException e) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.parent", output, OutputLock.lockFileOf(output).getParent());
+        }
     }
 
     private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, String tag, Path output,
@@ -164,10 +184,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Before the model loads: the results file must be creatable, or the measurement would be lost. */
-    private static void checkWritable(Path output) {
+    /**
+     * Before the model loads: the results file must be creatable, or the measurement would be lost; an existing one
+     * is replaced only with --force (or continued with --resume).
+     */
+    private void checkWritable(Path output, boolean resuming) {
         if (Files.isDirectory(output)) {
             throw CliException.of(ExitCode.INVALID_INPUT, "output.folder", output);
+        }
+        if (Files.exists(output) && !resuming && !force) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "output.exists", output);
         }
         Path parent = output.toAbsolutePath().getParent();
         try {

@@ -93,6 +93,36 @@ class CliErrorsTest {
     }
 
     @Test
+    void anExistingResultsFileIsKeptUnlessForced() throws Exception {
+        Path out = dir.resolve("kept.json");
+        Files.writeString(out, "{}");
+        Cli refused = Cli.run("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick", "--json",
+                out.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains(out + " already holds results").contains("--resume").contains("--force");
+        assertThat(Files.readString(out)).isEqualTo("{}");
+        Cli forced = Cli.run("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick", "--scenarios",
+                "Q1", "--json", out.toString(), "--force");
+        assertThat(forced.code()).isZero();
+        assertThat(Files.readString(out)).contains("\"status\"");
+        assertThat(dev.llmbench.runner.output.OutputLock.lockFileOf(out)).doesNotExist();
+    }
+
+    @Test
+    void aResultsFileAnotherRunIsWritingIsRefusedNamingTheProcess() throws Exception {
+        Path out = dir.resolve("busy.json");
+        try (var held = dev.llmbench.runner.output.OutputLock.acquire(out)) {
+            Cli r = Cli.run("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick", "--json",
+                    out.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains(out + " is being written by another run (process "
+                    + ProcessHandle.current().pid());
+            assertThat(r.cleanError()).isTrue();
+        }
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aNativeLibraryThatIsNotThereIsInvalidInput() {
         Path missing = dir.resolve("libllmbench_cuda.so");
         Cli r = Cli.run("run", "--engine", "cuda", "--native-lib", missing.toString(), "--model", "synthetic:tiny");

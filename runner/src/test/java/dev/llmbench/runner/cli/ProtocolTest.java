@@ -170,7 +170,7 @@ class ProtocolTest {
                 .contains("decode 909.09 \u00b1 41.42 tok/s")
                 .contains("warning [Q1] high_cv");
         Cli quiet = Cli.scripted("run", "--engine", "fake", "--model", "synthetic:tiny", "--suite", "quick",
-                "--scenarios", "Q1", "--json", out.toString(), "--quiet");
+                "--scenarios", "Q1", "--json", out.toString(), "--quiet", "--force");
         assertThat(quiet.err()).isEmpty();
     }
 }
