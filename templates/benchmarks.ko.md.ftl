@@ -70,7 +70,7 @@ ${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴�
 
 ### 속도 향상
 
-기준선은 **${baseline}**입니다. 값은 기준선 대비 배수이며 1보다 크면 기준선보다 빠릅니다
+**${baseline}** 엔진을 기준선으로 삼았습니다. 값은 기준선에 대한 배율이며 1보다 크면 기준선보다 빠릅니다
 (TTFT는 기준선 TTFT / 엔진 TTFT, TPS는 엔진 TPS / 기준선 TPS, 모두 중앙값 기준).
 
 | ID | 엔진 | TTFT | Decode TPS | Prefill TPS |

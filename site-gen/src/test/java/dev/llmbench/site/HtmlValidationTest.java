@@ -34,6 +34,8 @@ class HtmlValidationTest {
             // self-contained: no CDN, no absolute link, nothing fetched from elsewhere
             assertThat(html).as(page.toString()).doesNotContainPattern("(src|href)=\"(https?:)?//")
                     .doesNotContainPattern("(src|href)=\"/").doesNotContain("@import", "<script");
+            // Markdown emphasis that the renderer did not close shows its asterisks (e.g. ** before a Hangul particle)
+            assertThat(html).as("literal ** in %s", site.relativize(page)).doesNotContain("**");
             String report = validator.validate(page);
             assertThat(report.lines().filter(l -> l.startsWith("Error") || l.startsWith("Warning")).toList())
                     .as("HTML5 validation of %s:%n%s", site.relativize(page), report).isEmpty();

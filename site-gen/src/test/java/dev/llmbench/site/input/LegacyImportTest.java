@@ -141,7 +141,7 @@ class LegacyImportTest {
         new SiteBuilder(new Templates(null), new TestCharts()).build(
                 new SiteBuilder.Options(List.of(file), null, docs, List.of(Lang.KO), null));
         String page = Files.readString(docs.resolve("benchmarks.ko.md"));
-        assertThat(page).contains("### 속도 향상", "기준선은 **CPU**입니다", "| S1 | NPU (Metal GPU) |");
+        assertThat(page).contains("### 속도 향상", "**CPU** 엔진을 기준선으로 삼았습니다", "| S1 | NPU (Metal GPU) |");
     }
 
     static String koreanPage(Path tmp) throws SiteException, IOException {
