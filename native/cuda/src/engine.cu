@@ -260,14 +260,11 @@ float *layer_cache(const lb_engine *e, float *cache, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
-/**
- * x += W . v over `rows` rows of K: four warps per row when each quarter of a row still fills a round of loads
- * (down_proj's 8960 columns), else a warp per row (o_proj's 1536: a quarter would leave most lanes without a load).
- */
+/** x += W . v over `rows` rows of K: four warps per row when K splits into whole 16-byte chunks, else one. */
 template <typename W>
 int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
     const int chunks = K / lb::Vec16<W>::N;
-    if (chunks % 4 == 0 && chunks / 4 >= 8 * lb::kWarp) {
+    if (chunks % 4 == 0) {
         const dim3 grid = grid_blocks(e, lb::gemv_residual_kernel<W, 4>, (rows + 1) / 2, 256, 0); // 2 rows a block
         return launch(e, label, true, lb::gemv_residual_kernel<W, 4>, grid, dim3(256), 0, as<W>(w), v, e->x, rows, K);
     }
@@ -301,8 +298,7 @@ int enqueue_decode(lb_engine *e) {
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        // 4 warps a block: the 1024 rotation pairs of Qwen2.5-1.5B then reach every multiprocessor (8 gave 128 blocks)
-        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, lb::qkv_rope_kernel<W>, static_cast<long>(nq + 2 * nkv) * half, 4, norm_smem(e)), dim3(128),
+        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, lb::qkv_rope_kernel<W>, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
                    norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                    e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
