@@ -63,9 +63,9 @@ public interface Engine extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Peak device memory in bytes and how it was measured, for GPU engines; null otherwise. */
-    default DeviceMemory deviceMemory() {
-        return null;
+    /** Peak device memory in bytes and how it was measured, for GPU engines; empty for CPU engines. */
+    default Optional<DeviceMemory> deviceMemory() {
+        return Optional.empty();
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.llmbench.site;
 import dev.llmbench.site.analysis.Analyzer;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
-import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.diff.DiffPageModel;
 import dev.llmbench.site.diff.Differ;
 import dev.llmbench.site.diff.ReleaseDiff;

@@ -469,9 +469,9 @@ final class NativeEngine implements Engine {
     }
 
     @Override
-    public DeviceMemory deviceMemory() {
+    public Optional<DeviceMemory> deviceMemory() {
         call("lb_peak_device_memory", () -> (int) lib.peakMemory.invokeExact(handle, bytes));
-        return new DeviceMemory(bytes.get(JAVA_LONG, 0), memoryMethod);
+        return Optional.of(new DeviceMemory(bytes.get(JAVA_LONG, 0), memoryMethod));
     }
 
     @Override

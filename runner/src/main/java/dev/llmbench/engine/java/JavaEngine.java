@@ -94,8 +94,8 @@ final class JavaEngine implements Engine {
         return weights;
     }
 
-    /** The forward pass, for tests in this package. */
-    Qwen2Model forward() {
+    /** The model that runs this engine's forward passes (its logits and cache), for tests in this package. */
+    Qwen2Model qwen2Model() {
         return model;
     }
 

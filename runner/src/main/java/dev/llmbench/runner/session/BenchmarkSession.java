@@ -241,9 +241,9 @@ public final class BenchmarkSession {
 
     private LoadMetrics load() {
         Optional<PeakMemory.Reading> peak = PeakMemory.measure();
-        Engine.DeviceMemory device = engine.deviceMemory();
+        Optional<Engine.DeviceMemory> device = engine.deviceMemory();
         return new LoadMetrics(engine.compileMs(), engine.weightLoadMs(),
                 peak.map(PeakMemory.Reading::bytes).orElse(null), peak.map(PeakMemory.Reading::method).orElse(null),
-                device == null ? null : device.peakBytes(), device == null ? null : device.method());
+                device.map(Engine.DeviceMemory::peakBytes).orElse(null), device.map(Engine.DeviceMemory::method).orElse(null));
     }
 }

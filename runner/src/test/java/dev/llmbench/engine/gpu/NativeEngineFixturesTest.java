@@ -166,7 +166,7 @@ abstract class NativeEngineFixturesTest {
             assertThat(timer.lastKernelMs()).isPositive();
             assertThat(timer.lastKernelCount()).isEqualTo(decodeKernels(2));
             assertThat(engine.info().settings()).containsEntry("decode", decodeSetting());
-            assertThat(engine.deviceMemory().peakBytes()).isPositive();
+            assertThat(engine.deviceMemory().orElseThrow().peakBytes()).isPositive();
             assertThat(engine.accelerator().orElseThrow().name()).isNotBlank();
         }
     }

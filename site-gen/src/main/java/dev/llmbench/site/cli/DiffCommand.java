@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.results.ResultsJson;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.analysis.Analyzer;
@@ -98,7 +99,7 @@ public final class DiffCommand implements Callable<Integer> {
         if (diff.engines().isEmpty()) {
             spec.commandLine().getErr().println("warning: no engine and model was measured in both releases; nothing was compared");
         }
-        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE : ExitCode.OK;
+        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
     }
 
     /** All runs under {@code input}, which must belong to one release. */

@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.publish.GhPagesPublisher;
 import picocli.CommandLine.Command;
@@ -50,6 +51,6 @@ public final class PublishCommand implements Callable<Integer> {
                     + (o.previous() == null ? " (new branch)" : ""));
             out.println("  to publish it: git push origin " + branch);
         }
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 }

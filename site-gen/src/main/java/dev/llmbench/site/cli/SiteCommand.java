@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.SiteBuilder;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.analysis.ReleaseReport;
@@ -61,6 +62,6 @@ public final class SiteCommand implements Callable<Integer> {
         for (Path p : r.written()) {
             o.println("  wrote " + p);
         }
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 }

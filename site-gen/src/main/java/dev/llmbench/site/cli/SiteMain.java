@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.SiteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /** {@code ./bench site|diff|publish}: the site generator's command line. */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "llmbench site-gen 0.1.0",
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SiteMain.Version.class,
         description = "Builds pages, charts and the HTML site from results files.",
         subcommands = {SiteCommand.class, DiffCommand.class, PublishCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -33,7 +34,7 @@ public final class SiteMain implements Runnable {
             e.println("error: " + ex.getMessage());
             CommandLine bad = ex.getCommandLine();
             e.println("usage: " + bad.getCommandSpec().qualifiedName() + " --help");
-            return ExitCode.INVALID_INPUT;
+            return ExitCode.INVALID_INPUT.code();
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof SiteException se) {
@@ -46,7 +47,7 @@ public final class SiteMain implements Runnable {
             } else {
                 e.println("  (run with LLMBENCH_JAVA_OPTS=-Dllmbench.debug=true for the stack trace, and report it)");
             }
-            return ExitCode.INTERNAL;
+            return ExitCode.INTERNAL.code();
         });
         int code = cl.execute(args);
         o.flush();
@@ -58,5 +59,22 @@ public final class SiteMain implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: site, diff or publish");
+    }
+
+    /** The version the build wrote into {@code llmbench-site-gen.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            try (java.io.InputStream in = SiteMain.class.getResourceAsStream("/llmbench-site-gen.properties")) {
+                java.util.Properties p = new java.util.Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                String v = p.getProperty("version", "").trim();
+                return new String[]{"llmbench site-gen " + (v.isEmpty() || v.startsWith("${") ? "unknown" : v)};
+            } catch (java.io.IOException e) {
+                return new String[]{"llmbench site-gen unknown"};
+            }
+        }
     }
 }

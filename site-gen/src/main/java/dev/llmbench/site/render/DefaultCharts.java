@@ -3,7 +3,7 @@ package dev.llmbench.site.render;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.chart.Charts;
-import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.results.ExitCode;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.llmbench.site.render;
 
 import dev.llmbench.site.SiteException;
-import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.results.ExitCode;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;

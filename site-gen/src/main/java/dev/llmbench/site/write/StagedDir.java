@@ -1,7 +1,7 @@
 package dev.llmbench.site.write;
 
 import dev.llmbench.site.SiteException;
-import dev.llmbench.site.cli.ExitCode;
+import dev.llmbench.results.ExitCode;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

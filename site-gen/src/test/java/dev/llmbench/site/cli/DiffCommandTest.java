@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmbench.results.ResultsJson;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class DiffCommandTest {
                 .contains("better").doesNotContain("worse 1");
 
         Run worse = diff(release("v0.2.0"), release("v0.1.0"), "--fail-on-regression");
-        assertThat(worse.code()).isEqualTo(ExitCode.FAILURE);
+        assertThat(worse.code()).isEqualTo(ExitCode.FAILURE.code());
         assertThat(worse.out()).contains("저하");
         // without the flag a regression is reported but does not fail
         assertThat(diff(release("v0.2.0"), release("v0.1.0")).code()).isZero();
@@ -80,14 +81,14 @@ class DiffCommandTest {
     void badInputExitsWithTwo() throws Exception {
         Path parent = Path.of(release("v0.1.0")).getParent();
         Run mixed = diff(parent.toString(), release("v0.2.0"));
-        assertThat(mixed.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(mixed.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(mixed.err()).contains("holds releases v0.1.0, v0.2.0").doesNotContain("Exception");
         Run missing = diff(tmp.resolve("nope").toString(), release("v0.2.0"));
-        assertThat(missing.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(missing.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(missing.err()).contains("nope");
-        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--threshold", "-3").code()).isEqualTo(ExitCode.INVALID_INPUT);
-        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--alpha", "2").code()).isEqualTo(ExitCode.INVALID_INPUT);
-        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--format", "pdf").code()).isEqualTo(ExitCode.INVALID_INPUT);
-        assertThat(diff(release("v0.1.0")).code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--threshold", "-3").code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--alpha", "2").code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(diff(release("v0.1.0"), release("v0.2.0"), "--format", "pdf").code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(diff(release("v0.1.0")).code()).isEqualTo(ExitCode.INVALID_INPUT.code());
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class PublishCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("already holds this site");
 
         err.reset();
-        assertThat(bench(out, err, "publish", "--repo", tmp.toString(), "--site", site.toString())).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(bench(out, err, "publish", "--repo", tmp.toString(), "--site", site.toString())).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a git repository");
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmbench.site.cli;
 
+import dev.llmbench.results.ExitCode;
 import dev.llmbench.results.BenchmarkResults;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.RunInfo;
@@ -33,7 +34,7 @@ class SiteMainTest {
     void buildsSiteAndDocs(@TempDir Path tmp) {
         Run r = run("site", "src/test/resources/results", "--out", tmp.resolve("site").toString(),
                 "--docs", tmp.resolve("docs").toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK.code());
         assertThat(r.out()).contains("2 releases (v0.1.0, v0.2.0)");
         assertThat(tmp.resolve("site/index.html")).exists();
         assertThat(tmp.resolve("docs/benchmarks.ko.md")).exists();
@@ -69,35 +70,35 @@ class SiteMainTest {
 
     @Test
     void badInputExitsWithTwoAndAClearMessage(@TempDir Path tmp) throws Exception {
-        assertThat(run().code()).isEqualTo(ExitCode.INVALID_INPUT);
-        assertThat(run("site").code()).isEqualTo(ExitCode.INVALID_INPUT);
-        assertThat(run("site", "x", "--bogus").code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(run().code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(run("site").code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(run("site", "x", "--bogus").code()).isEqualTo(ExitCode.INVALID_INPUT.code());
 
         Run missing = run("site", tmp.resolve("nope.json").toString(), "--out", tmp.resolve("o").toString());
-        assertThat(missing.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(missing.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(missing.err()).contains("nope.json").contains("no such file").doesNotContain("Exception", "\tat ");
 
         Path broken = tmp.resolve("broken.json");
         Files.writeString(broken, "{\"schema_version\": 1, ");
         Run notJson = run("site", broken.toString(), "--out", tmp.resolve("o").toString());
-        assertThat(notJson.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(notJson.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(notJson.err()).contains("broken.json").contains("not valid JSON");
 
         Path other = tmp.resolve("other.json");
         Files.writeString(other, "[1, 2]");
         Run shape = run("site", other.toString(), "--out", tmp.resolve("o").toString());
-        assertThat(shape.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(shape.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(shape.err()).contains("not a results file");
 
         Path wrongType = tmp.resolve("wrong.json");
         Files.writeString(wrongType, Files.readString(Path.of("src/test/resources/results/v0.1.0/java-qwen2.5-0.5b.json"))
                 .replaceFirst("\"cores\" : 2", "\"cores\" : \"two\""));
         Run types = run("site", wrongType.toString(), "--out", tmp.resolve("o").toString());
-        assertThat(types.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(types.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(types.err()).contains("wrong.json").contains("$.environment.cores");
 
         Run lang = run("site", "src/test/resources/results", "--lang", "fr", "--out", tmp.resolve("o").toString());
-        assertThat(lang.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(lang.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(lang.err()).contains("--lang fr");
         assertThat(tmp.resolve("o")).doesNotExist();
     }
@@ -109,7 +110,7 @@ class SiteMainTest {
         Path file = tmp.resolve("in/java.json");
         FixtureResults.write(file, r.withRun(new RunInfo("../../etc", run.status(), run.startedAt(), run.finishedAt(), null, run.tool())));
         Run result = run("site", file.toString(), "--out", tmp.resolve("o").toString());
-        assertThat(result.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(result.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(result.err()).contains("$.run.release").contains("../../etc").contains("release tag");
     }
 
@@ -150,7 +151,7 @@ class SiteMainTest {
         Files.writeString(templates.resolve("benchmarks.en.md.ftl"), "# Title\n\nline two\n<#list engines as e>${e.label}\n");
         Run r = run("site", "src/test/resources/results", "--out", site.toString(), "--docs", docs.toString(),
                 "--templates", templates.toString());
-        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(r.err()).contains("template benchmarks.en.md.ftl").contains("line ").doesNotContain("\tat ");
         assertThat(Files.readString(site.resolve("releases/v0.2.0/index.html"))).isEqualTo(before);
         assertThat(Files.readString(docs.resolve("benchmarks.ko.md"))).isEqualTo(docsBefore);
@@ -161,7 +162,7 @@ class SiteMainTest {
 
         Files.writeString(templates.resolve("benchmarks.en.md.ftl"), "# Title\n\n${noSuchValue}\n");
         Run undefined = run("site", "src/test/resources/results", "--docs", docs.toString(), "--templates", templates.toString());
-        assertThat(undefined.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(undefined.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(undefined.err()).contains("template benchmarks.en.md.ftl").contains("line 3").contains("noSuchValue");
     }
 
