@@ -37,6 +37,17 @@ public record RunSample(int index, boolean warmup, double ttftMs, List<Double> s
         return stepMs.isEmpty() || sum <= 0 ? Double.NaN : stepMs.size() * 1000.0 / sum;
     }
 
+    /** Prefill tokens per second of this run: prompt tokens / TTFT. NaN when the TTFT is 0. */
+    public double prefillTps(int promptTokens) {
+        return ttftMs > 0 ? promptTokens * 1000.0 / ttftMs : Double.NaN;
+    }
+
+    /** Per-step tokens per second of decode step {@code i}: 1000 / step ms. NaN when the step took no time. */
+    public double stepTps(int i) {
+        double ms = stepMs.get(i);
+        return ms > 0 ? 1000.0 / ms : Double.NaN;
+    }
+
     /**
      * Device-side time measured by the engine.
      *

@@ -269,7 +269,7 @@ final class RunCommand implements Callable<Integer> {
             }
             Statistics ttft = Statistics.of(measured.stream().mapToDouble(RunSample::ttftMs).toArray());
             Statistics prefill = Statistics.of(measured.stream()
-                    .mapToDouble(x -> s.promptTokens() * 1000.0 / x.ttftMs()).toArray());
+                    .mapToDouble(x -> x.prefillTps(s.promptTokens())).toArray());
             Statistics decode = Statistics.of(measured.stream().mapToDouble(RunSample::decodeTps).toArray());
             out.println(Messages.get("summary.scenario", s.id(), s.promptTokens(), s.decodeTokens(),
                     Numbers.fixed(ttft.median(), 3), Numbers.fixed(ttft.stddev(), 3),

@@ -31,7 +31,7 @@ final class TerminalProgress implements Progress {
     @Override
     public void runFinished(String engine, Scenario scenario, int scenarioNumber, int scenarioCount, RunSample sample,
                             int runsDone, int runsTotal, double secondsLeft) {
-        double prefillTps = sample.ttftMs() > 0 ? scenario.promptTokens() * 1000.0 / sample.ttftMs() : Double.NaN;
+        double prefillTps = sample.prefillTps(scenario.promptTokens());
         String line = Messages.get(sample.warmup() ? "progress.run.warmup" : "progress.run", engine, scenario.id(),
                 scenarioNumber, scenarioCount, scenario.promptTokens(), scenario.decodeTokens(), runsDone, runsTotal,
                 Numbers.fixed(sample.ttftMs(), 2), Numbers.fixed(prefillTps, 1), Numbers.fixed(sample.decodeTps(), 2),

@@ -1,6 +1,7 @@
 package dev.llmbench.site.analysis;
 
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.DeviceTime;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns raw results into the analysis model, with the design's definitions:
@@ -40,10 +42,7 @@ public final class Analyzer {
                     + "; only the scenarios it finished are shown", null));
         }
         List<ScenarioSummary> scenarios = new ArrayList<>();
-        boolean allKernel = true;
-        double kernelMs = 0;
-        double stepMs = 0;
-        long kernels = 0;
+        Optional<DeviceTime> device = Optional.of(new DeviceTime(0, 0, 0)); // empty once a scenario lacks kernel stats
         for (ScenarioResult s : r.scenarios()) {
             List<RunSample> runs = s.measuredRuns();
             if (runs.isEmpty()) {
@@ -53,26 +52,12 @@ public final class Analyzer {
             ScenarioSummary summary = summarise(s, runs);
             scenarios.add(summary);
             warnings.addAll(scenarioWarnings(s, runs, summary));
-            for (RunSample run : runs) {
-                if (run.kernel() == null || run.kernel().stepKernelMs().size() != run.stepMs().size()) {
-                    allKernel = false;
-                    continue;
-                }
-                for (int i = 0; i < run.stepMs().size(); i++) {
-                    stepMs += run.stepMs().get(i);
-                    kernelMs += run.kernel().stepKernelMs().get(i);
-                    kernels += run.kernel().stepKernelCount().get(i);
-                }
-            }
+            device = device.flatMap(d -> DeviceTime.sum(runs).map(d::plus));
         }
-        Double utilisation = null;
-        Double overheadUs = null;
-        if (allKernel && !scenarios.isEmpty() && stepMs > 0) {
-            utilisation = kernelMs / stepMs;
-            if (kernels > 0) {
-                overheadUs = Math.max(0, stepMs - kernelMs) * 1000.0 / kernels;
-            }
-        }
+        Optional<DeviceTime> measured = scenarios.isEmpty() ? Optional.empty() : device.filter(d -> d.stepMs() > 0);
+        Double utilisation = measured.map(DeviceTime::utilisation).orElse(null);
+        Double overheadUs = measured.isPresent() && measured.get().overheadUs().isPresent()
+                ? measured.get().overheadUs().getAsDouble() : null;
         Fit fit = prefillScaling(scenarios);
         EngineReport.Metrics metrics = new EngineReport.Metrics(fit == null ? null : fit.slope(),
                 fit == null ? null : fit.r2(), decodeTpsCv(scenarios), utilisation, overheadUs,
@@ -92,8 +77,9 @@ public final class Analyzer {
             if (Double.isFinite(tps)) {
                 decode.add(tps);
             }
-            if (run.ttftMs() > 0) {
-                prefill.add(s.promptTokens() * 1000.0 / run.ttftMs());
+            double prefillTps = run.prefillTps(s.promptTokens());
+            if (Double.isFinite(prefillTps)) {
+                prefill.add(prefillTps);
             }
         }
         int steps = s.decodeTokens() - 1;
@@ -101,35 +87,17 @@ public final class Analyzer {
         for (int i = 0; i < steps; i++) {
             List<Double> atStep = new ArrayList<>(runs.size());
             for (RunSample run : runs) {
-                double ms = run.stepMs().get(i);
-                if (ms > 0) {
-                    atStep.add(1000.0 / ms);
+                double tps = run.stepTps(i);
+                if (Double.isFinite(tps)) {
+                    atStep.add(tps);
                 }
             }
             stepTps.add(atStep.isEmpty() ? Double.NaN : Statistics.of(atStep).median());
         }
-        Double util = null;
-        Double overhead = null;
-        if (runs.stream().allMatch(run -> run.kernel() != null && run.kernel().stepKernelMs().size() == run.stepMs().size())
-                && steps > 0) {
-            List<Double> ratios = new ArrayList<>();
-            List<Double> perKernel = new ArrayList<>();
-            for (RunSample run : runs) {
-                for (int i = 0; i < steps; i++) {
-                    double wall = run.stepMs().get(i);
-                    double k = run.kernel().stepKernelMs().get(i);
-                    int n = run.kernel().stepKernelCount().get(i);
-                    if (wall > 0) {
-                        ratios.add(k / wall);
-                    }
-                    if (n > 0) {
-                        perKernel.add(Math.max(0, wall - k) * 1000.0 / n);
-                    }
-                }
-            }
-            util = ratios.isEmpty() ? null : Statistics.of(ratios).median();
-            overhead = perKernel.isEmpty() ? null : Statistics.of(perKernel).median();
-        }
+        Optional<DeviceTime> device = steps > 0 ? DeviceTime.of(runs) : Optional.empty();
+        Double util = device.map(DeviceTime::utilisation).orElse(null);
+        Double overhead = device.isPresent() && device.get().overheadUs().isPresent()
+                ? device.get().overheadUs().getAsDouble() : null;
         return new ScenarioSummary(s.id(), s.promptTokens(), s.decodeTokens(), Summary.of(ttft),
                 decode.isEmpty() ? null : Summary.of(decode), prefill.isEmpty() ? null : Summary.of(prefill),
                 stepTps, util, overhead);
