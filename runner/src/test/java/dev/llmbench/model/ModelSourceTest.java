@@ -31,32 +31,19 @@ class ModelSourceTest {
     /** tied embeddings */
     private static final ModelConfig TIED = new ModelConfig(ModelConfig.QWEN2, 48, 96, 3, 6, 2, 8, 200, 1_000_000.0,
             1e-6, true);
-    private static Arena arena;
-    private static Map<String, Tensor> tensors;
+    private static TinyCheckpoint tiny;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        arena = Arena.ofShared();
-        tensors = SyntheticWeights.generate(TINY, 42, arena, 2);
+        tiny = new TinyCheckpoint();
     }
 
     @AfterAll
     static void tearDown() {
-        arena.close();
-    }
-
-    private Path writeModel(DType dtype, Map<String, Tensor> ts, String config, Map<String, String> dtypeNames)
-            throws Exception {
-        Files.writeString(dir.resolve("config.json"), config);
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), ts.values(), dtype, dtypeNames);
-        return dir;
-    }
-
-    private Path writeModel(DType dtype) throws Exception {
-        return writeModel(dtype, tensors, SafetensorsWriter.configJson(TINY, dtype.label(), false), Map.of());
+        tiny.close();
     }
 
     private static ModelSource.Folder folder(Path path) throws EngineException {
@@ -66,7 +53,7 @@ class ModelSourceTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void aFolderResolvesToItsConfigIdentityAndMappedTensors(DType dtype) throws Exception {
-        Path path = writeModel(dtype);
+        Path path = tiny.write(dir, dtype);
         ModelSource.Folder folder = folder(path);
         assertThat(folder.folder()).isEqualTo(path);
         assertThat(folder.config()).isEqualTo(TINY);
@@ -74,7 +61,7 @@ class ModelSourceTest {
                 TINY.parameterCount(), ModelConfig.sha256(Files.readAllBytes(path.resolve("config.json"))),
                 "Qwen2ForCausalLM"));
         assertThat(folder.tokenizer()).as("no tokenizer.json").isEmpty();
-        assertThat(folder.entries().keySet()).containsExactlyInAnyOrderElementsOf(tensors.keySet());
+        assertThat(folder.entries().keySet()).containsExactlyInAnyOrderElementsOf(tiny.tensors().keySet());
 
         try (Arena a = Arena.ofConfined()) {
             Checkpoint ckpt = folder.map(a);
@@ -83,7 +70,7 @@ class ModelSourceTest {
             MemorySegment file = ckpt.files().get(path.resolve("model.safetensors"));
             assertThat(file.isMapped()).isTrue();
             for (Tensor t : ckpt.tensors().values()) {
-                Tensor want = tensors.get(t.name());
+                Tensor want = tiny.tensors().get(t.name());
                 assertThat(t.dtype()).isEqualTo(dtype);
                 assertThat(t.shape()).containsExactly(want.shape());
                 assertThat(t.data().isMapped()).as("weights are slices of the mapping").isTrue();
@@ -119,10 +106,10 @@ class ModelSourceTest {
     void tensorsTheModelDoesNotUseAreLeftOutOfTheCheckpoint() throws Exception {
         Map<String, Tensor> more = new LinkedHashMap<>();
         Tensor extra = new Tensor("model.layers.0.self_attn.rotary_emb.inv_freq", DType.BF16, new long[]{8},
-                arena.allocate(16));
+                tiny.arena().allocate(16));
         more.put(extra.name(), extra);
-        more.putAll(tensors);
-        Path path = writeModel(DType.BF16, more, SafetensorsWriter.configJson(TINY, "bfloat16", false), Map.of());
+        more.putAll(tiny.tensors());
+        Path path = TinyCheckpoint.write(dir, DType.BF16, more, SafetensorsWriter.configJson(TINY, "bfloat16", false), Map.of());
         ModelSource.Folder folder = folder(path);
         assertThat(folder.entries()).containsKey(extra.name());
         try (Arena a = Arena.ofConfined()) {
@@ -136,7 +123,7 @@ class ModelSourceTest {
         List<Tensor> a = new ArrayList<>();
         List<Tensor> b = new ArrayList<>();
         StringBuilder map = new StringBuilder();
-        for (Tensor t : tensors.values()) {
+        for (Tensor t : tiny.tensors().values()) {
             boolean first = t.name().startsWith("model.embed") || t.name().startsWith("model.layers.0.");
             (first ? a : b).add(t);
             String file = first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
@@ -157,7 +144,7 @@ class ModelSourceTest {
                     dir.resolve("model-00002-of-00002.safetensors"));
             assertThat(ckpt.fileOf().get("model.norm.weight")).isEqualTo(dir.resolve("model-00002-of-00002.safetensors"));
             for (Tensor t : ckpt.tensors().values()) {
-                assertThat(t.data().mismatch(tensors.get(t.name()).data())).as(t.name()).isEqualTo(-1L);
+                assertThat(t.data().mismatch(tiny.tensors().get(t.name()).data())).as(t.name()).isEqualTo(-1L);
             }
         }
         Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
@@ -204,8 +191,8 @@ class ModelSourceTest {
         assertThat(source.tokenizer()).isEmpty();
         ModelSource.Synthetic synthetic = (ModelSource.Synthetic) source;
         assertThat(synthetic.plan()).isEqualTo(SyntheticWeights.plan(TINY, 42));
-        Map<String, Tensor> generated = synthetic.generate(arena, 1);
-        for (Tensor t : tensors.values()) {
+        Map<String, Tensor> generated = synthetic.generate(tiny.arena(), 1);
+        for (Tensor t : tiny.tensors().values()) {
             assertThat(generated.get(t.name()).data().mismatch(t.data())).isEqualTo(-1L);
         }
         assertThatThrownBy(() -> ModelSource.resolve("synthetic:huge", 42))
@@ -230,20 +217,20 @@ class ModelSourceTest {
                 .replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0}"));
         assertInvalid(dir, "config.json", "yarn", "llmbench implements plain RoPE only");
 
-        Map<String, Tensor> missing = new LinkedHashMap<>(tensors);
+        Map<String, Tensor> missing = new LinkedHashMap<>(tiny.tensors());
         missing.remove("model.layers.1.mlp.up_proj.weight");
-        writeModel(DType.BF16, missing, SafetensorsWriter.configJson(TINY, "bfloat16", false), Map.of());
+        TinyCheckpoint.write(dir, DType.BF16, missing, SafetensorsWriter.configJson(TINY, "bfloat16", false), Map.of());
         assertInvalid(dir, "model.layers.1.mlp.up_proj.weight", "missing");
 
         ModelConfig wider = new ModelConfig(ModelConfig.QWEN2, 64, 128, 2, 4, 2, 16, 384, 10_000.0, 1e-6, false);
-        writeModel(DType.BF16, tensors, SafetensorsWriter.configJson(wider, "bfloat16", false), Map.of());
+        TinyCheckpoint.write(dir, DType.BF16, tiny.tensors(), SafetensorsWriter.configJson(wider, "bfloat16", false), Map.of());
         assertInvalid(dir, "model.safetensors", "model.layers.0.mlp.gate_proj.weight", "[160, 64]", "[128, 64]");
 
-        writeModel(DType.F16, tensors, SafetensorsWriter.configJson(TINY, "float16", false),
+        TinyCheckpoint.write(dir, DType.F16, tiny.tensors(), SafetensorsWriter.configJson(TINY, "float16", false),
                 Map.of("model.norm.weight", "I16"));
         assertInvalid(dir, "model.safetensors", "model.norm.weight", "I16", "llmbench reads BF16, F16 and F32");
 
-        writeModel(DType.BF16);
+        tiny.write(dir, DType.BF16);
         byte[] bytes = Files.readAllBytes(dir.resolve("model.safetensors"));
         Files.write(dir.resolve("model.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length - 100));
         assertInvalid(dir, "model.safetensors", "truncated");
@@ -257,7 +244,7 @@ class ModelSourceTest {
 
     @Test
     void aFileThatShrinksAfterResolveIsReportedByMap() throws Exception {
-        ModelSource.Folder folder = folder(writeModel(DType.BF16));
+        ModelSource.Folder folder = folder(tiny.write(dir, DType.BF16));
         byte[] bytes = Files.readAllBytes(dir.resolve("model.safetensors"));
         Files.write(dir.resolve("model.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length - 100));
         try (Arena a = Arena.ofConfined()) {

@@ -9,8 +9,8 @@ import dev.llmbench.model.DType;
 import dev.llmbench.model.ModelConfig;
 import dev.llmbench.model.ModelSource;
 import dev.llmbench.model.SafetensorsWriter;
-import dev.llmbench.model.SyntheticWeights;
 import dev.llmbench.model.Tensor;
+import dev.llmbench.model.TinyCheckpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,32 +35,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LoaderTest {
     private static final ModelConfig TINY = ModelConfig.preset("tiny").orElseThrow();
-    private static Arena arena;
-    private static Map<String, Tensor> tensors;
+    private static TinyCheckpoint tiny;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        arena = Arena.ofShared();
-        tensors = SyntheticWeights.generate(TINY, 42, arena, 2);
+        tiny = new TinyCheckpoint();
     }
 
     @AfterAll
     static void tearDown() {
-        arena.close();
-    }
-
-    private Path writeModel(DType dtype, Map<String, Tensor> ts, String config, Map<String, String> dtypeNames)
-            throws Exception {
-        Files.writeString(dir.resolve("config.json"), config);
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), ts.values(), dtype, dtypeNames);
-        return dir;
-    }
-
-    private Path writeModel(DType dtype) throws Exception {
-        return writeModel(dtype, tensors, SafetensorsWriter.configJson(TINY, dtype.label(), false), Map.of());
+        tiny.close();
     }
 
     private static EngineOptions options(Path folder) {
@@ -87,7 +73,7 @@ class LoaderTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void aMappedFolderRunsLikeTheScalarOracle(DType dtype) throws Exception {
-        Path folder = writeModel(dtype);
+        Path folder = tiny.write(dir, dtype);
         int[] prompt = ForwardPassTest.prompt(9, TINY.vocabSize());
         try (JavaEngine e = (JavaEngine) new JavaEngineProvider().open(options(folder))) {
             assertThat(e.model()).isEqualTo(ModelSource.resolve(folder.toString(), 0).info());
@@ -116,7 +102,7 @@ class LoaderTest {
             synthetic = run(e, prompt, 8);
         }
         for (DType dtype : new DType[]{DType.BF16, DType.F32}) { // both hold bf16 values exactly
-            Path folder = writeModel(dtype);
+            Path folder = tiny.write(dir, dtype);
             try (Engine e = new JavaEngineProvider().open(options(folder))) {
                 assertThat(run(e, prompt, 8)).as(dtype.label()).containsExactly(synthetic);
             }
@@ -127,14 +113,14 @@ class LoaderTest {
     void shardedCheckpointsAreReadThroughTheirIndex() throws Exception {
         int[] prompt = ForwardPassTest.prompt(7, TINY.vocabSize());
         int[] single;
-        try (Engine e = new JavaEngineProvider().open(options(writeModel(DType.BF16)))) {
+        try (Engine e = new JavaEngineProvider().open(options(tiny.write(dir, DType.BF16)))) {
             single = run(e, prompt, 5);
         }
         Files.delete(dir.resolve("model.safetensors"));
         List<Tensor> a = new ArrayList<>();
         List<Tensor> b = new ArrayList<>();
         StringBuilder map = new StringBuilder();
-        for (Tensor t : tensors.values()) {
+        for (Tensor t : tiny.tensors().values()) {
             boolean first = t.name().startsWith("model.embed") || t.name().startsWith("model.layers.0.");
             (first ? a : b).add(t);
             String file = first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
@@ -151,13 +137,13 @@ class LoaderTest {
 
     @Test
     void nonFiniteLogitsAreReportedUntilReset() throws Exception {
-        Map<String, Tensor> ts = new LinkedHashMap<>(tensors);
-        Tensor norm = tensors.get("model.norm.weight");
-        var seg = arena.allocate(norm.data().byteSize());
+        Map<String, Tensor> ts = new LinkedHashMap<>(tiny.tensors());
+        Tensor norm = tiny.tensors().get("model.norm.weight");
+        var seg = tiny.arena().allocate(norm.data().byteSize());
         seg.copyFrom(norm.data());
         seg.set(Tensor.SHORT, 0, (short) 0x7FC0); // bf16 NaN
         ts.put(norm.name(), new Tensor(norm.name(), DType.BF16, norm.shape(), seg));
-        Path folder = writeModel(DType.F32, ts, SafetensorsWriter.configJson(TINY, "float32", false), Map.of());
+        Path folder = TinyCheckpoint.write(dir, DType.F32, ts, SafetensorsWriter.configJson(TINY, "float32", false), Map.of());
         try (Engine e = new JavaEngineProvider().open(options(folder))) {
             e.prefill(new int[]{1, 2, 3}, 3);
             assertThat(e.sawNonFiniteLogits()).isTrue();
@@ -171,7 +157,7 @@ class LoaderTest {
         assertInvalid(dir.resolve("nope"), "not a folder", "synthetic:NAME");
         assertInvalid(dir, "config.json is missing");
         ModelConfig wider = new ModelConfig(ModelConfig.QWEN2, 64, 128, 2, 4, 2, 16, 384, 10_000.0, 1e-6, false);
-        writeModel(DType.BF16, tensors, SafetensorsWriter.configJson(wider, "bfloat16", false), Map.of());
+        TinyCheckpoint.write(dir, DType.BF16, tiny.tensors(), SafetensorsWriter.configJson(wider, "bfloat16", false), Map.of());
         assertInvalid(dir, "model.safetensors", "model.layers.0.mlp.gate_proj.weight", "[160, 64]", "[128, 64]");
     }
 
