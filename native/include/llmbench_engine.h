@@ -15,7 +15,7 @@
  * Threading: an lb_engine is used from one thread at a time.
  *
  * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm,
- * use_pdl and profile; lb_last_logits and lb_describe are new.
+ * use_pdl, profile and kernel_timer; lb_last_logits and lb_describe are new.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -74,11 +74,14 @@ typedef struct {
     int32_t prefill_gemm;    /* 0: tensor cores, inputs in the weight dtype; 1: f32 on the CUDA cores (exact) */
     int32_t use_pdl;         /* CUDA: programmatic dependent launch between decode kernels (Hopper) */
     int32_t profile;         /* 1: time every kernel on its own (eager launches), summary to stderr at lb_close */
+    int32_t kernel_timer;    /* 0: GPU timestamps around each call's work; 1: CUPTI, the union of the kernels' own
+                                intervals (gaps between kernels excluded); engines without it answer LB_E_INVALID */
 } lb_options;
 
 /* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the
-   start of its first kernel to the end of its last (GPU timestamps around the call's work), kernel_count the
-   kernels it launched. */
+   start of its first kernel to the end of its last (GPU timestamps around the call's work), or with
+   kernel_timer 1 the time at least one of its kernels ran (CUPTI records); kernel_count the kernels it
+   launched. */
 typedef struct {
     double kernel_ms;
     int32_t kernel_count;

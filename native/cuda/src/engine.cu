@@ -10,10 +10,14 @@
 #ifdef LLB_HAVE_CUBLAS
 #include <cublas_v2.h>
 #endif
+#ifdef LLB_HAVE_CUPTI
+#include <cupti.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -161,6 +165,77 @@ struct lb_engine {
 };
 
 namespace {
+
+#ifdef LLB_HAVE_CUPTI
+// ---- CUPTI kernel timer (--engine-opt kernel_timer=cupti) ----------------------------------------------------
+// CUPTI's activity records are process-wide: the callbacks collect the [start, end) of every kernel that ran, and
+// cupti_take() turns those since its last call into busy time (the union of the intervals, so kernels that overlap
+// under programmatic dependent launch count once) and a kernel count.
+struct CuptiLog {
+    std::mutex mu;
+    std::vector<std::pair<uint64_t, uint64_t>> kernels; // ns
+    bool started = false;
+};
+
+CuptiLog &cupti_log() {
+    static CuptiLog log;
+    return log;
+}
+
+void CUPTIAPI cupti_buffer_requested(uint8_t **buffer, size_t *size, size_t *max_records) {
+    *size = size_t(1) << 20;
+    *buffer = static_cast<uint8_t *>(std::aligned_alloc(8, *size));
+    *max_records = 0;
+}
+
+void CUPTIAPI cupti_buffer_completed(CUcontext, uint32_t, uint8_t *buffer, size_t, size_t valid) {
+    CUpti_Activity *record = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(cupti_log().mu);
+        while (cuptiActivityGetNextRecord(buffer, valid, &record) == CUPTI_SUCCESS)
+            if (record->kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) {
+                const auto *k = reinterpret_cast<const CUpti_ActivityKernel10 *>(record);
+                cupti_log().kernels.emplace_back(k->start, k->end);
+            }
+    }
+    std::free(buffer);
+}
+
+int cupti_start() {
+    std::lock_guard<std::mutex> lock(cupti_log().mu);
+    if (cupti_log().started) return LB_OK;
+    if (cuptiActivityRegisterCallbacks(cupti_buffer_requested, cupti_buffer_completed) != CUPTI_SUCCESS ||
+        cuptiActivityEnable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) != CUPTI_SUCCESS)
+        return fail(LB_E_UNAVAILABLE, "CUPTI cannot record kernel activity here (another profiler attached?); use kernel_timer=events");
+    cupti_log().started = true;
+    return LB_OK;
+}
+
+/** Busy ms and kernel count of the kernels recorded since the last call. */
+int cupti_take(double *ms, int32_t *count) {
+    if (cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED) != CUPTI_SUCCESS)
+        return fail(LB_E_INTERNAL, "cuptiActivityFlushAll failed");
+    std::vector<std::pair<uint64_t, uint64_t>> k;
+    {
+        std::lock_guard<std::mutex> lock(cupti_log().mu);
+        k.swap(cupti_log().kernels);
+    }
+    std::sort(k.begin(), k.end());
+    uint64_t busy = 0, open = 0, close = 0;
+    for (const auto &iv : k) {
+        if (iv.first > close) {
+            busy += close - open;
+            open = iv.first, close = iv.second;
+        } else if (iv.second > close) {
+            close = iv.second;
+        }
+    }
+    busy += close - open;
+    *ms = busy / 1e6;
+    *count = static_cast<int32_t>(k.size());
+    return LB_OK;
+}
+#endif
 
 int sample_memory(lb_engine *e) {
     size_t free_b = 0, total_b = 0;
@@ -740,11 +815,13 @@ void describe(lb_engine *e) {
 #endif
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
-             "decode=%s\nprefill=%s\npdl=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n",
+             "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
              gemm.c_str(), e->exec ? "cuda graph" : "stream launches",
              e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
-             e->opt.use_pdl ? "on" : "off", dtype_name(e->dtype),
+             e->opt.use_pdl ? "on" : "off",
+             e->opt.kernel_timer == 1 ? "CUPTI: time any kernel ran, gaps excluded" : "CUDA events around each call's kernels",
+             dtype_name(e->dtype),
              e->decode_kernels, attention.c_str());
     e->description = buf;
 }
@@ -849,6 +926,13 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         TRY(prepare_prefill(e));
         CUDA_TRY(cudaEventCreate(&e->ev_start));
         CUDA_TRY(cudaEventCreate(&e->ev_end));
+        if (e->opt.kernel_timer == 1) {
+#ifdef LLB_HAVE_CUPTI
+            TRY(cupti_start());
+#else
+            return fail(LB_E_INVALID, "kernel_timer=cupti: this library was built without CUPTI");
+#endif
+        }
         if (e->opt.use_graphs) TRY(decode_capture(e));
         CUDA_TRY(cudaDeviceSynchronize());
         const double t2 = now_ms();
@@ -928,6 +1012,9 @@ int32_t lb_reset(lb_engine *e) {
 int32_t lb_last_kernel_stats(const lb_engine *e, lb_kernel_stats *out) {
     if (!e || !out) return fail(LB_E_INVALID, "lb_last_kernel_stats: null argument");
     if (!e->have_stats) return fail(LB_E_INVALID, "no prefill or decode call has finished yet");
+#ifdef LLB_HAVE_CUPTI
+    if (e->opt.kernel_timer == 1) return cupti_take(&out->kernel_ms, &out->kernel_count);
+#endif
     float ms = 0.f;
     CUDA_TRY(cudaEventElapsedTime(&ms, e->ev_start, e->ev_end));
     out->kernel_ms = ms;

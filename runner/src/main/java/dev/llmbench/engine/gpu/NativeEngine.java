@@ -56,14 +56,15 @@ final class NativeEngine implements Engine {
     static final StructLayout OPTIONS = MemoryLayout.structLayout(
             JAVA_INT.withName("prefill_seq_len"), JAVA_INT.withName("max_cache_len"), JAVA_INT.withName("device_index"),
             JAVA_INT.withName("use_graphs"), JAVA_INT.withName("prefill_gemm"), JAVA_INT.withName("use_pdl"),
-            JAVA_INT.withName("profile"));
+            JAVA_INT.withName("profile"), JAVA_INT.withName("kernel_timer"));
     /** {@code lb_kernel_stats}: kernel_ms, kernel_count (and padding). */
     static final StructLayout KERNEL_STATS = MemoryLayout.structLayout(
             JAVA_DOUBLE.withName("kernel_ms"), JAVA_INT.withName("kernel_count"), MemoryLayout.paddingLayout(4));
 
     /** The {@code --engine-opt} keys a native engine reads, with their defaults. */
     static final Map<String, String> OPTION_DEFAULTS = Map.of(
-            "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false");
+            "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false",
+            "kernel_timer", "events");
 
     private final NativeLibrary lib;
     private final Arena arena; // mapped weights (valid until close: Metal wraps them without a copy), call buffers
@@ -140,6 +141,11 @@ final class NativeEngine implements Engine {
             throw invalid("--engine-opt prefill_gemm=" + gemm + ": choose tc (tensor cores, inputs in the weight dtype) "
                     + "or f32 (exact f32 on the CUDA cores)");
         }
+        String timer = opts.get("kernel_timer");
+        if (!timer.equals("events") && !timer.equals("cupti")) {
+            throw invalid("--engine-opt kernel_timer=" + timer + ": choose events (GPU timestamps around each call's "
+                    + "kernels) or cupti (the time any kernel ran, from CUPTI's records)");
+        }
         ModelSource source = ModelSource.resolve(options.model(), options.seed());
         Arena arena = Arena.ofShared();
         try {
@@ -180,6 +186,8 @@ final class NativeEngine implements Engine {
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("prefill_gemm")), gemm.equals("f32") ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("use_pdl")), pdl ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("profile")), profile ? 1 : 0);
+            o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("kernel_timer")),
+                    timer.equals("cupti") ? 1 : 0);
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment compile = arena.allocate(JAVA_DOUBLE);
             MemorySegment load = arena.allocate(JAVA_DOUBLE);
