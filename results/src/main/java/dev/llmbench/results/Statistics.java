@@ -55,6 +55,19 @@ public record Statistics(int n, double mean, double median, double stddev, doubl
         return mean == 0 ? Double.NaN : stddev / mean;
     }
 
+    /**
+     * Population standard deviation (divided by n, not n - 1): for the spread of a whole set rather than a sample of
+     * runs, e.g. the decode TPS of every scenario.
+     */
+    public double populationStddev() {
+        return n > 1 ? stddev * Math.sqrt((n - 1) / (double) n) : 0.0;
+    }
+
+    /** Population coefficient of variation: population stddev / mean. */
+    public double populationCv() {
+        return mean == 0 ? Double.NaN : populationStddev() / mean;
+    }
+
     /** Standard error of the mean: stddev / √n. */
     public double standardError() {
         return stddev / Math.sqrt(n);

@@ -279,4 +279,12 @@ class StatisticsTest {
         assertThatThrownBy(() -> Statistics.mannWhitneyU(new double[] {Double.NaN}, same))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-finite");
     }
+
+    @Test
+    void populationSpreadDividesByN() {
+        Statistics s = Statistics.of(new double[]{2, 4, 4, 4, 5, 5, 7, 9});
+        assertThat(s.populationStddev()).isCloseTo(2.0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(s.populationCv()).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(Statistics.of(new double[]{3}).populationStddev()).isZero();
+    }
 }

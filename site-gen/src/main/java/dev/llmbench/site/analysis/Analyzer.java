@@ -203,15 +203,8 @@ public final class Analyzer {
         if (medians.length < 2) {
             return null;
         }
-        Statistics st = Statistics.of(medians);
-        if (st.mean() == 0) {
-            return null;
-        }
-        double ss = 0;
-        for (double m : medians) {
-            ss += (m - st.mean()) * (m - st.mean());
-        }
-        return Math.sqrt(ss / medians.length) / st.mean();
+        double cv = Statistics.of(medians).populationCv();
+        return Double.isNaN(cv) ? null : cv;
     }
 
     // --- releases -------------------------------------------------------------------------------------------
