@@ -27,7 +27,7 @@
 
 // Constants of kernels.metal that the host sizes grids and buffers with: keep them equal to the kernels'.
 enum {
-    kAttnSplit = 64,      // KV-cache positions per attn_decode threadgroup
+    kAttnSplit = 128,     // KV-cache positions per attn_decode threadgroup (one per thread)
     kMaxGroup = 16,       // query heads per KV head attn_decode supports
     kPrefillQ = 16,       // queries per attn_prefill threadgroup (4 simdgroups of 4)
     kPrefillKeys = 32,    // keys per attn_prefill K tile
@@ -36,9 +36,11 @@ enum {
 };
 
 /**
- * Most threadgroups of a grid-stride decode kernel. CUDA sizes its grids from the multiprocessor count, which Metal
- * does not report; 1024 threadgroups fill the largest Apple GPU several times over. It also sizes lm_head's
- * per-threadgroup argmax buffer.
+ * Most threadgroups of a grid-stride decode kernel. CUDA caps its grids at one wave: the occupancy calculator's
+ * resident blocks per multiprocessor (cudaOccupancyMaxActiveBlocksPerMultiprocessor) times the multiprocessors. Metal
+ * reports neither: no core count, and a pipeline's maxTotalThreadsPerThreadgroup bounds one threadgroup, not how many
+ * share a core. So the cap is fixed; 1024 threadgroups fill the largest Apple GPU (80 cores) several times over. It
+ * also sizes lm_head's per-threadgroup argmax buffer.
  */
 static const long kMaxGroups = 1024;
 
@@ -124,9 +126,10 @@ typedef struct {
     id<MTLCommandQueue> queue;
     id<MTLLibrary> library;
     // one pipeline per kernel of kernels.metal, for this model's weight dtype
-    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_gemv_residual, k_gate_up, k_lm_head,
-        k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul, k_gemm_f32,
-        k_synthetic_fill;
+    // (attn_decode and attn_prefill: for this head_dim; gemv_residual: KSPLIT 4 and 1)
+    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_gemv_residual4, k_gemv_residual1, k_gate_up,
+        k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
+        k_gemm_f32, k_synthetic_fill;
 
     NSMutableArray<id<MTLBuffer>> *weight_buffers; // spans wrapped over the mapped files; blocks of the other tensors
     Layer *layers;                                 // (num_layers)
@@ -267,13 +270,23 @@ static void dispatch(LBEngine *e, Args *a, const char *label, MTLSize groups, NS
 
 static MTLSize groups_1d(long n) { return MTLSizeMake((NSUInteger)n, 1, 1); }
 
-/** Threadgroups for `units` warp units at `warps` simdgroups a threadgroup, at most kMaxGroups. */
-static MTLSize grid_for(long units, int warps) {
-    const long groups = (units + warps - 1) / warps;
-    return groups_1d(groups < kMaxGroups ? groups : kMaxGroups);
-}
+/** `groups` threadgroups, but at most kMaxGroups: the grid-stride kernels' simdgroups loop over the rest. */
+static MTLSize grid_groups(long groups) { return groups_1d(groups < kMaxGroups ? groups : kMaxGroups); }
+
+/** Threadgroups for `units` warp units at `warps` simdgroups a threadgroup: one unit per simdgroup, capped. */
+static MTLSize grid_for(long units, int warps) { return grid_groups((units + warps - 1) / warps); }
 
 static NSUInteger norm_smem(const LBEngine *e) { return sizeof(float) * ((NSUInteger)e->cfg.hidden_size + 32); }
+
+/**
+ * attn_decode's threadgroup memory: per query head of a group, its query (hd), its score row (kernels.metal's
+ * attn_span: kAttnSplit, or the splits rounded up to 4 when there are more of them) and its part of the V sums'
+ * reduction (512 floats: 128 / (hd / 4) position rows of hd).
+ */
+static NSUInteger attn_decode_smem(int group, int hd, int splits) {
+    const int rounded = (splits + 3) / 4 * 4, span = rounded > kAttnSplit ? rounded : kAttnSplit;
+    return sizeof(float) * (NSUInteger)group * (NSUInteger)(hd + span + 512);
+}
 
 /** Byte offset of layer l's part of k_cache and v_cache. */
 static NSUInteger layer_cache(const LBEngine *e, int l) {
@@ -281,6 +294,37 @@ static NSUInteger layer_cache(const LBEngine *e, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
+/** x += W . v over `rows` rows of K: four simdgroups per row when K splits into whole 8-byte chunks, else one. */
+static void gemv_residual(LBEngine *e, const char *label, Ref w, id<MTLBuffer> v, int rows, int K) {
+    const int chunks = K / (8 / dtype_bytes(e->dtype));
+    const BOOL split = chunks % 4 == 0;
+    Args a = begin(e, split ? e->k_gemv_residual4 : e->k_gemv_residual1);
+    arg_ref(&a, w);
+    arg_buf(&a, v, 0);
+    arg_buf(&a, e->x, 0);
+    arg_i32(&a, rows);
+    arg_i32(&a, K);
+    dispatch(e, &a, label, grid_groups(split ? (rows + 1) / 2 : (rows + 7) / 8), 256, 0); // 2 or 8 rows a threadgroup
+}
+
+static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
+    const lb_model_config *c = &e->cfg;
+    Args a = begin(e, e->k_attn_decode); // attn_decode_hd<head_dim>
+    arg_buf(&a, e->q, 0);
+    arg_buf(&a, e->k_cache, cache);
+    arg_buf(&a, e->v_cache, cache);
+    arg_buf(&a, e->step_in, 0);
+    arg_buf(&a, e->part_o, 0);
+    arg_buf(&a, e->part_ml, 0);
+    arg_buf(&a, e->counters, 0);
+    arg_buf(&a, e->attn, 0);
+    arg_i32(&a, c->num_heads);
+    arg_i32(&a, c->num_kv_heads);
+    arg_i32(&a, e->opt.max_cache_len);
+    arg_f32(&a, scale);
+    dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)c->num_kv_heads, (NSUInteger)e->splits, 1), 128, smem);
+}
+
 /** The LM head on row `row` of x, then the argmax of its logits into step_out. */
 static void encode_lm_head(LBEngine *e, int row) {
     const lb_model_config *c = &e->cfg;
@@ -308,7 +352,7 @@ static void encode_decode(LBEngine *e) {
     const int dim = c->hidden_size, ffn = c->intermediate_size, nq = c->num_heads, nkv = c->num_kv_heads, hd = c->head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c->rms_norm_eps, scale = 1.f / sqrtf((float)hd);
-    const NSUInteger attn_smem = sizeof(float) * (NSUInteger)(nq / nkv) * (hd + kAttnSplit);
+    const NSUInteger attn_smem = attn_decode_smem(nq / nkv, hd, e->splits);
     Args a = begin(e, e->k_embed_token);
     arg_ref(&a, e->embed);
     arg_buf(&a, e->step_in, 0);
@@ -340,28 +384,8 @@ static void encode_decode(LBEngine *e) {
         arg_i32(&a, hd);
         arg_i32(&a, max_len);
         dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
-        a = begin(e, e->k_attn_decode);
-        arg_buf(&a, e->q, 0);
-        arg_buf(&a, e->k_cache, cache);
-        arg_buf(&a, e->v_cache, cache);
-        arg_buf(&a, e->step_in, 0);
-        arg_buf(&a, e->part_o, 0);
-        arg_buf(&a, e->part_ml, 0);
-        arg_buf(&a, e->counters, 0);
-        arg_buf(&a, e->attn, 0);
-        arg_i32(&a, nq);
-        arg_i32(&a, nkv);
-        arg_i32(&a, hd);
-        arg_i32(&a, max_len);
-        arg_f32(&a, scale);
-        dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nkv, (NSUInteger)e->splits, 1), 128, attn_smem);
-        a = begin(e, e->k_gemv_residual);
-        arg_ref(&a, w->wo);
-        arg_buf(&a, e->attn, 0);
-        arg_buf(&a, e->x, 0);
-        arg_i32(&a, dim);
-        arg_i32(&a, qdim);
-        dispatch(e, &a, "o_proj", grid_for(dim, 4), 128, 0);
+        attn_decode(e, attn_smem, cache, scale);
+        gemv_residual(e, "o_proj", w->wo, e->attn, dim, qdim);
         a = begin(e, e->k_gate_up);
         arg_buf(&a, e->x, 0);
         arg_ref(&a, w->post_norm);
@@ -372,13 +396,7 @@ static void encode_decode(LBEngine *e) {
         arg_i32(&a, dim);
         arg_i32(&a, ffn);
         dispatch(e, &a, "gate_up", grid_for(ffn, 8), 256, norm_smem(e));
-        a = begin(e, e->k_gemv_residual);
-        arg_ref(&a, w->wdown);
-        arg_buf(&a, e->h, 0);
-        arg_buf(&a, e->x, 0);
-        arg_i32(&a, dim);
-        arg_i32(&a, ffn);
-        dispatch(e, &a, "down_proj", grid_for(dim, 4), 128, 0);
+        gemv_residual(e, "down_proj", w->wdown, e->h, dim, ffn);
     }
     encode_lm_head(e, 0);
 }
@@ -563,6 +581,8 @@ static int check_config(const lb_model_config *c, const lb_options *o) {
         return fail(LB_E_INVALID, "head_dim %d is not supported by the Metal engine (16, 32, 64 or 128)", c->head_dim);
     if (o->prefill_seq_len <= 0 || o->max_cache_len <= 0)
         return fail(LB_E_INVALID, "prefill_seq_len and max_cache_len must be > 0");
+    if (o->kernel_timer != 0) // the ABI: an engine without the CUPTI timer answers LB_E_INVALID
+        return fail(LB_E_INVALID, "kernel_timer=cupti: the Metal engine has no CUPTI; use kernel_timer=events");
     return LB_OK;
 }
 
@@ -594,17 +614,22 @@ static int pick_device(LBEngine *e) {
     char why[512];
     if (check_device(e->device, why, sizeof why) != LB_OK) return fail(LB_E_UNAVAILABLE, "%s", why);
     // threadgroup memory: the decode kernels keep the normalised input (dim + 32 floats, lm_head 32 keys more),
-    // attn_decode a group's queries and scores, attn_prefill 16 queries and one K tile
+    // attn_decode a group's queries, score rows and V-sum reduction (attn_decode_smem, and its own lsum and flag),
+    // attn_prefill 16 queries and one K tile
     const lb_model_config *c = &e->cfg;
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
-    const NSUInteger attn = sizeof(float) * (NSUInteger)(c->num_heads / c->num_kv_heads) * (c->head_dim + kAttnSplit);
+    const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
+    const NSUInteger attn =
+        attn_decode_smem(c->num_heads / c->num_kv_heads, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
     NSUInteger need = norm > attn ? norm : attn;
     if (prefill > need) need = prefill;
     if (need > limit)
-        return fail(LB_E_INVALID, "hidden_size %d / head_dim %d need %lu bytes of threadgroup memory; %s has %lu",
-                    c->hidden_size, c->head_dim, (unsigned long)need, e->device.name.UTF8String, (unsigned long)limit);
+        return fail(LB_E_INVALID,
+                    "hidden_size %d, head_dim %d, %d query heads per KV head and max_cache_len %d need %lu bytes of "
+                    "threadgroup memory; %s has %lu", c->hidden_size, c->head_dim, c->num_heads / c->num_kv_heads,
+                    e->opt.max_cache_len, (unsigned long)need, e->device.name.UTF8String, (unsigned long)limit);
     return LB_OK;
 }
 
@@ -651,8 +676,9 @@ static int build_pipelines(LBEngine *e) {
 #define TYPED(base) [NSString stringWithFormat:@"%s_%s", base, t]
     BUILD(k_embed_token, TYPED("embed_token"), 256);
     BUILD(k_qkv_rope, TYPED("qkv_rope"), 256);
-    BUILD(k_attn_decode, @"attn_decode", 128);
-    BUILD(k_gemv_residual, TYPED("gemv_residual"), 128);
+    BUILD(k_attn_decode, ([NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
+    BUILD(k_gemv_residual4, TYPED("gemv_residual_k4"), 256);
+    BUILD(k_gemv_residual1, TYPED("gemv_residual_k1"), 256);
     BUILD(k_gate_up, TYPED("gate_up"), 256);
     BUILD(k_lm_head, TYPED("lm_head"), 256);
     BUILD(k_argmax_reduce, @"argmax_reduce", kReduceThreads);

@@ -1,6 +1,7 @@
 // The Metal kernels of the llmbench engine, in the order a step runs them: the MSL twins of
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
-// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32). Keep the two side by side.
+// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; gemv_residual its KSPLIT too, gemv_residual_k4_bf16; the attention
+// kernels their head_dim, attn_decode_hd128). Keep the two side by side.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
@@ -8,28 +9,49 @@
 // "Warp" below means a simdgroup: 32 threads on Apple GPUs (engine.m refuses a pipeline whose threadExecutionWidth
 // is not 32).
 //
+// The decode path is kernels.cuh's, kernel by kernel: the row streams of qkv_rope, gate_up, lm_head and gemv_residual
+// (double-buffered rounds, the next unit's first round loaded during the current unit's last multiply), o_proj and
+// down_proj on four simdgroups a row when the row's 8-byte chunks divide by 4 (else one), their parts added in a fixed
+// order, and attn_decode's 128 positions a split with one thread a position, V sums of HD/4 threads a position
+// reduced across position rows in threadgroup memory, the one-split short path and the last threadgroup's combine.
+//
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
 //    version.
 //  - Weights are read 8 bytes a lane (CUDA: 16). Weights stay in the mapped safetensors files (no copy) and a
-//    safetensors file only promises 8-byte aligned tensors.
+//    safetensors file only promises 8-byte aligned tensors. So a RowStream round is U = 8 loads a row for two rows
+//    and 16 for one, where CUDA has 4 and 8: the same 128 bytes a lane per round (256 with the double buffer), and
+//    gemv_residual's KSPLIT test counts 8-byte chunks.
 //  - q/k/v and gate/up are separate tensors here, never stacked (stacking would be a copy): the kernels take one
 //    pointer per tensor, and qkv_row()/qkv_bias() give row r of the stacked [q; k; v] view that CUDA stores.
+//  - RowStream takes its row pointers as a Rows struct by value and a has_next flag (CUDA: an array reference and a
+//    nullable pointer), and qkv_pair() stands for CUDA's rows_of lambda: MSL has no lambdas.
 //  - The prefill GEMM inputs are always f32 (MPSMatrixMultiplication on f32 weights, gemm_f32 on the others; see
 //    engine.m), so the prefill kernels have no GEMM input type parameter.
-//  - No programmatic dependent launch: a decode step is one serial compute encoder in one command buffer, and a
-//    dispatch sees every write of the dispatches before it.
+//  - No programmatic dependent launch: a decode step is one serial compute encoder in one command buffer; a dispatch
+//    starts after the one before has ended and sees all its writes. What CUDA loads before pdl_wait() is loaded at
+//    the same place here, where it still overlaps the RMSNorm (the row streams' first round), except in attn_decode:
+//    CUDA loads the K rows of earlier positions before the wait and the current position's after it, and prefetches
+//    their V rows into L2; here every K row is loaded at once and nothing is prefetched (MSL has no prefetch).
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
 //    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
 //    result does not depend on the order the threadgroups ran in.
 //  - attn_decode's last-threadgroup combine: the partials go through relaxed device atomics (coherent at the device
 //    level on every MSL version), with device-scope fences where MSL 3.2 has them.
+//  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
+//    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
+//    max_cache_len. Its threadgroup memory, group * (hd + span + 512) floats, must fit in 32 KB: up to 10 query heads
+//    per KV head at head_dim 128 (11 at 64) for caches up to 16384 positions, fewer for longer ones (every Qwen2 and
+//    Qwen2.5 checkpoint has at most 8); engine.m refuses a model and cache length that do not fit when it opens.
+//  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
+//    multiprocessor count. Metal reports neither a core count nor how many threadgroups a core holds
+//    (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps every such grid at 1024 threadgroups.
 //  - attn_prefill: 4 simdgroups (16 queries) per threadgroup, CUDA 8, and V read from device memory: 32 KB of
-//    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more.
-//  - The CUDA engine has since tuned its decode attention (128 positions a split, a thread per position) and moved
-//    its prefill attention to cuBLAS (softmax_causal, q_head_major and convert serve that and have no twin here).
-//    This file keeps the versions it was written from, 64 positions a split and the flash-style prefill kernel,
-//    until it has run on a Mac.
+//    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more. So head_dim is 16 to 128 here
+//    (CUDA: also 256).
+//  - The CUDA engine's prefill attention runs on cuBLAS when it is built in (a scores GEMM, softmax_causal, an output
+//    GEMM; q_head_major and convert serve it): those kernels have no twin here. Metal's prefill keeps the flash-style
+//    attn_prefill, which CUDA keeps as its path without cuBLAS.
 #include <metal_stdlib>
 using namespace metal;
 
@@ -117,40 +139,82 @@ inline ulong argmax_key(float v, uint id) {
 inline ulong key_max(ulong a, ulong b) { return a > b ? a : b; }
 
 // ---- the warp matrix-vector core ---------------------------------------------------------------------------
+/** NR weight row pointers: what CUDA's RowStream takes as an array reference, passed here by value. */
+template <typename W, int NR>
+struct Rows {
+    device const W *at[NR];
+};
+
+template <typename W>
+inline Rows<W, 1> rows_of(device const W *r0) {
+    Rows<W, 1> r;
+    r.at[0] = r0;
+    return r;
+}
+
+template <typename W>
+inline Rows<W, 2> rows_of(device const W *r0, device const W *r1) {
+    Rows<W, 2> r;
+    r.at[0] = r0;
+    r.at[1] = r1;
+    return r;
+}
+
 /**
- * Dot products of NR weight rows (row0, and row1 when NR is 2; each K elements of W, 8-byte aligned) with the f32
- * vector v (threadgroup or device memory), one simdgroup. Lanes read 8 bytes each, so a simdgroup streams 256
- * contiguous bytes of a row per load; all NR * U loads of a round are issued before their first use (guarded, not
- * branched around) to keep enough bytes in flight. Every lane returns the full sums.
+ * Streams NR weight rows (each K elements of W, 8-byte aligned) through one simdgroup, U 8-byte loads per row and
+ * lane per round: a simdgroup reads 256 contiguous bytes of a row per load. Rounds are double-buffered: the next
+ * round's loads are in flight while this one is multiplied. CUDA's kernels load their first round before pdl_wait(),
+ * while the previous kernel still runs; Metal has no such overlap, and the kernels here load it at the same place,
+ * before their RMSNorm, so it is in flight while the norm runs.
  */
-template <typename W, int NR, int U, typename V>
-inline void warp_dots(device const W *row0, device const W *row1, int K, V v, thread float *acc, uint lane) {
-    constexpr int N = 8 / int(sizeof(W));
-    device const uint2 *rows[2] = {reinterpret_cast<device const uint2 *>(row0),
-                                   reinterpret_cast<device const uint2 *>(row1)};
-    const int chunks = K / N;
-    LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = 0.f;
-    for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
+template <typename W, int NR, int U>
+struct RowStream {
+    uint2 raw[NR][U];
+
+    /** Loads round c0 (chunks [c0, c0 + U*32) of every row; zeros past the end). */
+    void load(Rows<W, NR> rows, int chunks, int c0, uint lane) {
         const int c = c0 + int(lane);
-        uint2 raw[NR][U];
         LB_UNROLL for (int r = 0; r < NR; ++r) {
+            device const uint2 *p = reinterpret_cast<device const uint2 *>(rows.at[r]);
             LB_UNROLL for (int u = 0; u < U; ++u) {
-                raw[r][u] = c + u * kWarp < chunks ? uint2(rows[r][c + u * kWarp]) : uint2(0u, 0u);
-            }
-        }
-        LB_UNROLL for (int u = 0; u < U; ++u) {
-            if (c + u * kWarp >= chunks) break;
-            float xv[N];
-            LB_UNROLL for (int i = 0; i < N; ++i) xv[i] = v[(c + u * kWarp) * N + i];
-            LB_UNROLL for (int r = 0; r < NR; ++r) {
-                float wf[N];
-                widen(raw[r][u], wf, W());
-                LB_UNROLL for (int i = 0; i < N; ++i) acc[r] = fma(wf[i], xv[i], acc[r]);
+                raw[r][u] = c + u * kWarp < chunks ? uint2(p[c + u * kWarp]) : uint2(0u, 0u);
             }
         }
     }
-    LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = simd_sum(acc[r]);
-}
+
+    /**
+     * acc[r] = W[r] . v over all K (v in threadgroup or device memory), every lane getting the full sums; round 0
+     * must already be loaded (load(rows, chunks, 0, lane)). With has_next, the last round's multiply overlaps the
+     * loads of round 0 of `next`, the rows the simdgroup streams next (same K).
+     */
+    template <typename V>
+    void dots(Rows<W, NR> rows, int K, V v, thread float *acc, uint lane, Rows<W, NR> next, bool has_next) {
+        constexpr int N = 8 / int(sizeof(W)); // elements of W in one 8-byte load
+        const int chunks = K / N;
+        LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+        for (int c0 = 0; c0 < chunks; c0 += U * kWarp) {
+            const bool more = c0 + U * kWarp < chunks;
+            uint2 cur[NR][U];
+            LB_UNROLL for (int r = 0; r < NR; ++r) {
+                LB_UNROLL for (int u = 0; u < U; ++u) cur[r][u] = raw[r][u];
+            }
+            if (more) load(rows, chunks, c0 + U * kWarp, lane);
+            else if (has_next) load(next, chunks, 0, lane);
+            const int c = c0 + int(lane);
+            LB_UNROLL for (int u = 0; u < U; ++u) {
+                if (c + u * kWarp >= chunks) break;
+                float xv[N];
+                LB_UNROLL for (int i = 0; i < N; ++i) xv[i] = v[(c + u * kWarp) * N + i];
+                LB_UNROLL for (int r = 0; r < NR; ++r) {
+                    float wf[N];
+                    widen(cur[r][u], wf, W());
+                    LB_UNROLL for (int i = 0; i < N; ++i) acc[r] = fma(wf[i], xv[i], acc[r]);
+                }
+            }
+        }
+        LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = simd_sum(acc[r]);
+    }
+};
 
 /** Threadgroup vector of the normalised input: xn[i] = x[i] * inv_rms * norm_w[i]. Needs dim floats + 32. */
 template <typename W>
@@ -189,6 +253,39 @@ template <typename W>
 }
 
 /**
+ * The end of the q/k/v projections for rows i and i + hd/2 of one head of the stacked [q; k; v] (values a, b, bias
+ * added): q and k heads are rotated by RoPE at `pos`; q goes to q_row (nq*hd), k and v into the cache at `pos`.
+ */
+inline void rope_and_store(int head, int i, float a, float b, device const float *rope_cos,
+                           device const float *rope_sin, int pos, device float *q_row, device float *k_cache,
+                           device float *v_cache, int nq, int nkv, int hd, int max_len) {
+    const int half_hd = hd / 2;
+    if (head < nq + nkv) { // q and k heads rotate; v heads do not
+        const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
+        const float ra = a * c - b * s, rb = b * c + a * s;
+        a = ra, b = rb;
+    }
+    if (head < nq) {
+        q_row[head * hd + i] = a;
+        q_row[head * hd + i + half_hd] = b;
+        return;
+    }
+    const bool is_k = head < nq + nkv;
+    const int kvh = is_k ? head - nq : head - nq - nkv;
+    device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
+    cache[i] = a;
+    cache[i + half_hd] = b;
+}
+
+/** Rows i and i + hd/2 of one head of the stacked [q; k; v] view: warp unit u of qkv_rope. */
+template <typename W>
+inline Rows<W, 2> qkv_pair(device const W *wq, device const W *wk, device const W *wv, int u, int hd, int qrows,
+                           int kvrows, int dim) {
+    const int half_hd = hd / 2, r0 = (u / half_hd) * hd + u % half_hd;
+    return rows_of(qkv_row(wq, wk, wv, r0, qrows, kvrows, dim), qkv_row(wq, wk, wv, r0 + half_hd, qrows, kvrows, dim));
+}
+
+/**
  * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, for one token. A warp unit is one rotation
  * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] view), so RoPE needs no exchange between
  * simdgroups. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos. Threadgroup: 256 threads,
@@ -211,93 +308,107 @@ template <typename W>
                          uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                          uint warps [[simdgroups_per_threadgroup]]) {
     threadgroup float *xn = smem, *red = smem + dim; // xn (dim), red (32)
+    const int half_hd = hd / 2, units = (nq + 2 * nkv) * half_hd, chunks = dim / (8 / int(sizeof(W)));
+    const int qrows = nq * hd, kvrows = nkv * hd, stride = int(ntgs * warps);
+    RowStream<W, 2, 8> stream;
+    const int u0 = int(tgid * warps + warp);
+    Rows<W, 2> rows = qkv_pair(wq, wk, wv, u0, hd, qrows, kvrows, dim);
+    if (u0 < units) stream.load(rows, chunks, 0, lane); // CUDA: before pdl_wait()
     norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
-    const int half_hd = hd / 2, pos = in->pos;
-    const int units = (nq + 2 * nkv) * half_hd, qrows = nq * hd, kvrows = nkv * hd;
-    for (int u = int(tgid * warps + warp); u < units; u += int(ntgs * warps)) {
+    const int pos = in->pos;
+    for (int u = u0; u < units; u += stride) {
         const int head = u / half_hd, i = u % half_hd;
         const int r0 = head * hd + i, r1 = r0 + half_hd;
+        const int un = u + stride;
+        const Rows<W, 2> next = qkv_pair(wq, wk, wv, un, hd, qrows, kvrows, dim);
         float acc[2];
-        warp_dots<W, 2, 8>(qkv_row(wq, wk, wv, r0, qrows, kvrows, dim), qkv_row(wq, wk, wv, r1, qrows, kvrows, dim),
-                           dim, xn, acc, lane);
-        if (lane == 0) {
-            float a = acc[0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows);
-            float b = acc[1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows);
-            if (head < nq + nkv) { // q and k heads rotate; v heads do not
-                const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
-                const float ra = a * c - b * s, rb = b * c + a * s;
-                a = ra, b = rb;
-            }
-            if (head < nq) {
-                q_out[r0] = a;
-                q_out[r1] = b;
-            } else {
-                const bool is_k = head < nq + nkv;
-                const int kvh = is_k ? head - nq : head - nq - nkv;
-                device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
-                cache[i] = a;
-                cache[i + half_hd] = b;
-            }
-        }
+        stream.dots(rows, dim, xn, acc, lane, next, un < units);
+        rows = next;
+        if (lane == 0) // CUDA: `if (lane != 0) continue;`
+            rope_and_store(head, i, acc[0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
+                           acc[1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows), rope_cos, rope_sin, pos, q_out, k_cache,
+                           v_cache, nq, nkv, hd, max_len);
     }
 }
 
-/** Positions of the KV cache one attention threadgroup covers in a decode step (engine.m: kAttnSplit). */
-constant constexpr int kAttnSplit = 64;
+/** KV-cache positions one attention threadgroup covers in a decode step, one per thread (engine.m: kAttnSplit). */
+constant constexpr int kAttnSplit = 128;
 /** Query heads per KV head the decode attention kernel supports (grouped-query attention; engine.m: kMaxGroup). */
 constant constexpr int kMaxGroup = 16;
+
+/**
+ * Floats per head of attn_decode's score rows: kAttnSplit scores, and later the combine's weight of every split.
+ * CUDA takes max(kAttnSplit, splits); rounding splits up to 4 keeps the float4 rows of `red` behind it 16-byte aligned
+ * for every max_cache_len. engine.m's attn_decode_smem() sizes the threadgroup memory from the same.
+ */
+inline int attn_span(int splits) { return max(kAttnSplit, (splits + 3) / 4 * 4); }
 
 inline void store_f32(device atomic_uint *p, float v) { atomic_store_explicit(p, as_type<uint>(v), memory_order_relaxed); }
 inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load_explicit(p, memory_order_relaxed)); }
 
 /**
  * Decode attention, split over the sequence (flash-decoding): threadgroup (kvh, s) scores positions
- * [s*64, s*64+64) of the cache against the group of query heads that share KV head kvh, and writes a
- * partial (max, sum, weighted V). The last threadgroup of a KV head to finish (an atomic counter) combines the
- * splits into attn_out. Splits past the current length write an empty partial, so the grid is fixed.
- * Threadgroup: 128 threads, group * (hd + 64) floats of threadgroup memory.
+ * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
+ * partial (max, sum, weighted V). A thread scores one position for every head of the group (its K row in HD/4
+ * 16-byte loads); for the weighted V, HD/4 threads share a position, each owning 4 dimensions, eight positions' loads
+ * at a time, and the position rows' sums meet in threadgroup memory. A context of one split is finished by split 0,
+ * which writes attn_out itself (the other threadgroups return at once). Otherwise the last threadgroup of a KV head
+ * to finish (an atomic counter) combines the splits into attn_out. Splits past the current length write an empty
+ * partial, so the grid is fixed. Threadgroup: 128 threads, group * (HD + attn_span(splits) + 512) floats of
+ * threadgroup memory: qs (group*HD), scores (group*span), red (group*512).
  *
  * The partials are written and read as relaxed device atomics: a plain store of one threadgroup is not promised
  * to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while atomic
  * operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
  * fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
  */
-kernel void attn_decode(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
-                        device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
-                        device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
-                        device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
-                        constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]], constant int &hd [[buffer(10)]],
-                        constant int &max_len [[buffer(11)]], constant float &scale [[buffer(12)]],
-                        threadgroup float *smem [[threadgroup(0)]],
-                        uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
-                        uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]],
-                        uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
-                        uint warps [[simdgroups_per_threadgroup]]) {
+template <int HD>
+[[kernel]] void attn_decode(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
+                            device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
+                            device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
+                            device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
+                            constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]],
+                            constant int &max_len [[buffer(10)]], constant float &scale [[buffer(11)]],
+                            threadgroup float *smem [[threadgroup(0)]],
+                            uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
+                            uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]],
+                            uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                            uint warps [[simdgroups_per_threadgroup]]) {
     const int group = nq / nkv, kvh = int(tg.x), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
-    threadgroup float *qs = smem, *scores = smem + group * hd; // qs (group*hd), scores (group*kAttnSplit)
+    const int span = attn_span(splits);
+    threadgroup float *qs = smem, *scores = qs + group * HD;
     threadgroup uint last;
-    const int len = in->pos + 1;
+    threadgroup float lsum[kMaxGroup];
+    // CUDA loads the K rows of earlier positions (and prefetches their V rows into L2) before pdl_wait(), while
+    // qkv_rope still runs, and only the current position's row after it. Metal has no programmatic dependent launch
+    // (nor an L2 prefetch): a dispatch starts after the previous one ends, and every K row is loaded at once below.
+    const int pos = in->pos, len = pos + 1;
+    const int used = (len + kAttnSplit - 1) / kAttnSplit;
+    // a context of one split: split 0 writes the output itself, the other threadgroups have nothing to do
+    if (used == 1 && split != 0) return;
     const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
-    for (int i = int(tid); i < group * hd; i += ntg) qs[i] = q[kvh * group * hd + i] * scale;
+    device const float *kc = k_cache + size_t(kvh) * max_len * HD;
+    device const float *vc = v_cache + size_t(kvh) * max_len * HD;
+    const int p = int(tid); // kAttnSplit == threads: a thread scores one position
+    const bool mine = p < n;
+    float4 k4[HD / 4];
+    if (mine) {
+        device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(start + p) * HD);
+        LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = int(tid); i < group * HD; i += ntg) qs[i] = q[kvh * group * HD + i] * scale;
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    device const float *kc = k_cache + size_t(kvh) * max_len * hd;
-    device const float *vc = v_cache + size_t(kvh) * max_len * hd;
-    // scores: a simdgroup per position, lanes across head_dim, every head of the group at once
-    for (int p = int(warp); p < n; p += int(warps)) {
-        float part[kMaxGroup];
-        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) part[g] = 0.f;
-        device const float *kr = kc + size_t(start + p) * hd;
-        for (int d = int(lane); d < hd; d += kWarp) {
-            const float kv = kr[d];
-            LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
-                if (g < group) part[g] = fma(qs[g * hd + d], kv, part[g]);
-            }
-        }
+    // scores: a thread per position, every head of the group
+    if (mine) {
+        threadgroup const float4 *q4 = reinterpret_cast<threadgroup const float4 *>(qs);
         LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
-            if (g < group) {
-                const float s = simd_sum(part[g]);
-                if (lane == 0) scores[g * kAttnSplit + p] = s;
+            if (g >= group) break;
+            float acc = 0.f;
+            LB_UNROLL for (int i = 0; i < HD / 4; ++i) {
+                const float4 qv = q4[g * (HD / 4) + i];
+                acc = fma(qv.x, k4[i].x, fma(qv.y, k4[i].y, fma(qv.z, k4[i].z, fma(qv.w, k4[i].w, acc))));
             }
+            scores[g * span + p] = acc;
         }
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -305,37 +416,69 @@ kernel void attn_decode(device const float *q [[buffer(0)]], device const float 
     device atomic_uint *ml = part_ml + size_t(kvh) * group * splits * 2;
     for (int g = int(warp); g < group; g += int(warps)) {
         float m = -INFINITY;
-        for (int p = int(lane); p < n; p += kWarp) m = max(m, scores[g * kAttnSplit + p]);
+        for (int j = int(lane); j < n; j += kWarp) m = max(m, scores[g * span + j]);
         m = simd_max(m);
         float l = 0.f;
-        for (int p = int(lane); p < n; p += kWarp) {
-            const float e = exp(scores[g * kAttnSplit + p] - m);
-            scores[g * kAttnSplit + p] = e;
+        for (int j = int(lane); j < n; j += kWarp) {
+            const float e = exp(scores[g * span + j] - m);
+            scores[g * span + j] = e;
             l += e;
         }
         l = simd_sum(l);
         if (lane == 0) {
             store_f32(&ml[(g * splits + split) * 2], m);
             store_f32(&ml[(g * splits + split) * 2 + 1], l);
+            lsum[g] = l;
         }
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    // weighted V: a thread per dimension, every head of the group
-    device atomic_uint *po = part_o + size_t(kvh) * group * splits * hd;
-    for (int d = int(tid); d < hd; d += ntg) {
-        float acc[kMaxGroup];
-        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) acc[g] = 0.f;
-        for (int p = 0; p < n; ++p) {
-            const float vv = vc[size_t(start + p) * hd + d];
-            LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
-                if (g < group) acc[g] = fma(scores[g * kAttnSplit + p], vv, acc[g]);
+    // weighted V: HD/4 threads per position, each owning 4 dimensions (one 16-byte load of a V row), 128/(HD/4)
+    // positions at a time, eight rounds of loads in flight; the rows' sums meet in threadgroup memory
+    constexpr int TPP = HD / 4, R = 128 / TPP;
+    device atomic_uint *po = part_o + size_t(kvh) * group * splits * HD;
+    threadgroup float *red = scores + group * span; // (R, group, HD)
+    {
+        const int col = int(tid) % TPP, row = int(tid) / TPP;
+        float4 acc[kMaxGroup];
+        LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) acc[g] = float4(0.f);
+        for (int p0 = row; p0 < n; p0 += 8 * R) {
+            float4 vv[8];
+            LB_UNROLL for (int j = 0; j < 8; ++j) {
+                const int pj = p0 + j * R;
+                vv[j] = pj < n ? reinterpret_cast<device const float4 *>(vc + size_t(start + pj) * HD)[col]
+                               : float4(0.f);
+            }
+            LB_UNROLL for (int j = 0; j < 8; ++j) {
+                const int pj = p0 + j * R;
+                if (pj >= n) break;
+                LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
+                    if (g >= group) break;
+                    const float w = scores[g * span + pj];
+                    acc[g].x = fma(w, vv[j].x, acc[g].x);
+                    acc[g].y = fma(w, vv[j].y, acc[g].y);
+                    acc[g].z = fma(w, vv[j].z, acc[g].z);
+                    acc[g].w = fma(w, vv[j].w, acc[g].w);
+                }
             }
         }
         LB_UNROLL for (int g = 0; g < kMaxGroup; ++g) {
-            if (g < group) store_f32(&po[(size_t(g) * splits + split) * hd + d], acc[g]);
+            if (g >= group) break;
+            reinterpret_cast<threadgroup float4 *>(red + (row * group + g) * HD)[col] = acc[g];
         }
     }
-    // the last threadgroup of this KV head combines every split
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int i = int(tid); i < group * HD; i += ntg) {
+        const int g = i / HD, d = i % HD;
+        float o = 0.f;
+        for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
+        if (used == 1)
+            attn_out[(kvh * group + g) * HD + d] = o / lsum[g];
+        else
+            store_f32(&po[(size_t(g) * splits + split) * HD + d], o);
+    }
+    if (used == 1) return;
+    // the last threadgroup of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in
+    // threadgroup memory first, then every output element sums its splits with independent loads
 #if __METAL_VERSION__ >= 320
     atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
 #endif
@@ -346,38 +489,70 @@ kernel void attn_decode(device const float *q [[buffer(0)]], device const float 
 #if __METAL_VERSION__ >= 320
     atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
 #endif
-    const int used = (len + kAttnSplit - 1) / kAttnSplit;
-    for (int g = 0; g < group; ++g) {
+    threadgroup float *wm = scores; // (group, used)
+    for (int i = int(tid); i < group * used; i += ntg) {
+        const int g = i / used, s = i % used;
+        wm[i] = load_f32(&ml[(g * splits + s) * 2]);
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int g = int(warp); g < group; g += int(warps)) {
         float m = -INFINITY;
-        for (int s = 0; s < used; ++s) m = max(m, load_f32(&ml[(g * splits + s) * 2]));
+        for (int s = int(lane); s < used; s += kWarp) m = max(m, wm[g * used + s]);
+        m = simd_max(m);
         float l = 0.f;
-        for (int s = 0; s < used; ++s) l += load_f32(&ml[(g * splits + s) * 2 + 1]) * exp(load_f32(&ml[(g * splits + s) * 2]) - m);
-        for (int d = int(tid); d < hd; d += ntg) {
-            float o = 0.f;
-            for (int s = 0; s < used; ++s)
-                o += load_f32(&po[(size_t(g) * splits + s) * hd + d]) * exp(load_f32(&ml[(g * splits + s) * 2]) - m);
-            attn_out[(kvh * group + g) * hd + d] = o / l;
-        }
+        for (int s = int(lane); s < used; s += kWarp)
+            l += exp(wm[g * used + s] - m) * load_f32(&ml[(g * splits + s) * 2 + 1]);
+        l = simd_sum(l);
+        for (int s = int(lane); s < used; s += kWarp) wm[g * used + s] = exp(wm[g * used + s] - m) / l;
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int i = int(tid); i < group * HD; i += ntg) {
+        const int g = i / HD, d = i % HD;
+        device atomic_uint *src = po + size_t(g) * splits * HD + d;
+        float o = 0.f;
+        for (int s = 0; s < used; ++s) o = fma(wm[g * used + s], load_f32(src + size_t(s) * HD), o);
+        attn_out[(kvh * group + g) * HD + d] = o;
     }
     if (tid == 0) atomic_store_explicit(&counters[kvh], 0u, memory_order_relaxed);
 }
 
 /**
- * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). One row per warp unit.
- * Threadgroup: 128 threads.
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). KSPLIT simdgroups share a row,
+ * each streaming 1/KSPLIT of it, so even the rows of a small projection keep every core's loads in flight; the parts
+ * meet in threadgroup memory and are added in a fixed order. engine.m takes KSPLIT = 4 when a row's 8-byte chunks
+ * divide by 4, else 1. Threadgroup: 256 threads, 8 / KSPLIT rows at a time.
  */
-template <typename W>
+template <typename W, int KSPLIT>
 [[kernel]] void gemv_residual(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
                               device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
                               constant int &K [[buffer(4)]],
                               uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                              uint tid [[thread_index_in_threadgroup]],
                               uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                               uint warps [[simdgroups_per_threadgroup]]) {
-    for (int r = int(tgid * warps + warp); r < rows; r += int(ntgs * warps)) {
-        device const W *row = w + size_t(r) * K;
-        float acc[1];
-        warp_dots<W, 1, 8>(row, row, K, v, acc, lane);
-        if (lane == 0) x[r] += acc[0];
+    threadgroup float parts[8];
+    const int per_group = int(warps) / KSPLIT, part = int(warp) % KSPLIT, local = int(warp) / KSPLIT;
+    const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W)));
+    RowStream<W, 1, 16> stream;
+    const int r0 = int(tgid) * per_group + local;
+    Rows<W, 1> rp = rows_of(w + size_t(r0) * K + size_t(part) * Kp);
+    if (r0 < rows) stream.load(rp, chunks, 0, lane); // CUDA: before pdl_wait()
+    for (int base = int(tgid) * per_group; base < rows; base += int(ntgs) * per_group) {
+        const int r = base + local, rn = r + int(ntgs) * per_group;
+        float acc[1] = {0.f};
+        if (r < rows) {
+            const Rows<W, 1> next = rows_of(w + size_t(rn) * K + size_t(part) * Kp);
+            stream.dots(rp, Kp, v + size_t(part) * Kp, acc, lane, next, rn < rows);
+            rp = next;
+        }
+        if (lane == 0) parts[warp] = acc[0];
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (int(tid) < per_group && base + int(tid) < rows) {
+            float sum = 0.f;
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
+            x[base + int(tid)] += sum;
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
     }
 }
 
@@ -396,10 +571,18 @@ template <typename W>
                         uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                         uint warps [[simdgroups_per_threadgroup]]) {
     threadgroup float *xn = smem, *red = smem + dim;
+    const int chunks = dim / (8 / int(sizeof(W))), stride = int(ntgs * warps);
+    RowStream<W, 2, 8> stream;
+    const int u0 = int(tgid * warps + warp);
+    Rows<W, 2> rows = rows_of(wg + size_t(u0) * dim, wu + size_t(u0) * dim);
+    if (u0 < ffn) stream.load(rows, chunks, 0, lane); // CUDA: before pdl_wait()
     norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
-    for (int u = int(tgid * warps + warp); u < ffn; u += int(ntgs * warps)) {
+    for (int u = u0; u < ffn; u += stride) {
+        const int un = u + stride;
+        const Rows<W, 2> next = rows_of(wg + size_t(un) * dim, wu + size_t(un) * dim);
         float acc[2];
-        warp_dots<W, 2, 8>(wg + size_t(u) * dim, wu + size_t(u) * dim, dim, xn, acc, lane);
+        stream.dots(rows, dim, xn, acc, lane, next, un < ffn);
+        rows = next;
         if (lane == 0) h[u] = acc[0] / (1.f + exp(-acc[0])) * acc[1];
     }
 }
@@ -421,14 +604,21 @@ template <typename W>
                         uint warps [[simdgroups_per_threadgroup]]) {
     threadgroup float *xn = smem, *red = smem + dim;
     threadgroup ulong best[32];
+    const int chunks = dim / (8 / int(sizeof(W))), stride = int(ntgs * warps);
+    const int units = (vocab + 1) / 2, u0 = int(tgid * warps + warp);
+    RowStream<W, 2, 8> stream;
+    Rows<W, 2> rows = rows_of(head + size_t(2 * u0) * dim, head + size_t(min(2 * u0 + 1, vocab - 1)) * dim);
+    if (u0 < units) stream.load(rows, chunks, 0, lane); // CUDA: before pdl_wait()
     norm_into_shared(x, norm_w, dim, eps, xn, red, tid, ntg, lane, warp, warps);
     ulong mine = 0ul;
     bool bad = false;
-    const int units = (vocab + 1) / 2;
-    for (int u = int(tgid * warps + warp); u < units; u += int(ntgs * warps)) {
+    for (int u = u0; u < units; u += stride) {
         const int r0 = 2 * u, r1 = min(2 * u + 1, vocab - 1);
+        const int un = u + stride;
+        const Rows<W, 2> next = rows_of(head + size_t(2 * un) * dim, head + size_t(min(2 * un + 1, vocab - 1)) * dim);
         float acc[2];
-        warp_dots<W, 2, 8>(head + size_t(r0) * dim, head + size_t(r1) * dim, dim, xn, acc, lane);
+        stream.dots(rows, dim, xn, acc, lane, next, un < units);
+        rows = next;
         if (lane == 0) {
             logits[r0] = acc[0];
             logits[r1] = acc[1];
@@ -506,22 +696,9 @@ template <typename W>
     device const float *row = qkv + size_t(t) * heads * hd;
     for (int u = int(tid); u < heads * half_hd; u += int(ntg)) {
         const int head = u / half_hd, i = u % half_hd, r0 = head * hd + i, r1 = r0 + half_hd;
-        float a = row[r0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows), b = row[r1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows);
-        if (head < nq + nkv) {
-            const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
-            const float ra = a * c - b * s, rb = b * c + a * s;
-            a = ra, b = rb;
-        }
-        if (head < nq) {
-            q_out[size_t(t) * nq * hd + r0] = a;
-            q_out[size_t(t) * nq * hd + r1] = b;
-        } else {
-            const bool is_k = head < nq + nkv;
-            const int kvh = is_k ? head - nq : head - nq - nkv;
-            device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
-            cache[i] = a;
-            cache[i + half_hd] = b;
-        }
+        rope_and_store(head, i, row[r0] + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
+                       row[r1] + qkv_bias(bq, bk, bv, r1, qrows, kvrows), rope_cos, rope_sin, pos,
+                       q_out + size_t(t) * nq * hd, k_cache, v_cache, nq, nkv, hd, max_len);
     }
 }
 
@@ -714,23 +891,29 @@ kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [
     }
 }
 
-// ---- host names: one pipeline per kernel and weight dtype ----------------------------------------------------
+// ---- host names: one pipeline per kernel and weight dtype (and gemv_residual's KSPLIT, attention's head_dim) -----
 #define LB_INSTANTIATE(name, suffix, ...) \
     template [[host_name(#name "_" #suffix)]] [[kernel]] decltype(name<__VA_ARGS__>) name<__VA_ARGS__>;
-#define LB_WEIGHT_KERNELS(suffix, W)           \
-    LB_INSTANTIATE(embed_token, suffix, W)     \
-    LB_INSTANTIATE(qkv_rope, suffix, W)        \
-    LB_INSTANTIATE(gemv_residual, suffix, W)   \
-    LB_INSTANTIATE(gate_up, suffix, W)         \
-    LB_INSTANTIATE(lm_head, suffix, W)         \
-    LB_INSTANTIATE(embed_rows, suffix, W)      \
-    LB_INSTANTIATE(rmsnorm_rows, suffix, W)    \
-    LB_INSTANTIATE(bias_rope_cache, suffix, W) \
+#define LB_WEIGHT_KERNELS(suffix, W)                     \
+    LB_INSTANTIATE(embed_token, suffix, W)               \
+    LB_INSTANTIATE(qkv_rope, suffix, W)                  \
+    LB_INSTANTIATE(gemv_residual, k4_##suffix, W, 4)     \
+    LB_INSTANTIATE(gemv_residual, k1_##suffix, W, 1)     \
+    LB_INSTANTIATE(gate_up, suffix, W)                   \
+    LB_INSTANTIATE(lm_head, suffix, W)                   \
+    LB_INSTANTIATE(embed_rows, suffix, W)                \
+    LB_INSTANTIATE(rmsnorm_rows, suffix, W)              \
+    LB_INSTANTIATE(bias_rope_cache, suffix, W)           \
     LB_INSTANTIATE(gemm_f32, suffix, W)
 
 LB_WEIGHT_KERNELS(bf16, bf16)
 LB_WEIGHT_KERNELS(f16, half)
 LB_WEIGHT_KERNELS(f32, float)
+
+LB_INSTANTIATE(attn_decode, hd16, 16)
+LB_INSTANTIATE(attn_decode, hd32, 32)
+LB_INSTANTIATE(attn_decode, hd64, 64)
+LB_INSTANTIATE(attn_decode, hd128, 128)
 
 LB_INSTANTIATE(attn_prefill, hd16, 16)
 LB_INSTANTIATE(attn_prefill, hd32, 32)
