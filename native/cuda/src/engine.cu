@@ -368,7 +368,7 @@ int enqueue_decode(lb_engine *e) {
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
-    const size_t attn_smem = sizeof(float) * (nq / nkv) * (hd + std::max(lb::kAttnSplit, e->splits) + 512);
+    const size_t attn_smem = lb::attn_decode_smem(nq / nkv, hd, e->splits);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
@@ -612,6 +612,20 @@ int prefill_all(lb_engine *e, int n) {
         if (e->gemm_tc) return enqueue_prefill<W, W>(e, n);
         return enqueue_prefill<W, float>(e, n);
     });
+}
+
+/** Raises the dynamic shared-memory limit of the decode attention kernel where its score rows need it (long caches, many query heads per KV head). */
+int prepare_attn_decode(lb_engine *e) {
+    const int bytes = static_cast<int>(lb::attn_decode_smem(e->cfg.num_heads / e->cfg.num_kv_heads, e->cfg.head_dim, e->splits));
+    switch (e->cfg.head_dim) {
+    case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<32>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 64: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<64>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 128: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<128>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 256: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<256>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", e->cfg.head_dim);
+    }
+    return LB_OK;
 }
 
 int prepare_prefill(lb_engine *e) {
@@ -924,6 +938,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         TRY(alloc_buffers(e));
         TRY(init_gemm(e));
         TRY(prepare_prefill(e));
+        TRY(prepare_attn_decode(e));
         CUDA_TRY(cudaEventCreate(&e->ev_start));
         CUDA_TRY(cudaEventCreate(&e->ev_end));
         if (e->opt.kernel_timer == 1) {

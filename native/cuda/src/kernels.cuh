@@ -296,6 +296,19 @@ constexpr int kAttnSplit = 128;
 constexpr int kMaxGroup = 16;
 
 /**
+ * Floats per head in attn_decode's score rows: a split's positions, or the split count for the combine, rounded up
+ * to a multiple of 4 so the float4 reduction area after the rows stays 16-byte aligned.
+ */
+__host__ __device__ constexpr int attn_score_span(int splits) {
+    return ((splits > kAttnSplit ? splits : kAttnSplit) + 3) & ~3;
+}
+
+/** Shared memory of attn_decode_kernel, bytes: q (group, hd), score rows (group, span), V sums (group, 512). */
+__host__ __device__ constexpr size_t attn_decode_smem(int group, int hd, int splits) {
+    return sizeof(float) * static_cast<size_t>(group) * (hd + attn_score_span(splits) + 512);
+}
+
+/**
  * Decode attention, split over the sequence (flash-decoding): block (kvh, s) scores positions
  * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
  * partial (max, sum, weighted V). A thread scores one position for every head of the group (HD/4 independent
@@ -312,7 +325,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
                                                           int nq, int nkv, int max_len, float scale) {
     extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits)), red (group*512)
     const int group = nq / nkv, kvh = blockIdx.x, split = blockIdx.y, splits = gridDim.y;
-    const int span = max(kAttnSplit, splits);
+    const int span = attn_score_span(splits);
     float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
     __shared__ bool last;
     // positions before in->pos were written by earlier steps: their K rows are loaded (and V rows prefetched into
