@@ -87,7 +87,7 @@ final class NativeEngine implements Engine {
     private final NativeCall readStats;
 
     private NativeEngine(NativeLibrary lib, Arena arena, MemorySegment handle, EngineOptions options, ModelSource source,
-                         Map<String, String> described, Map<String, String> settingsIn, double compileMs,
+                         Map<String, String> described, Map<String, Object> settingsIn, double compileMs,
                          double weightLoadMs, String engineName, String memoryMethod) {
         this.lib = lib;
         this.arena = arena;
@@ -204,7 +204,7 @@ final class NativeEngine implements Engine {
             }
             settings.put("weights", source instanceof ModelSource.Synthetic ? "synthetic, made on the device, seed "
                     + options.seed() : "mmap, copied to the device");
-            return new NativeEngine(lib, arena, handle, options, source, described, Map.copyOf(toStrings(settings)),
+            return new NativeEngine(lib, arena, handle, options, source, described, settings,
                     compile.get(JAVA_DOUBLE, 0), mapMs + load.get(JAVA_DOUBLE, 0), engineName, memoryMethod);
         } catch (EngineException | RuntimeException | Error e) {
             arena.close();
@@ -213,12 +213,6 @@ final class NativeEngine implements Engine {
             arena.close();
             throw new EngineException(EngineException.Kind.INTERNAL, "lb_open call failed: " + t, t);
         }
-    }
-
-    private static Map<String, String> toStrings(Map<String, Object> m) {
-        Map<String, String> s = new LinkedHashMap<>();
-        m.forEach((k, v) -> s.put(k, String.valueOf(v)));
-        return s;
     }
 
     private static void fill(MemorySegment t, Arena arena, String name, DType dtype, long[] shape, MemorySegment data,
