@@ -93,6 +93,7 @@ struct lb_engine {
     lb_dtype dtype = LB_BF16;
     int device = 0;
     int sms = 0;
+    int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -316,6 +317,7 @@ dim3 grid_blocks(const lb_engine *e, K kernel, long blocks, int threads, size_t 
     int resident = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, threads, smem) != cudaSuccess || resident < 1)
         resident = 1;
+    if (e->blocks_per_sm > 0 && e->blocks_per_sm < resident) resident = e->blocks_per_sm;
     const long cap = static_cast<long>(e->sms) * resident;
     return dim3(static_cast<unsigned>(blocks < cap ? blocks : cap));
 }
@@ -335,16 +337,44 @@ float *layer_cache(const lb_engine *e, float *cache, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
-/** x += W . v over `rows` rows of K: four warps per row when K splits into whole 16-byte chunks, else one. */
+/**
+ * Calls f with std::integral_constant<int, U>: the 16-byte loads per lane and row that cover `chunks` chunks of a
+ * row in one round, so a warp's loads for whole rows are in flight at once. Rows longer than `most` loads a lane
+ * take several rounds of `fallback` loads (kernels streaming two rows a warp keep within 128 registers so).
+ */
+template <bool Long = false, typename F>
+int with_loads(int chunks, F &&f) {
+    const int need = (chunks + lb::kWarp - 1) / lb::kWarp;
+    if (need <= 1) return f(std::integral_constant<int, 1>());
+    if (need <= 2) return f(std::integral_constant<int, 2>());
+    if (need <= 4) return f(std::integral_constant<int, 4>());
+    if (need <= 6) return f(std::integral_constant<int, 6>());
+    if constexpr (Long) {
+        if (need == 9) return f(std::integral_constant<int, 9>());
+        return f(std::integral_constant<int, 8>());
+    } else {
+        return f(std::integral_constant<int, 4>());
+    }
+}
+
+/**
+ * x += W . v over `rows` rows of K. A long K (over 2048) is split four ways between the warps of a row; a short
+ * one gives each warp two whole rows, loaded in one round.
+ */
 template <typename W>
 int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
     const int chunks = K / lb::Vec16<W>::N;
-    if (chunks % 4 == 0) {
-        const dim3 grid = grid_blocks(e, lb::gemv_residual_kernel<W, 4>, (rows + 1) / 2, 256, 0); // 2 rows a block
-        return launch(e, label, true, lb::gemv_residual_kernel<W, 4>, grid, dim3(256), 0, as<W>(w), v, e->x, rows, K);
-    }
-    const dim3 grid = grid_blocks(e, lb::gemv_residual_kernel<W, 1>, (rows + 7) / 8, 256, 0); // 8 rows a block
-    return launch(e, label, true, lb::gemv_residual_kernel<W, 1>, grid, dim3(256), 0, as<W>(w), v, e->x, rows, K);
+    if (K > 2048 && chunks % 4 == 0)
+        return with_loads<true>(chunks / 4, [&](auto u) {
+            constexpr int U = decltype(u)::value;
+            auto *k = lb::gemv_residual_kernel<W, 4, 1, U>;
+            return launch(e, label, true, k, grid_blocks(e, k, (rows + 1) / 2, 256, 0), dim3(256), 0, as<W>(w), v, e->x, rows, K);
+        });
+    return with_loads(chunks, [&](auto u) {
+        constexpr int U = decltype(u)::value;
+        auto *k = lb::gemv_residual_kernel<W, 1, 2, U>;
+        return launch(e, label, true, k, grid_blocks(e, k, (rows + 15) / 16, 256, 0), dim3(256), 0, as<W>(w), v, e->x, rows, K);
+    });
 }
 
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
@@ -363,27 +393,42 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
 }
 
 template <typename W>
+int lm_head(lb_engine *e, bool pdl, const float *x) {
+    const lb_model_config &c = e->cfg;
+    return with_loads(c.hidden_size / lb::Vec16<W>::N, [&](auto u) {
+        auto *k = lb::lm_head_kernel<W, decltype(u)::value>;
+        return launch(e, "lm_head", pdl, k, grid_for(e, k, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
+                      x, as<W>(e->final_norm), c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size, c.vocab_size, e->d_out);
+    });
+}
+
+template <typename W>
 int enqueue_decode(lb_engine *e) {
     const lb_model_config &c = e->cfg;
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
-    const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
+    const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len, dim_chunks = dim / lb::Vec16<W>::N;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
     const size_t attn_smem = lb::attn_decode_smem(nq / nkv, hd, e->splits);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        TRY(launch(e, "qkv_rope", true, lb::qkv_rope_kernel<W>, grid_for(e, lb::qkv_rope_kernel<W>, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
-                   norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
-                   e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len));
+        TRY(with_loads(dim_chunks, [&](auto u) {
+            auto *k = lb::qkv_rope_kernel<W, decltype(u)::value>;
+            return launch(e, "qkv_rope", true, k, grid_for(e, k, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
+                          norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
+                          e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len);
+        }));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
-        TRY(launch(e, "gate_up", true, lb::gate_up_kernel<W>, grid_for(e, lb::gate_up_kernel<W>, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
-                   as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn));
+        TRY(with_loads(dim_chunks, [&](auto u) {
+            auto *k = lb::gate_up_kernel<W, decltype(u)::value>;
+            return launch(e, "gate_up", true, k, grid_for(e, k, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
+                          as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn);
+        }));
         TRY(gemv_residual<W>(e, "down_proj", w.wdown, as<float>(e->h), dim, ffn));
     }
-    return launch(e, "lm_head", true, lb::lm_head_kernel<W>, grid_for(e, lb::lm_head_kernel<W>, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
-                  e->x, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim, c.vocab_size, e->d_out);
+    return lm_head<W>(e, true, e->x);
 }
 
 /** One decode step: the token in, the kernels between the two timing events, the result out. */
@@ -574,9 +619,7 @@ int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
         TRY((gemm<W, A>(e, "down_gemm", e->h, w.wdown, e->x, T, dim, ffn, 1.f)));
     }
     if (!last) return LB_OK;
-    return launch(e, "lm_head", false, lb::lm_head_kernel<W>, grid_for(e, lb::lm_head_kernel<W>, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
-                  e->x + static_cast<size_t>(T - 1) * dim, as<W>(e->final_norm), eps, as<W>(e->lm_head), e->logits, dim,
-                  c.vocab_size, e->d_out);
+    return lm_head<W>(e, false, e->x + static_cast<size_t>(T - 1) * dim);
 }
 
 template <typename W, typename A>
@@ -931,6 +974,12 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         TRY(sample_memory(e));
         e->mem_baseline = e->mem_peak;
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
+        if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
+        {
+            const char *v = getenv("LLB_EARLY_LAUNCH");
+            const int early = v == nullptr || atoi(v) != 0;
+            CUDA_TRY(cudaMemcpyToSymbol(lb::g_early_launch, &early, sizeof early));
+        }
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));

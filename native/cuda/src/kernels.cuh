@@ -46,6 +46,17 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 #endif
 }
 
+/**
+ * 1: decode kernels let the next kernel launch as soon as their own weight loads are issued, so its blocks load
+ * their weights while this kernel still runs (set at open; see engine.cu). 0: they let it launch after their
+ * main loop.
+ */
+__constant__ int g_early_launch;
+
+__device__ __forceinline__ void pdl_launch_early() {
+    if (g_early_launch) pdl_launch_dependents();
+}
+
 // ---- element conversions ----------------------------------------------------------------------------------
 __device__ __forceinline__ float to_f32(float v) { return v; }
 __device__ __forceinline__ float to_f32(__nv_bfloat16 v) { return __bfloat162float(v); }
@@ -251,8 +262,8 @@ __device__ __forceinline__ void rope_and_store(int head, int i, float a, float b
  * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] matrix), so RoPE needs no exchange between
  * warps. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos.
  */
-template <typename W>
-__global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) qkv_rope_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
                                                        const W *__restrict__ wqkv, const W *__restrict__ bias,
                                                        const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
                                                        const float *__restrict__ rope_sin, float *__restrict__ q_out,
@@ -267,10 +278,11 @@ __global__ void __launch_bounds__(256) qkv_rope_kernel(const float *__restrict__
         rows[0] = wqkv + static_cast<size_t>(r0) * dim;
         rows[1] = wqkv + static_cast<size_t>(r0 + half) * dim;
     };
-    RowStream<W, 2, 4> stream;
+    RowStream<W, 2, U> stream;
     const int u0 = blockIdx.x * warps + warp;
     const W *rows[2];
     if (u0 < units) rows_of(u0, rows), stream.load(rows, chunks, 0);
+    pdl_launch_early();
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     const int pos = in->pos;
@@ -349,6 +361,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     }
     for (int i = threadIdx.x * 32; i < n * HD; i += blockDim.x * 32) // one prefetch per 128-byte line
         if (start + i / HD < pos) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(start) * HD + i));
+    pdl_launch_early();
     pdl_wait();
     if (mine && !early) {
 #pragma unroll
@@ -482,37 +495,50 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
 }
 
 /**
- * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). KSPLIT warps share a row, each
- * streaming 1/KSPLIT of it, so even the 1536 rows of a projection keep every multiprocessor's loads in flight; the
- * parts meet in shared memory and are added in a fixed order. Block: 256 threads, 8 / KSPLIT rows at a time.
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). A warp unit is NR consecutive
+ * rows, or 1/KSPLIT of each of them: KSPLIT warps share the rows when K is long, each streaming its part, so the
+ * 1536 rows of a projection keep every multiprocessor's loads in flight; the parts meet in shared memory and are
+ * added in a fixed order. Block: 256 threads, (8 / KSPLIT) * NR rows at a time.
  */
-template <typename W, int KSPLIT>
-__global__ void __launch_bounds__(256) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
-                                                            float *__restrict__ x, int rows, int K) {
-    __shared__ float parts[8];
+template <typename W, int KSPLIT, int NR, int U>
+__global__ void __launch_bounds__(256, 2) gemv_residual_kernel(const W *__restrict__ w, const float *__restrict__ v,
+                                                               float *__restrict__ x, int rows, int K) {
+    __shared__ float parts[8 * NR];
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
-    const int per_block = warps / KSPLIT, part = warp % KSPLIT, local = warp / KSPLIT;
+    const int groups = warps / KSPLIT, part = warp % KSPLIT, local = warp / KSPLIT, per_block = groups * NR;
     const int Kp = K / KSPLIT, chunks = Kp / Vec16<W>::N;
-    auto row_ptr = [&](int r) { return w + static_cast<size_t>(r) * K + static_cast<size_t>(part) * Kp; };
-    RowStream<W, 1, 8> stream;
-    const int r0 = blockIdx.x * per_block + local;
-    const W *rp[1] = {row_ptr(r0)};
-    if (r0 < rows) stream.load(rp, chunks, 0);
+    auto rows_at = [&](int base, const W *(&rp)[NR]) { // rows past the end read the last row; their sums are dropped
+#pragma unroll
+        for (int r = 0; r < NR; ++r)
+            rp[r] = w + static_cast<size_t>(min(base + local * NR + r, rows - 1)) * K + static_cast<size_t>(part) * Kp;
+    };
+    RowStream<W, NR, U> stream;
+    const W *rp[NR];
+    rows_at(blockIdx.x * per_block, rp);
+    if (blockIdx.x * per_block + local * NR < rows) stream.load(rp, chunks, 0);
+    pdl_launch_early();
     pdl_wait();
     for (int base = blockIdx.x * per_block; base < rows; base += gridDim.x * per_block) {
-        const int r = base + local, rn = r + gridDim.x * per_block;
-        float acc[1] = {0.f};
-        if (r < rows) {
-            const W *next[1] = {row_ptr(rn)};
-            stream.dots(rp, Kp, v + static_cast<size_t>(part) * Kp, acc, rn < rows ? &next : nullptr);
-            rp[0] = next[0];
+        const int bn = base + gridDim.x * per_block;
+        float acc[NR];
+#pragma unroll
+        for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+        if (base + local * NR < rows) {
+            const W *next[NR];
+            rows_at(bn, next);
+            stream.dots(rp, Kp, v + static_cast<size_t>(part) * Kp, acc, bn + local * NR < rows ? &next : nullptr);
+#pragma unroll
+            for (int r = 0; r < NR; ++r) rp[r] = next[r];
         }
-        if (lane == 0) parts[warp] = acc[0];
+        if (lane == 0)
+#pragma unroll
+            for (int r = 0; r < NR; ++r) parts[warp * NR + r] = acc[r];
         __syncthreads();
         if (threadIdx.x < per_block && base + static_cast<int>(threadIdx.x) < rows) {
+            const int g = threadIdx.x / NR, r = threadIdx.x % NR;
             float sum = 0.f;
 #pragma unroll
-            for (int k = 0; k < KSPLIT; ++k) sum += parts[threadIdx.x * KSPLIT + k];
+            for (int k = 0; k < KSPLIT; ++k) sum += parts[(g * KSPLIT + k) * NR + r];
             x[base + threadIdx.x] += sum;
         }
         __syncthreads();
@@ -524,16 +550,17 @@ __global__ void __launch_bounds__(256) gemv_residual_kernel(const W *__restrict_
  * RMSNorm + gate and up projections + SiLU(gate) * up, for one token. wgu is [gate; up] stacked (2 ffn rows),
  * so a warp unit reads gate row i and up row i and writes h[i].
  */
-template <typename W>
-__global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) gate_up_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
                                                       const W *__restrict__ wgu, float *__restrict__ h, int dim, int ffn) {
     extern __shared__ float smem[];
     float *xn = smem, *red = smem + dim;
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = dim / Vec16<W>::N;
-    RowStream<W, 2, 4> stream;
+    RowStream<W, 2, U> stream;
     const int u0 = blockIdx.x * warps + warp;
     const W *rows[2] = {wgu + static_cast<size_t>(u0) * dim, wgu + static_cast<size_t>(ffn + u0) * dim};
     if (u0 < ffn) stream.load(rows, chunks, 0);
+    pdl_launch_early();
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     for (int u = u0; u < ffn; u += gridDim.x * warps) {
@@ -551,8 +578,8 @@ __global__ void __launch_bounds__(256) gate_up_kernel(const float *__restrict__ 
  * Final RMSNorm + LM head + greedy argmax for one token: logits[r] = W[r] . norm(x), and the block's best
  * (logit, id) folded into out->argmax_key with one atomicMax. Flags NaN or infinite logits.
  */
-template <typename W>
-__global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) lm_head_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
                                                       const W *__restrict__ head, float *__restrict__ logits, int dim,
                                                       int vocab, StepOut *out) {
     extern __shared__ float smem[];
@@ -560,9 +587,10 @@ __global__ void __launch_bounds__(256) lm_head_kernel(const float *__restrict__ 
     __shared__ unsigned long long best[32];
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, chunks = dim / Vec16<W>::N;
     const int units = (vocab + 1) / 2, u0 = blockIdx.x * warps + warp;
-    RowStream<W, 2, 4> stream;
+    RowStream<W, 2, U> stream;
     const W *rows[2] = {head + static_cast<size_t>(2 * u0) * dim, head + static_cast<size_t>(min(2 * u0 + 1, vocab - 1)) * dim};
     if (u0 < units) stream.load(rows, chunks, 0);
+    pdl_launch_early();
     pdl_wait();
     norm_into_shared(x, norm_w, dim, eps, xn, red);
     unsigned long long mine = 0ull;
