@@ -94,6 +94,7 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
+    bool lane_kernels = true; // decode GEMVs with rows in a lane's registers where rows are short enough
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -357,6 +358,52 @@ int with_loads(int chunks, F &&f) {
     }
 }
 
+/** Loads a lane needs for a row of `chunks` 16-byte chunks in one round, as the lane kernels take it; 0 over 6. */
+int lane_loads(const lb_engine *e, int chunks) {
+    if (!e->lane_kernels) return 0;
+    const int need = (chunks + lb::kWarp - 1) / lb::kWarp;
+    return need <= 1 ? 1 : need <= 2 ? 2 : need <= 4 ? 4 : need <= 6 ? 6 : 0;
+}
+
+/** Calls f with std::integral_constant<int, u> for u from lane_loads (1, 2, 4 or 6). */
+template <typename F>
+int with_lane_loads(int u, F &&f) {
+    switch (u) {
+    case 1: return f(std::integral_constant<int, 1>());
+    case 2: return f(std::integral_constant<int, 2>());
+    case 4: return f(std::integral_constant<int, 4>());
+    default: return f(std::integral_constant<int, 6>());
+    }
+}
+
+/**
+ * Blocks of 8 warps for `units` warp units: the fewest units a warp that the resident warps allow, then the
+ * fewest blocks that carry them, so no warp has a unit more than another (but the last).
+ */
+template <typename K>
+dim3 balanced_grid(const lb_engine *e, K kernel, long units, size_t smem) {
+    const long cap = grid_blocks(e, kernel, 1L << 30, 256, smem).x * 8L;
+    const long per = (units + cap - 1) / cap;
+    return dim3(static_cast<unsigned>((units + per * 8 - 1) / (per * 8)));
+}
+
+/** x += W . v over `rows` rows of K, by the lane kernel: K split 8 ways when each part fits a lane's loads. */
+template <typename W>
+int gemv_residual_lane(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K, int u, int ksplit) {
+    return with_lane_loads(u, [&](auto uc) {
+        constexpr int U = decltype(uc)::value;
+        if (ksplit == 1) {
+            auto *k = lb::gemv_residual_lane_kernel<W, U, 1>;
+            return launch(e, label, true, k, balanced_grid(e, k, rows, 0), dim3(256), 0, as<W>(w), v, e->x, rows, K, 0);
+        }
+        auto *k = lb::gemv_residual_lane_kernel<W, U, 8>;
+        const long cap = grid_blocks(e, k, 1L << 30, 256, sizeof(float) * 8 * 16).x;
+        const int per = static_cast<int>((rows + cap - 1) / cap);
+        const size_t smem = sizeof(float) * 8 * per;
+        return launch(e, label, true, k, dim3((rows + per - 1) / per), dim3(256), smem, as<W>(w), v, e->x, rows, K, per);
+    });
+}
+
 /**
  * x += W . v over `rows` rows of K. A long K (over 2048) is split four ways between the warps of a row; a short
  * one gives each warp two whole rows, loaded in one round.
@@ -364,6 +411,8 @@ int with_loads(int chunks, F &&f) {
 template <typename W>
 int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
     const int chunks = K / lb::Vec16<W>::N;
+    if (chunks % 8 == 0 && K > 2048 && lane_loads(e, chunks / 8)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(e, chunks / 8), 8);
+    if (lane_loads(e, chunks)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(e, chunks), 1);
     if (K > 2048 && chunks % 4 == 0)
         return with_loads<true>(chunks / 4, [&](auto u) {
             constexpr int U = decltype(u)::value;
@@ -395,6 +444,12 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
 template <typename W>
 int lm_head(lb_engine *e, bool pdl, const float *x) {
     const lb_model_config &c = e->cfg;
+    if (const int u = lane_loads(e, c.hidden_size / lb::Vec16<W>::N))
+        return with_lane_loads(u, [&](auto uc) {
+            auto *k = lb::lm_head_lane_kernel<W, decltype(uc)::value>;
+            return launch(e, "lm_head", pdl, k, balanced_grid(e, k, c.vocab_size, 0), dim3(256), 0, x, as<W>(e->final_norm),
+                          c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size, c.vocab_size, e->d_out);
+        });
     return with_loads(c.hidden_size / lb::Vec16<W>::N, [&](auto u) {
         auto *k = lb::lm_head_kernel<W, decltype(u)::value>;
         return launch(e, "lm_head", pdl, k, grid_for(e, k, (c.vocab_size + 1) / 2, 8, norm_smem(e)), dim3(256), norm_smem(e),
@@ -413,7 +468,14 @@ int enqueue_decode(lb_engine *e) {
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        TRY(with_loads(dim_chunks, [&](auto u) {
+        if (const int u = lane_loads(e, dim_chunks))
+            TRY(with_lane_loads(u, [&](auto uc) {
+                auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value>;
+                return launch(e, "qkv_rope", true, k, balanced_grid(e, k, static_cast<long>(nq + 2 * nkv) * half, 0), dim3(256), 0,
+                              e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos, e->rope_sin,
+                              e->q, kc, vc, dim, nq, nkv, hd, max_len);
+            }));
+        else TRY(with_loads(dim_chunks, [&](auto u) {
             auto *k = lb::qkv_rope_kernel<W, decltype(u)::value>;
             return launch(e, "qkv_rope", true, k, grid_for(e, k, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
                           norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
@@ -421,7 +483,13 @@ int enqueue_decode(lb_engine *e) {
         }));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
-        TRY(with_loads(dim_chunks, [&](auto u) {
+        if (const int u = lane_loads(e, dim_chunks))
+            TRY(with_lane_loads(u, [&](auto uc) {
+                auto *k = lb::gate_up_lane_kernel<W, decltype(uc)::value>;
+                return launch(e, "gate_up", true, k, balanced_grid(e, k, ffn, 0), dim3(256), 0, e->x, as<W>(w.post_norm), eps,
+                              as<W>(w.wgu), as<float>(e->h), dim, ffn);
+            }));
+        else TRY(with_loads(dim_chunks, [&](auto u) {
             auto *k = lb::gate_up_kernel<W, decltype(u)::value>;
             return launch(e, "gate_up", true, k, grid_for(e, k, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
                           as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn);
@@ -975,6 +1043,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         e->mem_baseline = e->mem_peak;
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
+        if (const char *v = getenv("LLB_LANE_KERNELS")) e->lane_kernels = atoi(v) != 0;
         {
             const char *v = getenv("LLB_EARLY_LAUNCH");
             const int early = v == nullptr || atoi(v) != 0;

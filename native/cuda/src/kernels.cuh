@@ -621,6 +621,241 @@ __global__ void __launch_bounds__(256, 2) lm_head_kernel(const float *__restrict
     }
 }
 
+// ---- decode kernels for rows that fit a lane's registers ------------------------------------------------------
+// When a row is at most 32*U 16-byte chunks (a 1536-wide bf16 row is 192, U = 6), a lane reads chunks lane,
+// lane + 32, ... of every row, so it multiplies them with the same U*N values of the input vector each time: the
+// lane keeps those in registers (LaneVec), and the inner loop reads no shared memory (Nsight Compute put half the
+// stalls of the shared-memory kernels above on those reads). A warp streams its rows through two register
+// buffers, the next row's loads in flight while it multiplies the current one; RMSNorm needs no block barrier, as
+// the 32 lanes of a warp together hold the whole vector.
+
+/** A lane's U 16-byte chunks of one row of W (chunks lane + 32u; zeros past the row's end). */
+template <typename W, int U>
+struct RowLoad {
+    uint4 raw[U];
+
+    __device__ __forceinline__ void load(const W *row, int chunks) {
+        const int lane = threadIdx.x & 31;
+#pragma unroll
+        for (int u = 0; u < U; ++u) {
+            const int c = lane + u * kWarp;
+            raw[u] = c < chunks ? __ldcs(reinterpret_cast<const uint4 *>(row) + c) : make_uint4(0u, 0u, 0u, 0u);
+        }
+    }
+};
+
+/** The lane's share of an input vector: the f32 values its RowLoad chunks multiply. */
+template <typename W, int U>
+struct LaneVec {
+    static constexpr int N = Vec16<W>::N;
+    float v[U][N];
+
+    /** v = src at the lane's chunks (zeros past `chunks`). */
+    __device__ __forceinline__ void load(const float *__restrict__ src, int chunks) {
+        const int lane = threadIdx.x & 31;
+#pragma unroll
+        for (int u = 0; u < U; ++u) {
+            const int c = lane + u * kWarp;
+#pragma unroll
+            for (int i = 0; i < N / 4; ++i) {
+                const float4 f = c < chunks ? reinterpret_cast<const float4 *>(src + c * N)[i] : make_float4(0.f, 0.f, 0.f, 0.f);
+                v[u][4 * i] = f.x, v[u][4 * i + 1] = f.y, v[u][4 * i + 2] = f.z, v[u][4 * i + 3] = f.w;
+            }
+        }
+    }
+
+    /** RMSNorm in place: v = v / rms(whole vector) * norm weight (its chunks in `w`). Every lane of the warp calls it. */
+    __device__ __forceinline__ void rms_norm(const RowLoad<W, U> &w, int dim, float eps) {
+        float ss = 0.f;
+#pragma unroll
+        for (int u = 0; u < U; ++u)
+#pragma unroll
+            for (int i = 0; i < N; ++i) ss = fmaf(v[u][i], v[u][i], ss);
+        const float inv = rsqrtf(warp_sum(ss) / dim + eps);
+#pragma unroll
+        for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(w.raw[u], wf, W());
+#pragma unroll
+            for (int i = 0; i < N; ++i) v[u][i] = v[u][i] * inv * wf[i];
+        }
+    }
+
+    /** The row's dot product with this vector, summed over the warp (every lane gets it). */
+    __device__ __forceinline__ float dot(const RowLoad<W, U> &row) const {
+        float acc = 0.f;
+#pragma unroll
+        for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(row.raw[u], wf, W());
+#pragma unroll
+            for (int i = 0; i < N; ++i) acc = fmaf(wf[i], v[u][i], acc);
+        }
+        return warp_sum(acc);
+    }
+};
+
+/**
+ * Streams the warp's rows row(0) .. row(n-1) and calls use(i, row(i) . x) for each; `a` must hold row(0) already
+ * (loaded before pdl_wait()). Two buffers alternate, so the next row's loads are in flight during each multiply.
+ */
+template <typename W, int U, typename Row, typename Use>
+__device__ __forceinline__ void stream_rows(int n, int chunks, Row row, const LaneVec<W, U> &x, RowLoad<W, U> &a, Use use) {
+    RowLoad<W, U> b;
+    for (int i = 0; i < n; i += 2) {
+        if (i + 1 < n) b.load(row(i + 1), chunks);
+        use(i, x.dot(a));
+        if (i + 2 < n) a.load(row(i + 2), chunks);
+        if (i + 1 < n) use(i + 1, x.dot(b));
+    }
+}
+
+/** Rows of a warp that streams units u0, u0 + stride, ... of `rows_per_unit` rows each, below `units`. */
+__device__ __forceinline__ int unit_rows(int u0, int stride, int units, int rows_per_unit) {
+    return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
+}
+
+/** RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope_kernel, rows in a lane's registers. */
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
+                                                               float eps, const W *__restrict__ wqkv, const W *__restrict__ bias,
+                                                               const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
+                                                               const float *__restrict__ rope_sin, float *__restrict__ q_out,
+                                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int dim,
+                                                               int nq, int nkv, int hd, int max_len) {
+    const int half = hd / 2, units = (nq + 2 * nkv) * half, chunks = dim / Vec16<W>::N;
+    const int warps = blockDim.x / kWarp, lane = threadIdx.x & 31;
+    const int u0 = blockIdx.x * warps + threadIdx.x / kWarp, stride = gridDim.x * warps;
+    const int n = unit_rows(u0, stride, units, 2);
+    auto row = [&](int i) { // rows r and r + hd/2 of one head: a rotation pair
+        const int u = u0 + (i >> 1) * stride;
+        return wqkv + static_cast<size_t>((u / half) * hd + u % half + (i & 1) * half) * dim;
+    };
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(row(0), chunks);
+    nw.load(norm_w, chunks);
+    pdl_launch_early();
+    pdl_wait();
+    if (n == 0) return;
+    LaneVec<W, U> xv;
+    xv.load(x, chunks);
+    xv.rms_norm(nw, dim, eps);
+    const int pos = in->pos;
+    float first = 0.f;
+    stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
+        if ((i & 1) == 0) {
+            first = acc;
+            return;
+        }
+        const int u = u0 + (i >> 1) * stride, head = u / half, k = u % half, r0 = head * hd + k;
+        if (lane == 0)
+            rope_and_store(head, k, first + to_f32(bias[r0]), acc + to_f32(bias[r0 + half]), rope_cos, rope_sin, pos,
+                           q_out, k_cache, v_cache, nq, nkv, hd, max_len);
+    });
+}
+
+/** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up_kernel, rows in a lane's registers. */
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) gate_up_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
+                                                              float eps, const W *__restrict__ wgu, float *__restrict__ h,
+                                                              int dim, int ffn) {
+    const int chunks = dim / Vec16<W>::N, warps = blockDim.x / kWarp, lane = threadIdx.x & 31;
+    const int u0 = blockIdx.x * warps + threadIdx.x / kWarp, stride = gridDim.x * warps;
+    const int n = unit_rows(u0, stride, ffn, 2);
+    auto row = [&](int i) { return wgu + static_cast<size_t>(u0 + (i >> 1) * stride + (i & 1) * ffn) * dim; };
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(row(0), chunks);
+    nw.load(norm_w, chunks);
+    pdl_launch_early();
+    pdl_wait();
+    if (n == 0) return;
+    LaneVec<W, U> xv;
+    xv.load(x, chunks);
+    xv.rms_norm(nw, dim, eps);
+    float gate = 0.f;
+    stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
+        if ((i & 1) == 0) gate = acc;
+        else if (lane == 0) h[u0 + (i >> 1) * stride] = gate / (1.f + expf(-gate)) * acc;
+    });
+}
+
+/** Final RMSNorm + LM head + greedy argmax, as lm_head_kernel, rows in a lane's registers. */
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) lm_head_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
+                                                              float eps, const W *__restrict__ head, float *__restrict__ logits,
+                                                              int dim, int vocab, StepOut *out) {
+    __shared__ unsigned long long best[32];
+    const int chunks = dim / Vec16<W>::N, warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    const int r0 = blockIdx.x * warps + warp, stride = gridDim.x * warps;
+    const int n = unit_rows(r0, stride, vocab, 1);
+    auto row = [&](int i) { return head + static_cast<size_t>(r0 + i * stride) * dim; };
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(row(0), chunks);
+    nw.load(norm_w, chunks);
+    pdl_launch_early();
+    pdl_wait();
+    unsigned long long mine = 0ull;
+    bool bad = false;
+    if (n > 0) {
+        LaneVec<W, U> xv;
+        xv.load(x, chunks);
+        xv.rms_norm(nw, dim, eps);
+        stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
+            const int r = r0 + i * stride;
+            if (lane == 0) logits[r] = acc;
+            bad |= !isfinite(acc);
+            mine = max(mine, argmax_key(acc, r));
+        });
+    }
+    if (lane == 0) best[warp] = mine;
+    if (bad && lane == 0) out->non_finite = 1;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        unsigned long long b = 0ull;
+        for (int i = 0; i < warps; ++i) b = max(b, best[i]);
+        atomicMax(&out->argmax_key, b);
+    }
+}
+
+/**
+ * x[r] += W[r] . v (o_proj and down_proj with their residual add), rows in a lane's registers. KSPLIT == 1: a warp
+ * streams whole rows r0, r0 + stride, ... KSPLIT > 1 (a long K): the block takes a run of consecutive rows, warp w
+ * streams part w of each (K/KSPLIT columns, its part of v held in registers), and the parts meet in shared memory
+ * (rows_per_block * KSPLIT floats), added in a fixed order. Block: 256 threads; KSPLIT is 1 or 8.
+ */
+template <typename W, int U, int KSPLIT>
+__global__ void __launch_bounds__(256, 2) gemv_residual_lane_kernel(const W *__restrict__ w, const float *__restrict__ v,
+                                                                    float *__restrict__ x, int rows, int K, int rows_per_block) {
+    extern __shared__ float parts[]; // (rows_per_block, KSPLIT) when KSPLIT > 1
+    const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    const int Kp = K / KSPLIT, chunks = Kp / Vec16<W>::N, part = KSPLIT > 1 ? warp : 0;
+    const int r0 = KSPLIT > 1 ? blockIdx.x * rows_per_block : blockIdx.x * warps + warp;
+    const int stride = KSPLIT > 1 ? 1 : gridDim.x * warps;
+    const int n = KSPLIT > 1 ? max(0, min(rows_per_block, rows - r0)) : unit_rows(r0, stride, rows, 1);
+    auto row = [&](int i) { return w + static_cast<size_t>(r0 + i * stride) * K + static_cast<size_t>(part) * Kp; };
+    RowLoad<W, U> a;
+    if (n > 0) a.load(row(0), chunks);
+    pdl_launch_early();
+    pdl_wait();
+    if (n == 0) return;
+    LaneVec<W, U> vv;
+    vv.load(v + static_cast<size_t>(part) * Kp, chunks);
+    stream_rows(n, chunks, row, vv, a, [&](int i, float acc) {
+        if (lane != 0) return;
+        if (KSPLIT > 1) parts[i * KSPLIT + part] = acc;
+        else x[r0 + i * stride] += acc;
+    });
+    if (KSPLIT > 1) {
+        __syncthreads();
+        if (static_cast<int>(threadIdx.x) < n) {
+            float sum = 0.f;
+#pragma unroll
+            for (int k = 0; k < KSPLIT; ++k) sum += parts[threadIdx.x * KSPLIT + k];
+            x[r0 + threadIdx.x] += sum;
+        }
+    }
+}
+
 // ---- prefill -------------------------------------------------------------------------------------------------
 /** x[t] = embedding row of ids[t]; resets the argmax. Grid: one block per token. */
 template <typename W>
