@@ -94,6 +94,7 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
+    int attn_heads_per_block = 1; // decode attention: query heads a block (1, or every head of a KV group)
     bool lane_kernels = true; // decode GEMVs with rows in a lane's registers where rows are short enough
     cudaStream_t stream = nullptr;
 
@@ -116,7 +117,7 @@ struct lb_engine {
     float *rope_cos = nullptr, *rope_sin = nullptr; // (max_cache_len, head_dim / 2)
     int splits = 0;                                  // decode attention splits of kAttnSplit positions
     float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
-    unsigned int *counters = nullptr;                // (kv heads) decode attention arrival counters
+    unsigned int *counters = nullptr;                // (query heads) decode attention arrival counters
 
     int32_t *d_ids = nullptr, *h_ids = nullptr; // (max_cache_len) prompt ids; h_ids pinned
     lb::StepIn *d_in = nullptr, *h_in = nullptr; // h_in pinned
@@ -176,7 +177,13 @@ namespace {
 struct CuptiLog {
     std::mutex mu;
     std::vector<std::pair<uint64_t, uint64_t>> kernels; // ns
+    std::vector<const char *> names;                     // beside kernels
     bool started = false;
+    // LLB_CUPTI_TRACE=1 (a development aid): per kernel name, how far each call moved the end of the step on
+    // (its end minus the previous kernel's end) and its own duration, summed over decode steps, printed every 64
+    struct Row { double advance_us = 0, duration_us = 0; long calls = 0; };
+    std::map<std::string, Row> trace;
+    int traced_steps = 0;
 };
 
 CuptiLog &cupti_log() {
@@ -198,6 +205,7 @@ void CUPTIAPI cupti_buffer_completed(CUcontext, uint32_t, uint8_t *buffer, size_
             if (record->kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) {
                 const auto *k = reinterpret_cast<const CUpti_ActivityKernel10 *>(record);
                 cupti_log().kernels.emplace_back(k->start, k->end);
+                cupti_log().names.push_back(k->name);
             }
     }
     std::free(buffer);
@@ -218,9 +226,34 @@ int cupti_take(double *ms, int32_t *count) {
     if (cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED) != CUPTI_SUCCESS)
         return fail(LB_E_INTERNAL, "cuptiActivityFlushAll failed");
     std::vector<std::pair<uint64_t, uint64_t>> k;
+    std::vector<const char *> names;
     {
         std::lock_guard<std::mutex> lock(cupti_log().mu);
         k.swap(cupti_log().kernels);
+        names.swap(cupti_log().names);
+    }
+    static const bool trace = getenv("LLB_CUPTI_TRACE") != nullptr;
+    if (trace && k.size() > 32 && names.size() == k.size()) {
+        std::vector<size_t> order(k.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return k[a].second < k[b].second; });
+        CuptiLog &log = cupti_log();
+        for (size_t j = 0; j < order.size(); ++j) {
+            const size_t i = order[j];
+            std::string name = names[i] ? names[i] : "?";
+            if (name.size() > 48) name.resize(48);
+            auto &row = log.trace[name];
+            row.advance_us += (k[i].second - (j ? k[order[j - 1]].second : k[i].first)) / 1e3;
+            row.duration_us += (k[i].second - k[i].first) / 1e3;
+            row.calls++;
+        }
+        if (++log.traced_steps == 64) {
+            fprintf(stderr, "llmbench cuda trace over %d steps: name, calls a step, advance us a step, duration us a call\n", log.traced_steps);
+            for (const auto &[n, row] : log.trace)
+                fprintf(stderr, "  %-48s %6.1f %9.2f %9.2f\n", n.c_str(), row.calls / 64.0, row.advance_us / 64, row.duration_us / row.calls);
+            log.trace.clear();
+            log.traced_steps = 0;
+        }
     }
     std::sort(k.begin(), k.end());
     uint64_t busy = 0, open = 0, close = 0;
@@ -428,15 +461,15 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
 
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
-    const dim3 grid(c.num_kv_heads, e->splits), block(128);
-    const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
+    const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = e->attn_heads_per_block;
+    const dim3 grid(nq / group, e->splits), block(128);
     float *out = as<float>(e->attn);
     switch (c.head_dim) {
-    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
-    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
-    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
-    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
-    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
     }
 }
@@ -463,7 +496,7 @@ int enqueue_decode(lb_engine *e) {
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len, dim_chunks = dim / lb::Vec16<W>::N;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
-    const size_t attn_smem = lb::attn_decode_smem(nq / nkv, hd, e->splits);
+    const size_t attn_smem = lb::attn_decode_smem(e->attn_heads_per_block, hd, e->splits);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
@@ -727,7 +760,7 @@ int prefill_all(lb_engine *e, int n) {
 
 /** Raises the dynamic shared-memory limit of the decode attention kernel where its score rows need it (long caches, many query heads per KV head). */
 int prepare_attn_decode(lb_engine *e) {
-    const int bytes = static_cast<int>(lb::attn_decode_smem(e->cfg.num_heads / e->cfg.num_kv_heads, e->cfg.head_dim, e->splits));
+    const int bytes = static_cast<int>(lb::attn_decode_smem(e->attn_heads_per_block, e->cfg.head_dim, e->splits));
     switch (e->cfg.head_dim) {
     case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
     case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<32>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
@@ -876,7 +909,7 @@ int alloc_buffers(lb_engine *e) {
     e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
     TRY(device_alloc(&e->part_o, q * e->splits));
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
-    TRY(device_alloc(&e->counters, nkv));
+    TRY(device_alloc(&e->counters, c.num_heads));
     TRY(device_alloc(&e->d_ids, max_len));
     TRY(device_alloc(&e->d_in, 1));
     TRY(device_alloc(&e->d_out, 1));
@@ -1044,6 +1077,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
         if (const char *v = getenv("LLB_LANE_KERNELS")) e->lane_kernels = atoi(v) != 0;
+        if (const char *v = getenv("LLB_ATTN_GROUP")) e->attn_heads_per_block = atoi(v) != 0 ? e->cfg.num_heads / e->cfg.num_kv_heads : 1;
         {
             const char *v = getenv("LLB_EARLY_LAUNCH");
             const int early = v == nullptr || atoi(v) != 0;

@@ -321,9 +321,10 @@ __host__ __device__ constexpr size_t attn_decode_smem(int group, int hd, int spl
 }
 
 /**
- * Decode attention, split over the sequence (flash-decoding): block (kvh, s) scores positions
- * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
- * partial (max, sum, weighted V). A thread scores one position for every head of the group (HD/4 independent
+ * Decode attention, split over the sequence (flash-decoding): block (b, s) scores positions
+ * [s*128, s*128+128) of the cache against query heads [b*group, b*group+group), which share one KV head, and
+ * writes a partial (max, sum, weighted V). The engine runs a block per query head (group 1): the heads' blocks read
+ * their shared KV rows from L2, and each block's chain of dependent steps is a sixth as long as for six heads. A thread scores one position for every head of the group (HD/4 independent
  * 16-byte loads of its K row in flight); for the weighted V a thread owns one dimension and reads V rows
  * coalesced, eight positions' loads at a time. The last block of a KV head to finish (an atomic counter)
  * combines the splits into attn_out. Splits past the current length write an empty partial, so the grid is
@@ -334,9 +335,9 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
                                                           const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                           float *__restrict__ part_o, float *__restrict__ part_ml,
                                                           unsigned int *__restrict__ counters, float *__restrict__ attn_out,
-                                                          int nq, int nkv, int max_len, float scale) {
+                                                          int nq, int nkv, int group, int max_len, float scale) {
     extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits)), red (group*512)
-    const int group = nq / nkv, kvh = blockIdx.x, split = blockIdx.y, splits = gridDim.y;
+    const int h0 = blockIdx.x * group, kvh = h0 / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
     const int span = attn_score_span(splits);
     float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
     __shared__ bool last;
@@ -367,7 +368,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
 #pragma unroll
         for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
     }
-    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[kvh * group * HD + i] * scale;
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[h0 * HD + i] * scale;
     __syncthreads();
     // scores: a thread per position, every head of the group
     if (mine) {
@@ -386,7 +387,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     }
     __syncthreads();
     // softmax numerators and the split's (max, sum) per head: a warp per head
-    float *ml = part_ml + (static_cast<size_t>(kvh) * group * splits) * 2;
+    float *ml = part_ml + (static_cast<size_t>(h0) * splits) * 2;
     for (int g = warp; g < group; g += warps) {
         float m = -INFINITY;
         for (int p = lane; p < n; p += kWarp) m = fmaxf(m, scores[g * span + p]);
@@ -408,7 +409,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     // weighted V: HD/4 threads per position, each owning 4 dimensions (one 16-byte load of a V row), 128/(HD/4)
     // positions at a time, eight rounds of loads in flight; the rows' sums meet in shared memory
     constexpr int TPP = HD / 4, R = 128 / TPP;
-    float *po = part_o + static_cast<size_t>(kvh) * group * splits * HD;
+    float *po = part_o + static_cast<size_t>(h0) * splits * HD;
     float *red = scores + group * span; // (R, group, HD)
     {
         const int col = threadIdx.x % TPP, row = threadIdx.x / TPP;
@@ -450,7 +451,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         float o = 0.f;
         for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
         if (used == 1)
-            attn_out[(kvh * group + g) * HD + d] = o / lsum[g];
+            attn_out[(h0 + g) * HD + d] = o / lsum[g];
         else
             po[(static_cast<size_t>(g) * splits + split) * HD + d] = o;
     }
@@ -463,7 +464,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     __threadfence();
     __syncthreads();
     pdl_launch_dependents();
-    if (threadIdx.x == 0) last = atomicAdd(&counters[kvh], 1u) == static_cast<unsigned>(splits - 1);
+    if (threadIdx.x == 0) last = atomicAdd(&counters[blockIdx.x], 1u) == static_cast<unsigned>(splits - 1);
     __syncthreads();
     if (!last) return;
     __threadfence();
@@ -489,9 +490,9 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         float o = 0.f;
 #pragma unroll 8
         for (int s = 0; s < used; ++s) o = fmaf(wm[g * used + s], __ldcg(src + static_cast<size_t>(s) * HD), o);
-        attn_out[(kvh * group + g) * HD + d] = o;
+        attn_out[(h0 + g) * HD + d] = o;
     }
-    if (threadIdx.x == 0) counters[kvh] = 0u;
+    if (threadIdx.x == 0) counters[blockIdx.x] = 0u;
 }
 
 /**
