@@ -94,6 +94,7 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
+    bool attn_warp = true;        // decode attention: a warp per 32 positions (head_dim 64 or 128), a block per query head
     int attn_heads_per_block = 1; // decode attention: query heads a block (1, or every head of a KV group)
     bool lane_kernels = true; // decode GEMVs with rows in a lane's registers where rows are short enough
     cudaStream_t stream = nullptr;
@@ -115,7 +116,8 @@ struct lb_engine {
     float *logits = nullptr; // (vocab) last position
     float *k_cache = nullptr, *v_cache = nullptr; // (layers, kv heads, max_cache_len, head_dim) each
     float *rope_cos = nullptr, *rope_sin = nullptr; // (max_cache_len, head_dim / 2)
-    int splits = 0;                                  // decode attention splits of kAttnSplit positions
+    int attn_split = lb::kAttnSplit;                 // decode attention: positions a split
+    int splits = 0;                                  // decode attention splits of attn_split positions
     float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
     unsigned int *counters = nullptr;                // (query heads) decode attention arrival counters
 
@@ -461,15 +463,24 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
 
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
+    if (e->attn_warp) {
+        const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
+        const dim3 grid(nq, e->splits), block(128);
+        const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, e->splits);
+        float *out = as<float>(e->attn);
+        if (c.head_dim == 128)
+            return launch(e, "attn_decode", true, lb::attn_decode_warp_kernel<128>, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+        return launch(e, "attn_decode", true, lb::attn_decode_warp_kernel<64>, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
+    }
     const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = e->attn_heads_per_block;
     const dim3 grid(nq / group, e->splits), block(128);
     float *out = as<float>(e->attn);
     switch (c.head_dim) {
-    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
+    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
+    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
+    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
+    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
     }
 }
@@ -906,7 +917,8 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(&e->logits, size_t(c.vocab_size)));
     TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
     TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
-    e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
+    if (e->attn_warp) e->attn_split = lb::kAttnSplit;
+    e->splits = static_cast<int>((max_len + e->attn_split - 1) / e->attn_split);
     TRY(device_alloc(&e->part_o, q * e->splits));
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
     TRY(device_alloc(&e->counters, c.num_heads));
@@ -1077,6 +1089,9 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
         if (const char *v = getenv("LLB_LANE_KERNELS")) e->lane_kernels = atoi(v) != 0;
+        if (const char *v = getenv("LLB_ATTN_WARP")) e->attn_warp = atoi(v) != 0;
+        e->attn_warp = e->attn_warp && (e->cfg.head_dim == 64 || e->cfg.head_dim == 128);
+        if (const char *v = getenv("LLB_ATTN_SPLIT")) e->attn_split = std::max(16, std::min(lb::kAttnSplit, atoi(v)));
         if (const char *v = getenv("LLB_ATTN_GROUP")) e->attn_heads_per_block = atoi(v) != 0 ? e->cfg.num_heads / e->cfg.num_kv_heads : 1;
         {
             const char *v = getenv("LLB_EARLY_LAUNCH");

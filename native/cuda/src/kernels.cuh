@@ -302,7 +302,7 @@ __global__ void __launch_bounds__(256, 2) qkv_rope_kernel(const float *__restric
     pdl_launch_dependents();
 }
 
-/** Positions of the KV cache one attention block covers in a decode step: one per thread when scoring. */
+/** Most positions of the KV cache one attention block covers in a decode step: one per thread when scoring. */
 constexpr int kAttnSplit = 128;
 /** Query heads per KV head the decode attention kernel supports (grouped-query attention). */
 constexpr int kMaxGroup = 16;
@@ -321,6 +321,168 @@ __host__ __device__ constexpr size_t attn_decode_smem(int group, int hd, int spl
 }
 
 /**
+ * The end of a decode attention block whose split wrote its partial (part_ml: (max, sum) per head and split; part_o:
+ * unnormalised weighted V) for heads [h0, h0 + group): the last block of the `splits` to arrive on `counter` combines
+ * the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per (head, split) in the
+ * shared memory `wm` (group * used floats) first, then every output element summing its splits with independent
+ * loads. Every thread of every block of the grid row calls it.
+ */
+template <int HD>
+__device__ __forceinline__ void combine_splits(float *wm, const float *ml, const float *po, float *out,
+                                               unsigned int *counter, int group, int used, int splits) {
+    __shared__ bool last;
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
+    __threadfence();
+    __syncthreads();
+    pdl_launch_dependents();
+    if (threadIdx.x == 0) last = atomicAdd(counter, 1u) == static_cast<unsigned>(splits - 1);
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    for (int i = threadIdx.x; i < group * used; i += blockDim.x) {
+        const int g = i / used, s = i % used;
+        wm[i] = __ldcg(&ml[(g * splits + s) * 2]);
+    }
+    __syncthreads();
+    for (int g = warp; g < group; g += warps) {
+        float m = -INFINITY;
+        for (int s = lane; s < used; s += kWarp) m = fmaxf(m, wm[g * used + s]);
+        m = warp_max(m);
+        float l = 0.f;
+        for (int s = lane; s < used; s += kWarp) l += __expf(wm[g * used + s] - m) * __ldcg(&ml[(g * splits + s) * 2 + 1]);
+        l = warp_sum(l);
+        for (int s = lane; s < used; s += kWarp) wm[g * used + s] = __expf(wm[g * used + s] - m) / l;
+    }
+    __syncthreads();
+    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) {
+        const int g = i / HD, d = i % HD;
+        const float *src = po + static_cast<size_t>(g) * splits * HD + d;
+        float o = 0.f;
+#pragma unroll 8
+        for (int s = 0; s < used; ++s) o = fmaf(wm[g * used + s], __ldcg(src + static_cast<size_t>(s) * HD), o);
+        out[i] = o;
+    }
+    if (threadIdx.x == 0) *counter = 0u;
+}
+
+/**
+ * Decode attention for one query head a block, a warp per 32 positions: block (h, s) covers positions
+ * [s*128, s*128+128) of KV head h / group. A lane scores one position (its K row loaded before pdl_wait() when an
+ * earlier step wrote it), the warp's softmax runs on shuffles, and the lane then owns HD/32 dimensions of the
+ * weighted V, the warp's 32 V rows loaded at once; the four warps' partials meet in shared memory, and splits
+ * combine as in combine_splits. No barrier between scoring and the V sum. Block: 128 threads; HD 64 or 128.
+ * Shared memory: attn_decode_warp_smem.
+ */
+template <int HD>
+__global__ void __launch_bounds__(128) attn_decode_warp_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
+                                                               const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+                                                               float *__restrict__ part_o, float *__restrict__ part_ml,
+                                                               unsigned int *__restrict__ counters, float *__restrict__ attn_out,
+                                                               int nq, int nkv, int max_len, float scale) {
+    constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
+    constexpr int WARPS = 4, SPLIT = WARPS * kWarp;
+    extern __shared__ float4 smem4[]; // qs (HD), wo (WARPS, HD), wml (WARPS, 2), combine weights (splits)
+    float *qs = reinterpret_cast<float *>(smem4), *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
+    const int h = blockIdx.x, kvh = h / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
+    if (used == 1 && split != 0) return;
+    const int start = split * SPLIT, end = min(len, start + SPLIT);
+    const int base = start + warp * kWarp, p = base + lane; // this lane's position
+    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    float4 k4[HD / 4];
+    const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(p) * HD);
+    if (p < pos) {
+#pragma unroll
+        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+    }
+    pdl_launch_early();
+    pdl_wait();
+    if (p == pos) {
+#pragma unroll
+        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = threadIdx.x; i < HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h) * HD + i] * scale;
+    __syncthreads();
+    float score = -INFINITY;
+    if (p < end) {
+        float acc[4] = {0.f, 0.f, 0.f, 0.f};
+        const float4 *q4 = reinterpret_cast<const float4 *>(qs);
+#pragma unroll
+        for (int i = 0; i < HD / 4; ++i) {
+            const float4 qv = q4[i];
+            float &a = acc[i & 3];
+            a = fmaf(qv.x, k4[i].x, fmaf(qv.y, k4[i].y, fmaf(qv.z, k4[i].z, fmaf(qv.w, k4[i].w, a))));
+        }
+        score = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+    const float m = warp_max(score);
+    const float e = p < end ? __expf(score - m) : 0.f;
+    const float l = warp_sum(e);
+    // weighted V: the warp's rows, lane owning dimensions [lane*D, lane*D + D)
+    const int rows = max(0, min(kWarp, end - base));
+    float o[D];
+#pragma unroll
+    for (int d = 0; d < D; ++d) o[d] = 0.f;
+    {
+        float vv[kWarp][D];
+#pragma unroll
+        for (int j = 0; j < kWarp; ++j) {
+            const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
+            if constexpr (D == 4) {
+                const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
+                vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
+            } else {
+#pragma unroll
+                for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
+            }
+        }
+#pragma unroll
+        for (int j = 0; j < kWarp; ++j) {
+            const float w = __shfl_sync(0xFFFFFFFFu, e, j);
+#pragma unroll
+            for (int d = 0; d < D; ++d) o[d] = fmaf(w, vv[j][d], o[d]);
+        }
+    }
+#pragma unroll
+    for (int d = 0; d < D; ++d) wo[warp * HD + lane * D + d] = o[d];
+    if (lane == 0) wml[2 * warp] = m, wml[2 * warp + 1] = l;
+    __syncthreads();
+    // the block's partial: the warps' (m, l, o) rescaled to the block's max
+    float M = -INFINITY;
+#pragma unroll
+    for (int w = 0; w < WARPS; ++w) M = fmaxf(M, wml[2 * w]);
+    float L = 0.f, scale_w[WARPS];
+#pragma unroll
+    for (int w = 0; w < WARPS; ++w) {
+        scale_w[w] = wml[2 * w + 1] > 0.f ? __expf(wml[2 * w] - M) : 0.f;
+        L = fmaf(scale_w[w], wml[2 * w + 1], L);
+    }
+    float *po = part_o + static_cast<size_t>(h) * splits * HD;
+    float *ml = part_ml + static_cast<size_t>(h) * splits * 2;
+    for (int d = threadIdx.x; d < HD; d += blockDim.x) {
+        float O = 0.f;
+#pragma unroll
+        for (int w = 0; w < WARPS; ++w) O = fmaf(scale_w[w], wo[w * HD + d], O);
+        if (used == 1) attn_out[static_cast<size_t>(h) * HD + d] = O / L;
+        else po[static_cast<size_t>(split) * HD + d] = split < used ? O : 0.f;
+    }
+    if (used == 1) {
+        pdl_launch_dependents();
+        return;
+    }
+    if (threadIdx.x == 0) ml[split * 2] = split < used ? M : -INFINITY, ml[split * 2 + 1] = split < used ? L : 0.f;
+    combine_splits<HD>(comb, ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], 1, used, splits);
+}
+
+/** Shared memory of attn_decode_warp_kernel, bytes. */
+__host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int splits) {
+    return sizeof(float) * static_cast<size_t>(5 * hd + 8 + splits);
+}
+
+/**
  * Decode attention, split over the sequence (flash-decoding): block (b, s) scores positions
  * [s*128, s*128+128) of the cache against query heads [b*group, b*group+group), which share one KV head, and
  * writes a partial (max, sum, weighted V). The engine runs a block per query head (group 1): the heads' blocks read
@@ -335,24 +497,23 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
                                                           const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                           float *__restrict__ part_o, float *__restrict__ part_ml,
                                                           unsigned int *__restrict__ counters, float *__restrict__ attn_out,
-                                                          int nq, int nkv, int group, int max_len, float scale) {
+                                                          int nq, int nkv, int group, int max_len, int split_len, float scale) {
     extern __shared__ float4 smem4[]; // qs (group*HD), scores (group*max(kAttnSplit, splits)), red (group*512)
     const int h0 = blockIdx.x * group, kvh = h0 / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
     const int span = attn_score_span(splits);
     float *qs = reinterpret_cast<float *>(smem4), *scores = qs + group * HD;
-    __shared__ bool last;
     // positions before in->pos were written by earlier steps: their K rows are loaded (and V rows prefetched into
     // L2) before pdl_wait(), while qkv_rope still runs; only the current position waits for it
     const int pos = in->pos, len = pos + 1;
-    const int used = (len + kAttnSplit - 1) / kAttnSplit;
+    const int used = (len + split_len - 1) / split_len;
     // a context of one split: split 0 writes the output itself, the other blocks have nothing to do
     if (used == 1 && split != 0) return;
-    const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
+    const int start = split * split_len, end = min(len, start + split_len), n = max(0, end - start);
     __shared__ float lsum[kMaxGroup];
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    const int p = threadIdx.x; // kAttnSplit == blockDim.x: a thread scores one position
+    const int p = threadIdx.x; // split_len <= kAttnSplit == blockDim.x: a thread scores one position
     const bool mine = p < n, early = mine && start + p < pos;
     float4 k4[HD / 4];
     const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(start + p) * HD);
@@ -459,40 +620,7 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
         pdl_launch_dependents();
         return;
     }
-    // the last block of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in shared
-    // memory first, then every output element sums its splits with independent loads
-    __threadfence();
-    __syncthreads();
-    pdl_launch_dependents();
-    if (threadIdx.x == 0) last = atomicAdd(&counters[blockIdx.x], 1u) == static_cast<unsigned>(splits - 1);
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
-    float *wm = scores; // (group, used)
-    for (int i = threadIdx.x; i < group * used; i += blockDim.x) {
-        const int g = i / used, s = i % used;
-        wm[i] = __ldcg(&ml[(g * splits + s) * 2]);
-    }
-    __syncthreads();
-    for (int g = warp; g < group; g += warps) {
-        float m = -INFINITY;
-        for (int s = lane; s < used; s += kWarp) m = fmaxf(m, wm[g * used + s]);
-        m = warp_max(m);
-        float l = 0.f;
-        for (int s = lane; s < used; s += kWarp) l += __expf(wm[g * used + s] - m) * __ldcg(&ml[(g * splits + s) * 2 + 1]);
-        l = warp_sum(l);
-        for (int s = lane; s < used; s += kWarp) wm[g * used + s] = __expf(wm[g * used + s] - m) / l;
-    }
-    __syncthreads();
-    for (int i = threadIdx.x; i < group * HD; i += blockDim.x) {
-        const int g = i / HD, d = i % HD;
-        const float *src = po + static_cast<size_t>(g) * splits * HD + d;
-        float o = 0.f;
-#pragma unroll 8
-        for (int s = 0; s < used; ++s) o = fmaf(wm[g * used + s], __ldcg(src + static_cast<size_t>(s) * HD), o);
-        attn_out[(h0 + g) * HD + d] = o;
-    }
-    if (threadIdx.x == 0) counters[blockIdx.x] = 0u;
+    combine_splits<HD>(scores, ml, po, attn_out + static_cast<size_t>(h0) * HD, &counters[blockIdx.x], group, used, splits);
 }
 
 /**
