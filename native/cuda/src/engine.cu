@@ -94,7 +94,6 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
-    bool qkv_both = true;         // qkv_rope: a warp's first two rows loaded before it waits
     bool attn_warp = true;        // decode attention: a warp per 32 positions (head_dim 64 or 128), a block per query head
     int attn_heads_per_block = 1; // decode attention: query heads a block (1, or every head of a KV group)
     bool lane_kernels = true; // decode GEMVs with rows in a lane's registers where rows are short enough
@@ -515,8 +514,7 @@ int enqueue_decode(lb_engine *e) {
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
         if (const int u = lane_loads(e, dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
-                auto *k = e->qkv_both ? lb::qkv_rope_lane_kernel<W, decltype(uc)::value, true>
-                                      : lb::qkv_rope_lane_kernel<W, decltype(uc)::value, false>;
+                auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value>;
                 return launch(e, "qkv_rope", true, k, balanced_grid(e, k, static_cast<long>(nq + 2 * nkv) * half, 0), dim3(256), 0,
                               e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos, e->rope_sin,
                               e->q, kc, vc, dim, nq, nkv, hd, max_len);
@@ -1091,7 +1089,6 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
         if (const char *v = getenv("LLB_LANE_KERNELS")) e->lane_kernels = atoi(v) != 0;
-        if (const char *v = getenv("LLB_QKV_BOTH")) e->qkv_both = atoi(v) != 0;
         if (const char *v = getenv("LLB_ATTN_WARP")) e->attn_warp = atoi(v) != 0;
         e->attn_warp = e->attn_warp && (e->cfg.head_dim == 64 || e->cfg.head_dim == 128);
         if (const char *v = getenv("LLB_ATTN_SPLIT")) e->attn_split = std::max(16, std::min(lb::kAttnSplit, atoi(v)));

@@ -839,35 +839,14 @@ __device__ __forceinline__ void stream_rows(int n, int chunks, Row row, const La
     }
 }
 
-/**
- * stream_rows for a warp whose first two rows are already loaded, row(0) in a and row(1) in b (both before
- * pdl_wait(), for a kernel that can hold them: see qkv_rope_lane_kernel).
- */
-template <typename W, int U, typename Row, typename Use>
-__device__ __forceinline__ void stream_rows_loaded(int n, int chunks, Row row, const LaneVec<W, U> &x, RowLoad<W, U> &a,
-                                                   RowLoad<W, U> &b, Use use) {
-    for (int i = 0; i < n; i += 2) {
-        use(i, x.dot(a));
-        if (i + 2 < n) a.load(row(i + 2), chunks);
-        if (i + 1 < n) {
-            use(i + 1, x.dot(b));
-            if (i + 3 < n) b.load(row(i + 3), chunks);
-        }
-    }
-}
-
 /** Rows of a warp that streams units u0, u0 + stride, ... of `rows_per_unit` rows each, below `units`. */
 __device__ __forceinline__ int unit_rows(int u0, int stride, int units, int rows_per_unit) {
     return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
 }
 
-/**
- * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope_kernel, rows in a lane's registers.
- * BOTH: both rows of a warp's first rotation pair are loaded before pdl_wait(), for up to 255 registers a thread
- * (the grid is at most a block a multiprocessor).
- */
-template <typename W, int U, bool BOTH>
-__global__ void __launch_bounds__(256, BOTH ? 1 : 2) qkv_rope_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
+/** RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope_kernel, rows in a lane's registers. */
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
                                                                float eps, const W *__restrict__ wqkv, const W *__restrict__ bias,
                                                                const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
                                                                const float *__restrict__ rope_sin, float *__restrict__ q_out,
@@ -881,9 +860,8 @@ __global__ void __launch_bounds__(256, BOTH ? 1 : 2) qkv_rope_lane_kernel(const 
         const int u = u0 + (i >> 1) * stride;
         return wqkv + static_cast<size_t>((u / half) * hd + u % half + (i & 1) * half) * dim;
     };
-    RowLoad<W, U> a, b, nw;
+    RowLoad<W, U> a, nw;
     if (n > 0) a.load(row(0), chunks);
-    if (BOTH && n > 1) b.load(row(1), chunks);
     nw.load(norm_w, chunks);
     pdl_launch_early();
     pdl_wait();
@@ -893,7 +871,7 @@ __global__ void __launch_bounds__(256, BOTH ? 1 : 2) qkv_rope_lane_kernel(const 
     xv.rms_norm(nw, dim, eps);
     const int pos = in->pos;
     float first = 0.f;
-    auto done = [&](int i, float acc) {
+    stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
         if ((i & 1) == 0) {
             first = acc;
             return;
@@ -902,9 +880,7 @@ __global__ void __launch_bounds__(256, BOTH ? 1 : 2) qkv_rope_lane_kernel(const 
         if (lane == 0)
             rope_and_store(head, k, first + to_f32(bias[r0]), acc + to_f32(bias[r0 + half]), rope_cos, rope_sin, pos,
                            q_out, k_cache, v_cache, nq, nkv, hd, max_len);
-    };
-    if (BOTH) stream_rows_loaded(n, chunks, row, xv, a, b, done);
-    else stream_rows(n, chunks, row, xv, a, done);
+    });
 }
 
 /** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up_kernel, rows in a lane's registers. */
