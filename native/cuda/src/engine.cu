@@ -93,10 +93,7 @@ struct lb_engine {
     lb_dtype dtype = LB_BF16;
     int device = 0;
     int sms = 0;
-    int blocks_per_sm = 0; // decode grids: at most this many blocks a multiprocessor (0: as many as fit)
-    bool attn_warp = true;        // decode attention: a warp per 32 positions (head_dim 64 or 128), a block per query head
-    int attn_heads_per_block = 1; // decode attention: query heads a block (1, or every head of a KV group)
-    bool lane_kernels = true; // decode GEMVs with rows in a lane's registers where rows are short enough
+    bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -116,8 +113,7 @@ struct lb_engine {
     float *logits = nullptr; // (vocab) last position
     float *k_cache = nullptr, *v_cache = nullptr; // (layers, kv heads, max_cache_len, head_dim) each
     float *rope_cos = nullptr, *rope_sin = nullptr; // (max_cache_len, head_dim / 2)
-    int attn_split = lb::kAttnSplit;                 // decode attention: positions a split
-    int splits = 0;                                  // decode attention splits of attn_split positions
+    int splits = 0;                                  // decode attention splits of kAttnSplit positions
     float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
     unsigned int *counters = nullptr;                // (query heads) decode attention arrival counters
 
@@ -353,7 +349,6 @@ dim3 grid_blocks(const lb_engine *e, K kernel, long blocks, int threads, size_t 
     int resident = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, kernel, threads, smem) != cudaSuccess || resident < 1)
         resident = 1;
-    if (e->blocks_per_sm > 0 && e->blocks_per_sm < resident) resident = e->blocks_per_sm;
     const long cap = static_cast<long>(e->sms) * resident;
     return dim3(static_cast<unsigned>(blocks < cap ? blocks : cap));
 }
@@ -394,8 +389,7 @@ int with_loads(int chunks, F &&f) {
 }
 
 /** Loads a lane needs for a row of `chunks` 16-byte chunks in one round, as the lane kernels take it; 0 over 6. */
-int lane_loads(const lb_engine *e, int chunks) {
-    if (!e->lane_kernels) return 0;
+int lane_loads(int chunks) {
     const int need = (chunks + lb::kWarp - 1) / lb::kWarp;
     return need <= 1 ? 1 : need <= 2 ? 2 : need <= 4 ? 4 : need <= 6 ? 6 : 0;
 }
@@ -446,8 +440,8 @@ int gemv_residual_lane(lb_engine *e, const char *label, const void *w, const flo
 template <typename W>
 int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
     const int chunks = K / lb::Vec16<W>::N;
-    if (chunks % 8 == 0 && K > 2048 && lane_loads(e, chunks / 8)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(e, chunks / 8), 8);
-    if (lane_loads(e, chunks)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(e, chunks), 1);
+    if (chunks % 8 == 0 && K > 2048 && lane_loads(chunks / 8)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(chunks / 8), 8);
+    if (lane_loads(chunks)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(chunks), 1);
     if (K > 2048 && chunks % 4 == 0)
         return with_loads<true>(chunks / 4, [&](auto u) {
             constexpr int U = decltype(u)::value;
@@ -472,15 +466,15 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
             return launch(e, "attn_decode", true, lb::attn_decode_warp_kernel<128>, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
         return launch(e, "attn_decode", true, lb::attn_decode_warp_kernel<64>, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, max_len, scale);
     }
-    const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = e->attn_heads_per_block;
+    const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
     const dim3 grid(nq / group, e->splits), block(128);
     float *out = as<float>(e->attn);
     switch (c.head_dim) {
-    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
-    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
-    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
-    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
-    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, e->attn_split, scale);
+    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
     }
 }
@@ -488,7 +482,7 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
 template <typename W>
 int lm_head(lb_engine *e, bool pdl, const float *x) {
     const lb_model_config &c = e->cfg;
-    if (const int u = lane_loads(e, c.hidden_size / lb::Vec16<W>::N))
+    if (const int u = lane_loads(c.hidden_size / lb::Vec16<W>::N))
         return with_lane_loads(u, [&](auto uc) {
             auto *k = lb::lm_head_lane_kernel<W, decltype(uc)::value>;
             return launch(e, "lm_head", pdl, k, balanced_grid(e, k, c.vocab_size, 0), dim3(256), 0, x, as<W>(e->final_norm),
@@ -507,12 +501,12 @@ int enqueue_decode(lb_engine *e) {
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len, dim_chunks = dim / lb::Vec16<W>::N;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
-    const size_t attn_smem = lb::attn_decode_smem(e->attn_heads_per_block, hd, e->splits);
+    const size_t attn_smem = lb::attn_decode_smem(1, hd, e->splits);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
         float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
-        if (const int u = lane_loads(e, dim_chunks))
+        if (const int u = lane_loads(dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
                 auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value>;
                 return launch(e, "qkv_rope", true, k, balanced_grid(e, k, static_cast<long>(nq + 2 * nkv) * half, 0), dim3(256), 0,
@@ -527,7 +521,7 @@ int enqueue_decode(lb_engine *e) {
         }));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
-        if (const int u = lane_loads(e, dim_chunks))
+        if (const int u = lane_loads(dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
                 auto *k = lb::gate_up_lane_kernel<W, decltype(uc)::value>;
                 return launch(e, "gate_up", true, k, balanced_grid(e, k, ffn, 0), dim3(256), 0, e->x, as<W>(w.post_norm), eps,
@@ -771,7 +765,7 @@ int prefill_all(lb_engine *e, int n) {
 
 /** Raises the dynamic shared-memory limit of the decode attention kernel where its score rows need it (long caches, many query heads per KV head). */
 int prepare_attn_decode(lb_engine *e) {
-    const int bytes = static_cast<int>(lb::attn_decode_smem(e->attn_heads_per_block, e->cfg.head_dim, e->splits));
+    const int bytes = static_cast<int>(lb::attn_decode_smem(1, e->cfg.head_dim, e->splits));
     switch (e->cfg.head_dim) {
     case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
     case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<32>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
@@ -917,8 +911,7 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(&e->logits, size_t(c.vocab_size)));
     TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
     TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
-    if (e->attn_warp) e->attn_split = lb::kAttnSplit;
-    e->splits = static_cast<int>((max_len + e->attn_split - 1) / e->attn_split);
+    e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
     TRY(device_alloc(&e->part_o, q * e->splits));
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
     TRY(device_alloc(&e->counters, c.num_heads));
@@ -1087,17 +1080,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         TRY(sample_memory(e));
         e->mem_baseline = e->mem_peak;
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
-        if (const char *v = getenv("LLB_BLOCKS_PER_SM")) e->blocks_per_sm = atoi(v);
-        if (const char *v = getenv("LLB_LANE_KERNELS")) e->lane_kernels = atoi(v) != 0;
-        if (const char *v = getenv("LLB_ATTN_WARP")) e->attn_warp = atoi(v) != 0;
-        e->attn_warp = e->attn_warp && (e->cfg.head_dim == 64 || e->cfg.head_dim == 128);
-        if (const char *v = getenv("LLB_ATTN_SPLIT")) e->attn_split = std::max(16, std::min(lb::kAttnSplit, atoi(v)));
-        if (const char *v = getenv("LLB_ATTN_GROUP")) e->attn_heads_per_block = atoi(v) != 0 ? e->cfg.num_heads / e->cfg.num_kv_heads : 1;
-        {
-            const char *v = getenv("LLB_EARLY_LAUNCH");
-            const int early = v == nullptr || atoi(v) != 0;
-            CUDA_TRY(cudaMemcpyToSymbol(lb::g_early_launch, &early, sizeof early));
-        }
+        e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));
