@@ -17,7 +17,12 @@ public record ScenarioResult(String id, int promptTokens, int decodeTokens, List
         Checks.positive(decodeTokens, "scenarios[].decode_tokens");
         runs = List.copyOf(Checks.notNull(runs, "scenarios[].runs"));
         for (RunSample r : runs) {
-            if (r.stepMs().size() != decodeTokens - 1) {
+            if (r.deliveredTokens() != null) {
+                if (r.deliveredTokens() > decodeTokens) {
+                    throw new IllegalArgumentException("scenarios[" + id + "].runs[" + r.index() + "].delivered_tokens is "
+                            + r.deliveredTokens() + ", more than decode_tokens = " + decodeTokens);
+                }
+            } else if (r.stepMs().size() != decodeTokens - 1) {
                 throw new IllegalArgumentException("scenarios[" + id + "].runs[" + r.index() + "].step_ms has "
                         + r.stepMs().size() + " entries, expected decode_tokens - 1 = " + (decodeTokens - 1));
             }

@@ -97,6 +97,8 @@ final class SchemaV1Validator {
             .required("step_ms", array(nonNegative()))
             .optionalNotNull("generated_ids", array(integer(0, Integer.MAX_VALUE)))
             .optional("kernel", object(KERNEL))
+            .optionalNotNull("delivered_tokens", integer(1, Integer.MAX_VALUE))
+            .optionalNotNull("event_tokens", array(integer(1, Integer.MAX_VALUE)))
             .across((v, node, path) -> {
                 JsonNode kernel = node.get("kernel");
                 if (kernel != null && !kernel.isNull()) {
@@ -118,6 +120,18 @@ final class SchemaV1Validator {
                 JsonNode runs = node.get("runs");
                 for (int i = 0; i < runs.size(); i++) {
                     int steps = runs.get(i).get("step_ms").size();
+                    JsonNode delivered = runs.get(i).get("delivered_tokens");
+                    if (delivered != null && delivered.isInt()) {
+                        String at = JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "delivered_tokens");
+                        if (delivered.asLong() > expected + 1) {
+                            throw v.problem(at, "is " + delivered.asLong() + ", more than decode_tokens = " + (expected + 1));
+                        }
+                        if (steps != delivered.asLong() - 1) {
+                            throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "step_ms"),
+                                    "has " + steps + " entries, expected delivered_tokens - 1 = " + (delivered.asLong() - 1));
+                        }
+                        continue;
+                    }
                     if (steps != expected) {
                         throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "step_ms"),
                                 "has " + steps + " entries, expected decode_tokens - 1 = " + expected

@@ -87,6 +87,9 @@ public final class Analyzer {
         for (int i = 0; i < steps; i++) {
             List<Double> atStep = new ArrayList<>(runs.size());
             for (RunSample run : runs) {
+                if (i >= run.stepMs().size()) {
+                    continue; // a run that stopped short has no time for this step
+                }
                 double tps = run.stepTps(i);
                 if (Double.isFinite(tps)) {
                     atStep.add(tps);
@@ -106,9 +109,10 @@ public final class Analyzer {
     private static List<Warning> scenarioWarnings(ScenarioResult s, List<RunSample> runs, ScenarioSummary summary) {
         List<Warning> out = new ArrayList<>();
         for (RunSample run : runs) {
-            if (!run.generatedIds().isEmpty() && run.generatedIds().size() != s.decodeTokens()) {
+            int made = run.tokens();
+            if (made != s.decodeTokens()) {
                 out.add(new Warning("token_count_mismatch", "run " + run.index() + " generated "
-                        + run.generatedIds().size() + " tokens instead of " + s.decodeTokens(), s.id()));
+                        + made + " tokens instead of " + s.decodeTokens(), s.id()));
                 break;
             }
         }
