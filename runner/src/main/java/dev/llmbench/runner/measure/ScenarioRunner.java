@@ -1,6 +1,7 @@
 package dev.llmbench.runner.measure;
 
 import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.runner.scenario.Scenario;
@@ -58,6 +59,13 @@ public final class ScenarioRunner {
                 throw new RunCancelledException();
             }
             engine.reset();
+            if (engine instanceof StreamingEngine streaming) {
+                StreamingEngine.Run run = streaming.stream(prompt, n, m, clock::nanoTime, marks, ids);
+                RunSample sample = streamSample(r, r < warmupRuns, m, marks, ids, run);
+                samples.add(sample);
+                listener.runFinished(scenario, sample, r + 1, total);
+                continue;
+            }
             if (timer.isPresent()) {
                 TimedLoop.runWithKernels(engine, timer.get(), clock, prompt, n, m, marks, ids, kernelMs, kernelCount,
                         pausedNs);
@@ -70,6 +78,30 @@ public final class ScenarioRunner {
             listener.runFinished(scenario, sample, r + 1, total);
         }
         return new Outcome(new ScenarioResult(scenario.id(), n, m, samples), nonFinite);
+    }
+
+    /**
+     * A run timed from a token stream: TTFT to the first token's event, each later token from the one before (0 for the
+     * later tokens of an event that carried several); fewer tokens than asked are kept as {@code delivered_tokens}.
+     */
+    static RunSample streamSample(int index, boolean warmup, int m, long[] marks, int[] ids, StreamingEngine.Run run) {
+        int tokens = run.tokens();
+        double ttft = (marks[1] - marks[0]) / NS_PER_MS;
+        List<Double> steps = new ArrayList<>(tokens - 1);
+        for (int i = 1; i < tokens; i++) {
+            steps.add((marks[i + 1] - marks[i]) / NS_PER_MS);
+        }
+        List<Integer> generated = new ArrayList<>(run.idsKnown() ? tokens : 0);
+        if (run.idsKnown()) {
+            for (int i = 0; i < tokens; i++) {
+                generated.add(ids[i]);
+            }
+        }
+        List<Integer> events = new ArrayList<>(run.eventTokens().length);
+        for (int e : run.eventTokens()) {
+            events.add(e);
+        }
+        return new RunSample(index, warmup, ttft, steps, generated, null, tokens < m ? tokens : null, events);
     }
 
     /** @param pausedNs time between calls spent reading kernel stats, not counted in any step; null when none */

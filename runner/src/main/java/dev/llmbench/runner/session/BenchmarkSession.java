@@ -1,6 +1,7 @@
 package dev.llmbench.runner.session;
 
 import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.BenchmarkResults;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.Environment;
@@ -240,7 +241,8 @@ public final class BenchmarkSession {
     }
 
     private LoadMetrics load() {
-        Optional<PeakMemory.Reading> peak = PeakMemory.measure();
+        // a server's memory is not this process's: an engine timed from a stream reports none
+        Optional<PeakMemory.Reading> peak = engine instanceof StreamingEngine ? Optional.empty() : PeakMemory.measure();
         Optional<Engine.DeviceMemory> device = engine.deviceMemory();
         return new LoadMetrics(engine.compileMs(), engine.weightLoadMs(),
                 peak.map(PeakMemory.Reading::bytes).orElse(null), peak.map(PeakMemory.Reading::method).orElse(null),
