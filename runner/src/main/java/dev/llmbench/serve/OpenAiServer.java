@@ -257,6 +257,10 @@ public final class OpenAiServer implements AutoCloseable {
                     }
                     generated[count++] = token;
                     String piece = text == null ? "" : text.next(token);
+                    if (text != null && count == request.maxTokens()) {
+                        // the last token carries any text still held back, so the closing event carries none
+                        piece += text.rest();
+                    }
                     if (out != null) {
                         event(out, tokenChunk(piece, token));
                     } else {
