@@ -23,17 +23,17 @@ import java.util.function.Function;
  * request was read (parked, then spun for the last 100 us) and stamped with {@link System#nanoTime()} right after
  * the write: the truth the client's timings are compared with. The body ends when the connection closes.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
     /** One event: written {@code atNs} after the request was read; {@code raw} is sent as it is. */
-    record Event(long atNs, String raw) {
+    public record Event(long atNs, String raw) {
     }
 
     /** What a completion request is answered with. */
-    record Script(int status, String contentType, List<Event> events) {
+    public record Script(int status, String contentType, List<Event> events) {
     }
 
     /** When each event of one answer was written (nanoTime), and when its request had been read. */
-    record Sent(long requestReadNs, long[] writtenNs) {
+    public record Sent(long requestReadNs, long[] writtenNs) {
     }
 
     private final ServerSocket socket;
@@ -45,20 +45,26 @@ final class ScriptedServer implements AutoCloseable {
         return t;
     });
     private final List<Sent> sent = new ArrayList<>();
+    private final List<String> authorizations = new ArrayList<>();
 
     /** @param script from the request body to the answer */
-    ScriptedServer(String model, Function<String, Script> script) throws IOException {
+    public ScriptedServer(String model, Function<String, Script> script) throws IOException {
         this.model = model;
         this.script = script;
         this.socket = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
     }
 
-    synchronized List<Sent> sent() {
+    /** The Authorization headers of every request, in order. */
+    public synchronized List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
+    public synchronized List<Sent> sent() {
         return List.copyOf(sent);
     }
 
@@ -93,6 +99,11 @@ final class ScriptedServer implements AutoCloseable {
                 for (String line : head.split("\r\n")) {
                     if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                         length = Integer.parseInt(line.substring(15).trim());
+                    }
+                    if (line.toLowerCase(Locale.ROOT).startsWith("authorization:")) {
+                        synchronized (this) {
+                            authorizations.add(line.substring(14).trim());
+                        }
                     }
                 }
                 String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -159,7 +170,7 @@ final class ScriptedServer implements AutoCloseable {
     // ---- event builders ----
 
     /** A completion chunk carrying {@code ids} (as token_ids when {@code withIds}, else as one text piece). */
-    static String tokens(boolean withIds, int... ids) {
+    public static String tokens(boolean withIds, int... ids) {
         StringBuilder text = new StringBuilder();
         StringBuilder list = new StringBuilder();
         for (int id : ids) {
@@ -170,14 +181,14 @@ final class ScriptedServer implements AutoCloseable {
                 + (withIds ? ",\"token_ids\":[" + list + "]" : "") + "}]}\n\n";
     }
 
-    static String finish(String reason) {
+    public static String finish(String reason) {
         return "data: {\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"" + reason + "\"}]}\n\n";
     }
 
-    static String usage(int prompt, int completion) {
+    public static String usage(int prompt, int completion) {
         return "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
                 + ",\"total_tokens\":" + (prompt + completion) + "}}\n\n";
     }
 
-    static final String DONE = "data: [DONE]\n\n";
+    public static final String DONE = "data: [DONE]\n\n";
 }
