@@ -110,11 +110,31 @@ final class SchemaV1Validator {
                     }
                 }
             });
+    private static final Shape ROUND = new Shape()
+            .required("index", integer(0, Integer.MAX_VALUE))
+            .required("warmup", bool())
+            .required("wall_ms", nonNegative())
+            .required("streams", array(object(RUN_SAMPLE)));
+    private static final Shape CONCURRENCY = new Shape()
+            .required("streams", integer(2, Integer.MAX_VALUE))
+            .required("rounds", array(object(ROUND)))
+            .across((v, node, path) -> {
+                long streams = node.get("streams").asLong();
+                JsonNode rounds = node.get("rounds");
+                for (int i = 0; i < rounds.size(); i++) {
+                    int n = rounds.get(i).get("streams").size();
+                    if (n != streams) {
+                        throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "rounds"), i), "streams"),
+                                "has " + n + " runs, expected one per stream (" + streams + ")");
+                    }
+                }
+            });
     private static final Shape SCENARIO = new Shape()
             .required("id", text())
             .required("prompt_tokens", integer(1, Integer.MAX_VALUE))
             .required("decode_tokens", integer(1, Integer.MAX_VALUE))
             .required("runs", array(object(RUN_SAMPLE)))
+            .optionalNotNull("concurrency", array(object(CONCURRENCY)))
             .across((v, node, path) -> {
                 long expected = node.get("decode_tokens").asLong() - 1;
                 JsonNode runs = node.get("runs");

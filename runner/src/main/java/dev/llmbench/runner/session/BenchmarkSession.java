@@ -3,6 +3,7 @@ package dev.llmbench.runner.session;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.ConcurrencyLevel;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
@@ -49,8 +50,17 @@ public final class BenchmarkSession {
      * @param seed     seed of the prompt generator
      * @param clock    the protocol's clock
      * @param resume   an earlier file of the same engine, model and suite whose finished scenarios are kept; or null
+     * @param streams  concurrency levels above one stream to run after each scenario's runs, ascending; empty for none
      */
-    public record Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume) {
+    public record Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume,
+                           List<Integer> streams) {
+        public Settings {
+            streams = streams == null ? List.of() : List.copyOf(streams);
+        }
+
+        public Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume) {
+            this(release, suite, seed, clock, resume, List.of());
+        }
     }
 
     /** How the session ended; {@code error} is null when complete. */
@@ -185,7 +195,26 @@ public final class BenchmarkSession {
                 return end(RunStatus.FAILED, "scenario " + scenario.id() + " failed: " + message
                         + "; the file keeps the finished scenarios, continue with --resume " + file.path());
             }
-            done.put(scenario.id(), outcome.result());
+            ScenarioResult result = outcome.result();
+            if (!settings.streams().isEmpty()) {
+                List<ConcurrencyLevel> levels = new ArrayList<>();
+                try {
+                    for (int streams : settings.streams()) {
+                        levels.add(runner.runLevel(scenario, prompt, streams, suite.warmupRuns(), suite.runs()));
+                        progress.levelFinished(engineName, scenario, levels.getLast());
+                    }
+                } catch (RunCancelledException e) {
+                    return end(RunStatus.INTERRUPTED, "interrupted during scenario " + scenario.id()
+                            + "; continue with --resume " + file.path());
+                } catch (RuntimeException e) {
+                    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                    return end(RunStatus.FAILED, "scenario " + scenario.id() + " failed at " + levels.size()
+                            + " concurrency levels done: " + message
+                            + "; the file keeps the finished scenarios, continue with --resume " + file.path());
+                }
+                result = result.withConcurrency(levels);
+            }
+            done.put(scenario.id(), result);
             if (outcome.sawNonFiniteLogits()) {
                 runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
             }
