@@ -30,7 +30,7 @@ class OpenAiRunFailuresTest {
     Path dir;
 
     /** All tokens asked for, or only {@code cut} of them, then [DONE] (cut < 0) or a dropped connection. */
-    static ScriptedServer.Script answer(String body, int cut, boolean dropped) {
+    public static ScriptedServer.Script answer(String body, int cut, boolean dropped) {
         JsonNode req;
         try {
             req = JSON.readTree(body);
