@@ -62,13 +62,13 @@ public record ConcurrencyLevel(int streams, List<Round> rounds) {
         return Statistics.of(all);
     }
 
-    /** Inter-token latency: every step of every measured stream, ms. */
+    /** Inter-token latency: every step of every measured stream, ms; null when the scenario decodes one token. */
     public Statistics itlMs() {
         List<Double> all = new ArrayList<>();
         for (Round r : measuredRounds()) {
             r.streams().forEach(s -> all.addAll(s.stepMs()));
         }
-        return Statistics.of(all);
+        return all.isEmpty() ? null : Statistics.of(all);
     }
 
     /** Aggregate output tokens per second of the measured rounds. */

@@ -314,8 +314,9 @@ final class RunCommand implements Callable<Integer> {
                 out.println(Messages.get("summary.level", s.id(), level.streams(),
                         Numbers.fixed(level.outputTps().median(), 1),
                         Numbers.fixed(ttft.percentile(50), 2), Numbers.fixed(ttft.percentile(90), 2),
-                        Numbers.fixed(ttft.percentile(99), 2), Numbers.fixed(itl.percentile(50), 3),
-                        Numbers.fixed(itl.percentile(90), 3), Numbers.fixed(itl.percentile(99), 3)));
+                        Numbers.fixed(ttft.percentile(99), 2), itl == null ? "-" : Numbers.fixed(itl.percentile(50), 3),
+                        itl == null ? "-" : Numbers.fixed(itl.percentile(90), 3),
+                        itl == null ? "-" : Numbers.fixed(itl.percentile(99), 3)));
             }
         }
         for (Warning w : r.warnings()) {

@@ -58,7 +58,7 @@ final class TerminalProgress implements Progress {
         }
         err.println(Messages.get("progress.level", engine, scenario.id(), level.streams(),
                 Numbers.fixed(level.outputTps().median(), 1), Numbers.fixed(level.ttftMs().median(), 2),
-                Numbers.fixed(level.itlMs().median(), 3)));
+                level.itlMs() == null ? "-" : Numbers.fixed(level.itlMs().median(), 3)));
     }
 
     @Override
