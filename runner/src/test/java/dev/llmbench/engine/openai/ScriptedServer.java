@@ -32,8 +32,8 @@ public final class ScriptedServer implements AutoCloseable {
     public record Script(int status, String contentType, List<Event> events) {
     }
 
-    /** When each event of one answer was written (nanoTime), and when its request had been read. */
-    public record Sent(long requestReadNs, long[] writtenNs) {
+    /** When each event of one answer was written (nanoTime), when its request had been read, and its body. */
+    public record Sent(long requestReadNs, long[] writtenNs, String body) {
     }
 
     private final ServerSocket socket;
@@ -134,7 +134,7 @@ public final class ScriptedServer implements AutoCloseable {
                     written[i] = System.nanoTime();
                 }
                 synchronized (this) {
-                    sent.add(new Sent(read, written));
+                    sent.add(new Sent(read, written, body));
                 }
                 return; // Connection: close ends the body
             }

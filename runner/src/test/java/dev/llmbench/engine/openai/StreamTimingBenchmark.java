@@ -138,10 +138,12 @@ public final class StreamTimingBenchmark {
                 long cpu0 = processCpuNs();
                 long wall0 = System.nanoTime();
                 for (int s = 0; s < streams; s++) {
+                    int[] prompt = new int[16];
+                    prompt[0] = s; // names the stream, so its answer is found among the server's records
                     futures.add(pool.submit(() -> {
                         long[] marks = new long[tokens + 1];
                         int[] ids = new int[tokens];
-                        StreamingEngine.Run run = engine.stream(new int[16], 16, tokens, System::nanoTime, marks, ids);
+                        StreamingEngine.Run run = engine.stream(prompt, 16, tokens, System::nanoTime, marks, ids);
                         return new long[][]{marks, {run.tokens()}, Arrays.stream(run.eventTokens()).asLongStream().toArray()};
                     }));
                 }
@@ -154,27 +156,23 @@ public final class StreamTimingBenchmark {
                 if (round == 0) {
                     continue;
                 }
-                // match each client stream to the server's answer by its first mark: answers are in request order per
-                // connection, not globally, so match on the nearest write time
-                List<ScriptedServer.Sent> sent = server.sent().subList(server.sent().size() - streams, server.sent().size());
+                List<ScriptedServer.Sent> all = server.sent();
+                List<ScriptedServer.Sent> sent = all.subList(all.size() - streams, all.size());
+                ScriptedServer.Sent[] byStream = new ScriptedServer.Sent[streams];
+                for (ScriptedServer.Sent s : sent) {
+                    byStream[JSON.readTree(s.body()).get("prompt").get(0).asInt()] = s;
+                }
                 List<Double> ttft = new ArrayList<>();
                 List<Double> steps = new ArrayList<>();
                 List<Double> latency = new ArrayList<>();
                 long lost = 0;
-                List<ScriptedServer.Sent> free = new ArrayList<>(sent);
-                for (long[][] d : done) {
+                for (int k = 0; k < streams; k++) {
+                    long[][] d = done.get(k);
                     long[] marks = d[0];
                     int got = (int) d[1][0];
                     lost += tokens - got;
-                    ScriptedServer.Sent best = null;
-                    for (ScriptedServer.Sent s : free) {
-                        if (best == null || Math.abs(s.writtenNs()[0] - marks[1]) < Math.abs(best.writtenNs()[0] - marks[1])) {
-                            best = s;
-                        }
-                    }
-                    free.remove(best);
                     int[] events = Arrays.stream(d[2]).mapToInt(x -> (int) x).toArray();
-                    Errors e = errors(marks, got, events, best.writtenNs());
+                    Errors e = errors(marks, got, events, byStream[k].writtenNs());
                     ttft.add(Math.abs(e.ttftUs()));
                     Arrays.stream(e.stepUs()).forEach(steps::add);
                     Arrays.stream(e.latencyUs()).forEach(latency::add);
