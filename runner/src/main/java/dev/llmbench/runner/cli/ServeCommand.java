@@ -43,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
             selection.engine = "java";
         }
         EngineProvider provider = selection.provider();
+        if (EngineSelection.OPENAI.equals(provider.name())) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "serve.streaming", provider.name());
+        }
         selection.checkModel();
         if (port < 0 || port > 65535) {
             throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--port", 0, 65535, port);

@@ -187,6 +187,25 @@ class ServeEndToEndTest {
         assertThat(notOpenai.err()).contains("--url is a setting of --engine openai");
     }
 
+    @Test
+    void serveRefusesWhatItCannotServe() throws Exception {
+        Cli server = Cli.run("serve", "--engine", "openai", "--model", MODEL, "--url", url, "--served-model", "tiny");
+        assertThat(server.code()).isEqualTo(2);
+        assertThat(server.err()).contains("./bench serve needs an in-process engine (java, cuda, metal); openai is itself a server");
+        Cli port = Cli.run("serve", "--model", MODEL, "--port", "70000");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--port must be between 0 and 65535, got 70000");
+        int taken = server().baseUrl().getPort();
+        Cli busy = Cli.run("serve", "--model", MODEL, "--threads", "1", "--port", Integer.toString(taken));
+        assertThat(busy.code()).isEqualTo(2);
+        assertThat(busy.cleanError()).as(busy.err()).isTrue();
+        assertThat(busy.err()).contains("cannot listen on 127.0.0.1:" + taken).contains("pick another --port");
+    }
+
+    private static OpenAiServer server() {
+        return server;
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String param) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
