@@ -24,15 +24,15 @@ class ConcurrencyTest {
         try (ScriptedServer s = new ScriptedServer("m", b -> OpenAiRunFailuresTest.answer(b, -1, false))) {
             Cli r = Cli.run("run", "--engine", "openai", "--url", s.url(), "--served-model", "m", "--model",
                     "synthetic:tiny", "--suite", "quick", "--scenarios", "Q1,Q2", "--warmup", "1", "--runs", "2",
-                    "--concurrency", "1,16,4", "--json", out.toString(), "--quiet");
+                    "--concurrency", "1,64,4", "--json", out.toString(), "--quiet");
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("Q1  4 streams  output").contains("Q2  16 streams  output")
+            assertThat(r.out()).contains("Q1  4 streams  output").contains("Q2  64 streams  output")
                     .contains("TTFT p50/p90/p99");
         }
         BenchmarkResults b = ResultsReader.read(out);
         for (ScenarioResult s : b.scenarios()) {
             assertThat(s.runs()).hasSize(3);
-            assertThat(s.concurrency()).extracting(ConcurrencyLevel::streams).containsExactly(4, 16);
+            assertThat(s.concurrency()).extracting(ConcurrencyLevel::streams).containsExactly(4, 64);
             for (ConcurrencyLevel level : s.concurrency()) {
                 assertThat(level.rounds()).hasSize(3);
                 assertThat(level.rounds().getFirst().warmup()).isTrue();
