@@ -160,7 +160,7 @@ public final class BenchmarkSession {
         int[] prompt = Prompts.build(engine.tokenizer(), engine.vocabSize(), settings.seed(), maxPrompt);
         Clock clock = settings.clock();
         Protocol protocol = new Protocol(suite.name(), suite.warmupRuns(), suite.runs(), clock.name(),
-                TimerOverhead.measureNs(clock), true, Prompts.source(engine.tokenizer()), settings.seed());
+                TimerOverhead.measureNs(clock), ignoresEos(), Prompts.source(engine.tokenizer()), settings.seed());
         Instant started = resume != null ? resume.run().startedAt() : Instant.now();
         Environment environment = EnvironmentProbe.capture(engine.accelerator());
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
@@ -267,6 +267,14 @@ public final class BenchmarkSession {
         List<Warning> all = new ArrayList<>(runtime);
         all.addAll(Validity.check(ordered(done), engine.vocabSize()));
         return all;
+    }
+
+    /**
+     * In-process engines never stop at EOS; an engine that asks a server to ignore it says so in its
+     * {@code ignore_eos} setting, which the user may have turned off.
+     */
+    private boolean ignoresEos() {
+        return !Boolean.FALSE.equals(engine.info().settings().get("ignore_eos"));
     }
 
     private LoadMetrics load() {

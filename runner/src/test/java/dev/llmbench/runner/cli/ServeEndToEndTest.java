@@ -122,12 +122,22 @@ class ServeEndToEndTest {
         assertThat(r.code()).as(r.err()).isZero();
         BenchmarkResults b = ResultsReader.read(out);
         assertThat(b.engine().settings()).containsEntry("prompt", "text").containsEntry("token_ids", false);
+        assertThat(b.protocol().ignoreEos()).isTrue();
         for (ScenarioResult s : b.scenarios()) {
             RunSample run = s.runs().get(0);
             assertThat(run.generatedIds()).isEmpty(); // the server was not asked for ids
             assertThat(run.tokens()).isEqualTo(s.decodeTokens());
         }
         assertThat(b.warnings()).extracting(w -> w.code()).doesNotContain("token_count_mismatch");
+    }
+
+    @Test
+    void aRunThatLetsTheServerStopAtEosSaysSo() throws Exception {
+        Path out = dir.resolve("eos.json");
+        Cli r = Cli.run(concat("run", openai("--suite", "quick", "--scenarios", "Q1", "--warmup", "0", "--runs", "1",
+                "--engine-opt", "ignore_eos=false", "--json", out.toString(), "--quiet")));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(ResultsReader.read(out).protocol().ignoreEos()).isFalse();
     }
 
     @Test

@@ -20,14 +20,14 @@ import java.util.Set;
  * releases whose files ran more than one level.
  */
 final class ConcurrencyPanel {
-    /** The words of this chart, per page language. */
+    /** The words of this chart, per page language; {@code streams} labels a point, {@code %d} its stream count. */
     record Text(String title, String xAxis, String yAxis, String streams) {
         static Text of(String lang) {
             return switch (lang) {
                 case "ko" -> new Text("동시 스트림별 처리량과 토큰 간 지연", "출력 처리량 (토큰/초, 전체 스트림 합)",
-                        "토큰 간 지연 중앙값 (ms)", "스트림");
+                        "토큰 간 지연 중앙값 (ms)", "스트림 %d개");
                 case "en" -> new Text("Throughput vs Latency by Concurrency", "Output throughput (tokens/sec, all streams)",
-                        "Median inter-token latency (ms)", "streams");
+                        "Median inter-token latency (ms)", "%d streams");
                 default -> throw new IllegalArgumentException("chart language '" + lang + "' is not supported: use ko or en");
             };
         }
@@ -55,6 +55,14 @@ final class ConcurrencyPanel {
             }
         }
         double yMax = top > 0 ? top * 1.2 : 1;
+        double right = 0;
+        for (EngineReport engine : report.engines()) {
+            for (List<StreamLevel> levels : engine.concurrency().values()) {
+                for (StreamLevel l : levels) {
+                    right = Math.max(right, l.outputTps().median());
+                }
+            }
+        }
         int colour = 0;
         for (int i = 0; i < report.engines().size(); i++) {
             EngineReport engine = report.engines().get(i);
@@ -82,11 +90,13 @@ final class ConcurrencyPanel {
                 for (int j = 0; j < levels.size(); j++) {
                     // above its point, clear of the marker
                     chart.addAnnotation(new org.knowm.xchart.AnnotationText(
-                            levels.get(j).streams() + " " + text.streams(), x[j], y[j] + yMax * 0.045, false));
+                            String.format(java.util.Locale.ROOT, text.streams(), levels.get(j).streams()),
+                            x[j], y[j] + yMax * 0.045, false));
                 }
             }
         }
         chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(right > 0 ? right * 1.1 : 1); // room for the rightmost point's label
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(yMax);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
