@@ -109,6 +109,9 @@ final class OpenAiEngine implements StreamingEngine {
         }
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                // the reading thread stamps and parses each event itself: no hand-over to a pool thread that may be
+                // asleep (the parsing is short and never blocks)
+                .executor(Runnable::run)
                 .connectTimeout(Duration.ofSeconds(Math.min(settings.timeoutS(), 10)))
                 .build();
         Map<String, Object> facts = ServerFacts.probe(client, settings, JSON);
