@@ -62,9 +62,11 @@ class OpenAiRunFailuresTest {
     void aServerThatStopsMidStreamLeavesAFailedFileThatResumes() throws Exception {
         Path out = dir.resolve("r.json");
         AtomicInteger requests = new AtomicInteger();
-        // Q1 (2 runs) complete, then the connection drops in Q2's first run
-        try (ScriptedServer s = new ScriptedServer("m", b -> answer(b, requests.incrementAndGet() > 2 ? 5 : -1,
-                requests.get() > 2))) {
+        // Q1 (2 runs) complete, then the connection drops in Q2's first run; every later request is answered whole
+        try (ScriptedServer s = new ScriptedServer("m", b -> {
+            boolean drop = requests.incrementAndGet() == 3;
+            return answer(b, drop ? 5 : -1, drop);
+        })) {
             Cli r = run(s.url(), out);
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).contains("scenario Q2 failed: " + s.url() + "/completions closed the stream after 5 of 32"
@@ -73,11 +75,19 @@ class OpenAiRunFailuresTest {
             assertThat(failed.run().status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.run().error()).contains(s.url());
             assertThat(failed.scenarios()).extracting(x -> x.id()).containsExactly("Q1");
+
+            Cli resumed = Cli.run("run", "--engine", "openai", "--url", s.url(), "--served-model", "m", "--model",
+                    "synthetic:tiny", "--suite", "quick", "--resume", out.toString(), "--quiet");
+            assertThat(resumed.code()).as(resumed.err()).isZero();
+            BenchmarkResults done = ResultsReader.read(out);
+            assertThat(done.run().status()).isEqualTo(RunStatus.COMPLETE);
+            assertThat(done.scenarios()).extracting(x -> x.id()).containsExactly("Q1", "Q2", "Q3");
+            assertThat(done.scenarios().getFirst()).isEqualTo(failed.scenarios().getFirst()); // kept, not run again
         }
-        try (ScriptedServer s = new ScriptedServer("m", b -> answer(b, -1, false))) {
-            Cli r = Cli.run("run", "--engine", "openai", "--url", s.url(), "--served-model", "m", "--model",
-                    "synthetic:tiny", "--resume", out.toString(), "--quiet");
-            assertThat(r.code()).as(r.err()).isEqualTo(2); // another URL is another set-up: refused, naming it
+        try (ScriptedServer other = new ScriptedServer("m", b -> answer(b, -1, false))) {
+            Cli r = Cli.run("run", "--engine", "openai", "--url", other.url(), "--served-model", "m", "--model",
+                    "synthetic:tiny", "--suite", "quick", "--resume", out.toString(), "--force", "--quiet");
+            assertThat(r.code()).as(r.err()).isEqualTo(2); // another server is another set-up: refused, naming it
             assertThat(r.err()).contains("$.engine.settings.url");
         }
     }
