@@ -65,6 +65,16 @@ This page was made from a `benchmark_results.json` of the old Python tool; read 
 <#list e.metrics as m>
 | ${m.name} | ${m.value} |
 </#list>
+<#if e.concurrency?has_content>
+
+By number of simultaneous streams. Output throughput is the median over rounds of every stream's tokens divided by the round's time (first request to last token); TTFT and inter-token latency are p50 / p90 / p99 over the streams.
+
+| ID | Streams | Output (tokens/s) | TTFT p50 / p90 / p99 (ms) | Inter-token p50 / p90 / p99 (ms) |
+|----|---------|-------------------|---------------------------|----------------------------------|
+<#list e.concurrency as c>
+| ${c.id} | ${c.streams} | ${c.output} | ${c.ttft} | ${c.itl} |
+</#list>
+</#if>
 </#list>
 <#if baseline?? && speedups?has_content>
 
@@ -96,6 +106,12 @@ A flat line means steady decode performance without degradation.
 <#if charts.ttft_vs_prompt?? || charts.step_tps?? || charts.throughput??>
 
 Single panels:<#if charts.ttft_vs_prompt??> [TTFT vs prompt length](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [per-step TPS](${charts.step_tps})</#if><#if charts.throughput??> · [throughput by scenario](${charts.throughput})</#if>
+</#if>
+<#if charts.concurrency??>
+
+![Throughput vs latency by concurrency](${charts.concurrency})
+
+**Chart 4 — Throughput vs latency by concurrency**: how the total output throughput and the median inter-token latency change together as the number of simultaneous streams (marked at each point) grows.
 </#if>
 
 ### Analysis metrics

@@ -65,6 +65,16 @@ ${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴�
 <#list e.metrics as m>
 | ${m.name} | ${m.value} |
 </#list>
+<#if e.concurrency?has_content>
+
+동시 스트림 수별 결과입니다. 출력 처리량은 한 라운드에 모든 스트림이 생성한 토큰 수를 라운드 시간(첫 요청부터 마지막 토큰까지)으로 나눈 값의 중앙값이고, TTFT와 토큰 간 지연은 스트림마다 잰 값의 p50 / p90 / p99입니다.
+
+| ID | 스트림 | 출력 처리량 (토큰/초) | TTFT p50 / p90 / p99 (ms) | 토큰 간 지연 p50 / p90 / p99 (ms) |
+|----|--------|----------------------|---------------------------|-----------------------------------|
+<#list e.concurrency as c>
+| ${c.id} | ${c.streams} | ${c.output} | ${c.ttft} | ${c.itl} |
+</#list>
+</#if>
 </#list>
 <#if baseline?? && speedups?has_content>
 
@@ -96,6 +106,12 @@ ${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴�
 <#if charts.ttft_vs_prompt?? || charts.step_tps?? || charts.throughput??>
 
 개별 차트:<#if charts.ttft_vs_prompt??> [TTFT vs 프롬프트 길이](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [스텝별 TPS](${charts.step_tps})</#if><#if charts.throughput??> · [시나리오별 처리량](${charts.throughput})</#if>
+</#if>
+<#if charts.concurrency??>
+
+![동시 스트림별 처리량과 토큰 간 지연](${charts.concurrency})
+
+**차트 4 — 동시 스트림별 처리량과 토큰 간 지연**: 동시 스트림 수(점마다 표시)를 늘릴 때 전체 출력 처리량과 토큰 간 지연 중앙값이 함께 어떻게 달라지는지 보여 줍니다.
 </#if>
 
 ### 분석 지표

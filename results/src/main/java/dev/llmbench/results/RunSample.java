@@ -1,5 +1,7 @@
 package dev.llmbench.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -11,9 +13,15 @@ import java.util.List;
  * @param stepMs       host wall clock of each later token, ms; length {@code decode_tokens - 1}
  * @param generatedIds the generated token ids (length {@code decode_tokens}); may be empty when not kept
  * @param kernel       device-side kernel statistics when the engine measures them, else null
+ * @param deliveredTokens tokens the engine delivered when it stopped short of {@code decode_tokens} (a server that
+ *                     ended its stream early), else null: {@code step_ms} then has {@code delivered_tokens - 1} entries
+ * @param eventTokens  for engines timed from a token stream: tokens carried by each stream event, in order (a burst of
+ *                     3 tokens in one event is a 3, and its two later tokens have a step time of 0); else null
  */
 public record RunSample(int index, boolean warmup, double ttftMs, List<Double> stepMs, List<Integer> generatedIds,
-                        KernelStats kernel) {
+                        KernelStats kernel,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer deliveredTokens,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) List<Integer> eventTokens) {
     public RunSample {
         Checks.nonNegative(index, "runs[].index");
         Checks.finiteNonNegative(ttftMs, "runs[].ttft_ms");
@@ -26,6 +34,38 @@ public record RunSample(int index, boolean warmup, double ttftMs, List<Double> s
             throw new IllegalArgumentException("runs[].kernel.step_kernel_ms has " + kernel.stepKernelMs().size()
                     + " entries, expected one per decode step (" + stepMs.size() + ")");
         }
+        if (deliveredTokens != null) {
+            Checks.positive(deliveredTokens, "runs[].delivered_tokens");
+            if (stepMs.size() != deliveredTokens - 1) {
+                throw new IllegalArgumentException("runs[].step_ms has " + stepMs.size()
+                        + " entries, expected delivered_tokens - 1 = " + (deliveredTokens - 1));
+            }
+        }
+        if (eventTokens != null) {
+            eventTokens = List.copyOf(eventTokens);
+            int sum = 0;
+            for (int i = 0; i < eventTokens.size(); i++) {
+                sum += Checks.positive(eventTokens.get(i), "runs[].event_tokens[" + i + "]");
+            }
+            if (sum != stepMs.size() + 1) {
+                throw new IllegalArgumentException("runs[].event_tokens add up to " + sum
+                        + " tokens, the run has " + (stepMs.size() + 1));
+            }
+        }
+    }
+
+    /** A run of an engine that made every token asked for and was not timed from a stream. */
+    public RunSample(int index, boolean warmup, double ttftMs, List<Double> stepMs, List<Integer> generatedIds,
+                     KernelStats kernel) {
+        this(index, warmup, ttftMs, stepMs, generatedIds, kernel, null, null);
+    }
+
+    /**
+     * Tokens this run made: its generated ids when kept, else one for the TTFT and one per step. A run whose count
+     * differs from its scenario's {@code decode_tokens} is invalid (the {@code token_count_mismatch} warning).
+     */
+    public int tokens() {
+        return generatedIds.isEmpty() ? stepMs.size() + 1 : generatedIds.size();
     }
 
     /** Decode tokens per second of this run: (tokens - 1) / sum of step times. NaN when there are no steps. */

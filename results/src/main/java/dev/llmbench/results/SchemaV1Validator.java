@@ -97,6 +97,8 @@ final class SchemaV1Validator {
             .required("step_ms", array(nonNegative()))
             .optionalNotNull("generated_ids", array(integer(0, Integer.MAX_VALUE)))
             .optional("kernel", object(KERNEL))
+            .optionalNotNull("delivered_tokens", integer(1, Integer.MAX_VALUE))
+            .optionalNotNull("event_tokens", array(integer(1, Integer.MAX_VALUE)))
             .across((v, node, path) -> {
                 JsonNode kernel = node.get("kernel");
                 if (kernel != null && !kernel.isNull()) {
@@ -108,16 +110,48 @@ final class SchemaV1Validator {
                     }
                 }
             });
+    private static final Shape ROUND = new Shape()
+            .required("index", integer(0, Integer.MAX_VALUE))
+            .required("warmup", bool())
+            .required("wall_ms", nonNegative())
+            .required("streams", array(object(RUN_SAMPLE)));
+    private static final Shape CONCURRENCY = new Shape()
+            .required("streams", integer(2, Integer.MAX_VALUE))
+            .required("rounds", array(object(ROUND)))
+            .across((v, node, path) -> {
+                long streams = node.get("streams").asLong();
+                JsonNode rounds = node.get("rounds");
+                for (int i = 0; i < rounds.size(); i++) {
+                    int n = rounds.get(i).get("streams").size();
+                    if (n != streams) {
+                        throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "rounds"), i), "streams"),
+                                "has " + n + " runs, expected one per stream (" + streams + ")");
+                    }
+                }
+            });
     private static final Shape SCENARIO = new Shape()
             .required("id", text())
             .required("prompt_tokens", integer(1, Integer.MAX_VALUE))
             .required("decode_tokens", integer(1, Integer.MAX_VALUE))
             .required("runs", array(object(RUN_SAMPLE)))
+            .optionalNotNull("concurrency", array(object(CONCURRENCY)))
             .across((v, node, path) -> {
                 long expected = node.get("decode_tokens").asLong() - 1;
                 JsonNode runs = node.get("runs");
                 for (int i = 0; i < runs.size(); i++) {
                     int steps = runs.get(i).get("step_ms").size();
+                    JsonNode delivered = runs.get(i).get("delivered_tokens");
+                    if (delivered != null && delivered.isInt()) {
+                        String at = JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "delivered_tokens");
+                        if (delivered.asLong() > expected + 1) {
+                            throw v.problem(at, "is " + delivered.asLong() + ", more than decode_tokens = " + (expected + 1));
+                        }
+                        if (steps != delivered.asLong() - 1) {
+                            throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "step_ms"),
+                                    "has " + steps + " entries, expected delivered_tokens - 1 = " + (delivered.asLong() - 1));
+                        }
+                        continue;
+                    }
                     if (steps != expected) {
                         throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "step_ms"),
                                 "has " + steps + " entries, expected decode_tokens - 1 = " + expected

@@ -16,6 +16,7 @@ import java.util.Map;
 /** Options shared by {@code run} and {@code generate}: which engine, which model, and the engine's settings. */
 public final class EngineSelection {
     static final String SYNTHETIC = "synthetic:";
+    static final String OPENAI = "openai";
 
     @Option(names = "--engine", paramLabel = "ENGINE")
     String engine;
@@ -40,6 +41,18 @@ public final class EngineSelection {
 
     @Option(names = "--native-lib", paramLabel = "PATH")
     Path nativeLib;
+
+    @Option(names = "--url", paramLabel = "URL")
+    String url;
+
+    @Option(names = "--served-model", paramLabel = "NAME")
+    String servedModel;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR")
+    String apiKeyEnv;
+
+    @Option(names = "--tokenizer", paramLabel = "DIR")
+    String tokenizer;
 
     /** The provider named by {@code --engine}: exit 2 when missing or unknown, exit 3 when it cannot run here. */
     EngineProvider provider() {
@@ -119,7 +132,35 @@ public final class EngineSelection {
         if (threads < 0) {
             throw CliException.of(ExitCode.INVALID_INPUT, "option.threads", threads);
         }
-        return new EngineOptions(model, prefillSeqLen, maxCacheLen, threads, seed, engineOpts);
+        return new EngineOptions(model, prefillSeqLen, maxCacheLen, threads, seed, withServer(engineOpts));
+    }
+
+    /** As {@link #options()}, for {@code ./bench serve}: there {@code --served-model} names what it serves. */
+    EngineOptions optionsForServe() {
+        String served = servedModel;
+        servedModel = null;
+        try {
+            return options();
+        } finally {
+            servedModel = served;
+        }
+    }
+
+    /** {@code --url}, {@code --served-model}, {@code --api-key-env}, {@code --tokenizer}: settings of the openai engine. */
+    private Map<String, String> withServer(Map<String, String> opts) {
+        Map<String, String> all = new LinkedHashMap<>(opts);
+        String[][] server = {{"--url", "url", url}, {"--served-model", "served_model", servedModel},
+                {"--api-key-env", "api_key_env", apiKeyEnv}, {"--tokenizer", "tokenizer", tokenizer}};
+        for (String[] o : server) {
+            if (o[2] == null) {
+                continue;
+            }
+            if (!OPENAI.equals(engine)) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "server.option", o[0]);
+            }
+            all.put(o[1], o[2]);
+        }
+        return all;
     }
 
     /** Opens the model on the engine, mapping the engine's error kinds to exit codes. */

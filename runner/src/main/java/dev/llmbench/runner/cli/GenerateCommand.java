@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
+import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.model.Tokenizer;
 import dev.llmbench.runner.scenario.Scenario;
 import picocli.CommandLine.Command;
@@ -66,6 +67,9 @@ final class GenerateCommand implements Callable<Integer> {
                 throw CliException.of(ExitCode.INVALID_INPUT, "generate.cache", ids.length, tokens,
                         options.maxCacheLen());
             }
+            if (engine instanceof StreamingEngine streaming) {
+                return generateStreamed(streaming, ids, tokenizer);
+            }
             int[] generated = generate(engine, ids);
             String text = tokenizer.map(t -> t.decode(generated)).orElse(null);
             if (tokenizer.isEmpty()) {
@@ -97,6 +101,28 @@ final class GenerateCommand implements Callable<Integer> {
             ids[i] = id;
         }
         return ids;
+    }
+
+    /** A server's run: its ids when it reports them (else none), and its text as it sent it. */
+    private int generateStreamed(StreamingEngine engine, int[] ids, Optional<Tokenizer> tokenizer) {
+        long[] marks = new long[tokens + 1];
+        int[] out = new int[tokens];
+        StreamingEngine.Run run;
+        try {
+            run = engine.stream(ids, ids.length, tokens, System::nanoTime, marks, out);
+        } catch (StreamingEngine.StreamException e) {
+            throw new CliException(ExitCode.FAILURE, e.getMessage());
+        }
+        int[] generated = run.idsKnown() ? Arrays.copyOf(out, run.tokens()) : new int[0];
+        if (!run.idsKnown()) {
+            main.err.println(Messages.get("generate.server.no.ids", run.tokens()));
+        }
+        if (run.tokens() < tokens) {
+            main.err.println(Messages.get("generate.server.short", run.tokens(), tokens));
+        }
+        String text = run.idsKnown() && tokenizer.isPresent() ? tokenizer.get().decode(generated) : run.text();
+        print(ids, generated, text);
+        return run.tokens() < tokens ? ExitCode.FAILURE.code() : ExitCode.OK.code();
     }
 
     private int[] generate(Engine engine, int[] ids) {

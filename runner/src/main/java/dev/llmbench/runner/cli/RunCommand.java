@@ -4,7 +4,9 @@ import dev.llmbench.results.ExitCode;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
+import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.ConcurrencyLevel;
 import dev.llmbench.results.ResultsFormatException;
 import dev.llmbench.results.ResultsReader;
 import dev.llmbench.results.RunSample;
@@ -40,6 +42,8 @@ import java.util.concurrent.Callable;
         resourceBundle = "dev.llmbench.runner.cli.Messages")
 final class RunCommand implements Callable<Integer> {
     static final String DEFAULT_RELEASE = "dev";
+    /** Most simultaneous streams --concurrency accepts. */
+    static final int MAX_STREAMS = 1024;
 
     @ParentCommand
     RunnerMain main;
@@ -58,6 +62,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "N")
     Integer runs;
+
+    @Option(names = "--concurrency", paramLabel = "1,4,16,64", split = ",")
+    List<Integer> concurrency = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "ENGINE")
     String baseline;
@@ -99,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
         }
         selection.checkModel();
         EngineOptions options = selection.options();
+        List<Integer> levels = levels();
+        if (!levels.isEmpty() && second != null) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.baseline");
+        }
 
         BenchmarkResults earlier = resume == null ? null : readResume(resume);
         String tag = release != null ? release : earlier != null ? earlier.run().release() : DEFAULT_RELEASE;
@@ -126,9 +137,9 @@ final class RunCommand implements Callable<Integer> {
         }
 
         try (OutputLock lock = lock(output); OutputLock baselineLock = baselineOutput == null ? null : lock(baselineOutput)) {
-            ExitCode code = runEngine(primary, options, chosen, tag, output, earlier);
+            ExitCode code = runEngine(primary, options, chosen, tag, output, earlier, levels);
             if (code == ExitCode.OK && second != null) {
-                code = runEngine(second, options, chosen, tag, baselineOutput, null);
+                code = runEngine(second, options, chosen, tag, baselineOutput, null, List.of());
             }
             return code.code();
         } catch (IOException e) {
@@ -147,10 +158,27 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --concurrency}: the levels above one stream, ascending (one stream is every scenario's own runs). */
+    private List<Integer> levels() {
+        java.util.TreeSet<Integer> above = new java.util.TreeSet<>();
+        for (Integer c : concurrency) {
+            if (c == null || c < 1 || c > MAX_STREAMS) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--concurrency", 1, MAX_STREAMS, c);
+            }
+            if (c > 1) {
+                above.add(c);
+            }
+        }
+        return List.copyOf(above);
+    }
+
     private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, String tag, Path output,
-                               BenchmarkResults earlier) {
+                               BenchmarkResults earlier, List<Integer> levels) {
         Progress progress = quiet ? Progress.SILENT : new TerminalProgress(main.err, main.terminal);
         try (Engine engine = EngineSelection.open(provider, options)) {
+            if (!levels.isEmpty() && (!(engine instanceof StreamingEngine s) || s.maxStreams() < levels.getLast())) {
+                throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.one.stream", provider.name(), levels.getLast());
+            }
             if (earlier != null) {
                 try {
                     BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), chosen,
@@ -160,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             BenchmarkSession session = new BenchmarkSession(engine,
-                    new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier), output, progress);
+                    new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier, levels), output, progress);
             Thread hook = new Thread(session::interrupt, "llmbench-interrupt");
             Runtime.getRuntime().addShutdownHook(hook);
             BenchmarkSession.Outcome outcome;
@@ -275,6 +303,21 @@ final class RunCommand implements Callable<Integer> {
                     Numbers.fixed(ttft.median(), 3), Numbers.fixed(ttft.stddev(), 3),
                     Numbers.fixed(prefill.median(), 1), Numbers.fixed(decode.median(), 2),
                     Numbers.fixed(decode.stddev(), 2)));
+        }
+        for (ScenarioResult s : r.scenarios()) {
+            for (ConcurrencyLevel level : s.concurrency()) {
+                if (level.measuredRounds().isEmpty()) {
+                    continue;
+                }
+                Statistics ttft = level.ttftMs();
+                Statistics itl = level.itlMs();
+                out.println(Messages.get("summary.level", s.id(), level.streams(),
+                        Numbers.fixed(level.outputTps().median(), 1),
+                        Numbers.fixed(ttft.percentile(50), 2), Numbers.fixed(ttft.percentile(90), 2),
+                        Numbers.fixed(ttft.percentile(99), 2), itl == null ? "-" : Numbers.fixed(itl.percentile(50), 3),
+                        itl == null ? "-" : Numbers.fixed(itl.percentile(90), 3),
+                        itl == null ? "-" : Numbers.fixed(itl.percentile(99), 3)));
+            }
         }
         for (Warning w : r.warnings()) {
             out.println(Messages.get("summary.warning", w.scenario() == null ? "-" : w.scenario(), w.code(), w.message()));

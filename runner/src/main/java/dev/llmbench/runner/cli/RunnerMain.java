@@ -10,10 +10,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** Entry point of {@code ./bench run} and {@code ./bench generate}. */
+/** Entry point of {@code ./bench run}, {@code ./bench generate} and {@code ./bench serve}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = RunnerMain.Version.class,
         resourceBundle = "dev.llmbench.runner.cli.Messages",
-        subcommands = {RunCommand.class, GenerateCommand.class})
+        subcommands = {RunCommand.class, GenerateCommand.class, ServeCommand.class})
 public final class RunnerMain implements Callable<Integer> {
     final Clock clock;
     final PrintStream out;

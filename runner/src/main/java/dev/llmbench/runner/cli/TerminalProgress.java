@@ -1,5 +1,6 @@
 package dev.llmbench.runner.cli;
 
+import dev.llmbench.results.ConcurrencyLevel;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
 import dev.llmbench.runner.scenario.Scenario;
@@ -47,6 +48,17 @@ final class TerminalProgress implements Progress {
         } else {
             err.println(line);
         }
+    }
+
+    @Override
+    public void levelFinished(String engine, Scenario scenario, ConcurrencyLevel level) {
+        if (lineOpen) {
+            err.println();
+            lineOpen = false;
+        }
+        err.println(Messages.get("progress.level", engine, scenario.id(), level.streams(),
+                Numbers.fixed(level.outputTps().median(), 1), Numbers.fixed(level.ttftMs().median(), 2),
+                level.itlMs() == null ? "-" : Numbers.fixed(level.itlMs().median(), 3)));
     }
 
     @Override

@@ -49,8 +49,9 @@ public final class Validity {
 
     private static void tokenCounts(ScenarioResult s, int vocab, List<Warning> out) {
         for (RunSample r : s.runs()) {
-            if (r.generatedIds().size() != s.decodeTokens()) {
-                out.add(new Warning(TOKEN_COUNT_MISMATCH, "run " + r.index() + " generated " + r.generatedIds().size()
+            int made = r.tokens();
+            if (made != s.decodeTokens()) {
+                out.add(new Warning(TOKEN_COUNT_MISMATCH, "run " + r.index() + " generated " + made
                         + " tokens, the scenario asked for " + s.decodeTokens(), s.id()));
                 return;
             }

@@ -1,7 +1,9 @@
 package dev.llmbench.runner.session;
 
 import dev.llmbench.engine.Engine;
+import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.ConcurrencyLevel;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
@@ -48,8 +50,17 @@ public final class BenchmarkSession {
      * @param seed     seed of the prompt generator
      * @param clock    the protocol's clock
      * @param resume   an earlier file of the same engine, model and suite whose finished scenarios are kept; or null
+     * @param streams  concurrency levels above one stream to run after each scenario's runs, ascending; empty for none
      */
-    public record Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume) {
+    public record Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume,
+                           List<Integer> streams) {
+        public Settings {
+            streams = streams == null ? List.of() : List.copyOf(streams);
+        }
+
+        public Settings(String release, Suite suite, long seed, Clock clock, BenchmarkResults resume) {
+            this(release, suite, seed, clock, resume, List.of());
+        }
     }
 
     /** How the session ended; {@code error} is null when complete. */
@@ -149,7 +160,7 @@ public final class BenchmarkSession {
         int[] prompt = Prompts.build(engine.tokenizer(), engine.vocabSize(), settings.seed(), maxPrompt);
         Clock clock = settings.clock();
         Protocol protocol = new Protocol(suite.name(), suite.warmupRuns(), suite.runs(), clock.name(),
-                TimerOverhead.measureNs(clock), true, Prompts.source(engine.tokenizer()), settings.seed());
+                TimerOverhead.measureNs(clock), ignoresEos(), Prompts.source(engine.tokenizer()), settings.seed());
         Instant started = resume != null ? resume.run().startedAt() : Instant.now();
         Environment environment = EnvironmentProbe.capture(engine.accelerator());
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
@@ -184,7 +195,26 @@ public final class BenchmarkSession {
                 return end(RunStatus.FAILED, "scenario " + scenario.id() + " failed: " + message
                         + "; the file keeps the finished scenarios, continue with --resume " + file.path());
             }
-            done.put(scenario.id(), outcome.result());
+            ScenarioResult result = outcome.result();
+            if (!settings.streams().isEmpty()) {
+                List<ConcurrencyLevel> levels = new ArrayList<>();
+                try {
+                    for (int streams : settings.streams()) {
+                        levels.add(runner.runLevel(scenario, prompt, streams, suite.warmupRuns(), suite.runs()));
+                        progress.levelFinished(engineName, scenario, levels.getLast());
+                    }
+                } catch (RunCancelledException e) {
+                    return end(RunStatus.INTERRUPTED, "interrupted during scenario " + scenario.id()
+                            + "; continue with --resume " + file.path());
+                } catch (RuntimeException e) {
+                    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                    return end(RunStatus.FAILED, "scenario " + scenario.id() + " failed at " + levels.size()
+                            + " concurrency levels done: " + message
+                            + "; the file keeps the finished scenarios, continue with --resume " + file.path());
+                }
+                result = result.withConcurrency(levels);
+            }
+            done.put(scenario.id(), result);
             if (outcome.sawNonFiniteLogits()) {
                 runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
             }
@@ -239,8 +269,17 @@ public final class BenchmarkSession {
         return all;
     }
 
+    /**
+     * In-process engines never stop at EOS; an engine that asks a server to ignore it says so in its
+     * {@code ignore_eos} setting, which the user may have turned off.
+     */
+    private boolean ignoresEos() {
+        return !Boolean.FALSE.equals(engine.info().settings().get("ignore_eos"));
+    }
+
     private LoadMetrics load() {
-        Optional<PeakMemory.Reading> peak = PeakMemory.measure();
+        // a server's memory is not this process's: an engine timed from a stream reports none
+        Optional<PeakMemory.Reading> peak = engine instanceof StreamingEngine ? Optional.empty() : PeakMemory.measure();
         Optional<Engine.DeviceMemory> device = engine.deviceMemory();
         return new LoadMetrics(engine.compileMs(), engine.weightLoadMs(),
                 peak.map(PeakMemory.Reading::bytes).orElse(null), peak.map(PeakMemory.Reading::method).orElse(null),

@@ -1,5 +1,6 @@
 package dev.llmbench.runner.session;
 
+import dev.llmbench.results.ConcurrencyLevel;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
 import dev.llmbench.runner.scenario.Scenario;
@@ -23,6 +24,10 @@ public interface Progress {
      */
     default void runFinished(String engine, Scenario scenario, int scenarioNumber, int scenarioCount, RunSample sample,
                              int runsDone, int runsTotal, double secondsLeft) {
+    }
+
+    /** A concurrency level of a scenario finished. */
+    default void levelFinished(String engine, Scenario scenario, ConcurrencyLevel level) {
     }
 
     default void finished(String engine, RunStatus status, Path file) {

@@ -7,6 +7,7 @@ import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Statistics;
+import dev.llmbench.results.StreamLevel;
 import dev.llmbench.results.Warning;
 
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class Analyzer {
                     + "; only the scenarios it finished are shown", null));
         }
         List<ScenarioSummary> scenarios = new ArrayList<>();
+        Map<String, List<StreamLevel>> concurrency = new LinkedHashMap<>();
         Optional<DeviceTime> device = Optional.of(new DeviceTime(0, 0, 0)); // empty once a scenario lacks kernel stats
         for (ScenarioResult s : r.scenarios()) {
             List<RunSample> runs = s.measuredRuns();
@@ -51,6 +53,10 @@ public final class Analyzer {
             }
             ScenarioSummary summary = summarise(s, runs);
             scenarios.add(summary);
+            List<StreamLevel> levels = StreamLevel.of(s);
+            if (levels.size() > 1) {
+                concurrency.put(s.id(), levels);
+            }
             warnings.addAll(scenarioWarnings(s, runs, summary));
             device = device.flatMap(d -> DeviceTime.sum(runs).map(d::plus));
         }
@@ -64,7 +70,7 @@ public final class Analyzer {
                 false, false, false);
         warnings.addAll(flatTtftWarning(scenarios));
         return new EngineReport(label, source, false, r.engine(), r.model(), r.environment(), r.protocol(),
-                r.load(), scenarios, metrics, warnings);
+                r.load(), scenarios, metrics, warnings, Map.of(), concurrency);
     }
 
     static ScenarioSummary summarise(ScenarioResult s, List<RunSample> runs) {
@@ -87,6 +93,9 @@ public final class Analyzer {
         for (int i = 0; i < steps; i++) {
             List<Double> atStep = new ArrayList<>(runs.size());
             for (RunSample run : runs) {
+                if (i >= run.stepMs().size()) {
+                    continue; // a run that stopped short has no time for this step
+                }
                 double tps = run.stepTps(i);
                 if (Double.isFinite(tps)) {
                     atStep.add(tps);
@@ -106,9 +115,10 @@ public final class Analyzer {
     private static List<Warning> scenarioWarnings(ScenarioResult s, List<RunSample> runs, ScenarioSummary summary) {
         List<Warning> out = new ArrayList<>();
         for (RunSample run : runs) {
-            if (!run.generatedIds().isEmpty() && run.generatedIds().size() != s.decodeTokens()) {
+            int made = run.tokens();
+            if (made != s.decodeTokens()) {
                 out.add(new Warning("token_count_mismatch", "run " + run.index() + " generated "
-                        + run.generatedIds().size() + " tokens instead of " + s.decodeTokens(), s.id()));
+                        + made + " tokens instead of " + s.decodeTokens(), s.id()));
                 break;
             }
         }
@@ -265,7 +275,7 @@ public final class Analyzer {
 
     private static EngineReport relabel(EngineReport e, String label) {
         return new EngineReport(label, e.source(), e.legacy(), e.engine(), e.model(), e.environment(), e.protocol(),
-                e.load(), e.scenarios(), e.metrics(), e.warnings(), e.sourceEnvironment());
+                e.load(), e.scenarios(), e.metrics(), e.warnings(), e.sourceEnvironment(), e.concurrency());
     }
 
     static EngineReport baseline(List<EngineReport> engines) {

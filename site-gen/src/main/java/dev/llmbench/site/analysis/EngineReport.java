@@ -5,6 +5,7 @@ import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Protocol;
+import dev.llmbench.results.StreamLevel;
 import dev.llmbench.results.Warning;
 
 import java.util.LinkedHashMap;
@@ -24,12 +25,16 @@ import java.util.Map;
  *                  {@code dtype}), in file order; empty for our own files. Imported files have no
  *                  {@link Environment} or {@link ModelInfo} ({@code environment} and {@code model} are null there),
  *                  as they lack fields those records require.
+ * @param concurrency for scenarios run with several simultaneous streams, their levels (one stream first), by
+ *                  scenario id in scenario order; empty when none was
  */
 public record EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
                            Environment environment, Protocol protocol, LoadMetrics load,
                            List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
-                           Map<String, String> sourceEnvironment) {
+                           Map<String, String> sourceEnvironment, Map<String, List<StreamLevel>> concurrency) {
     public EngineReport {
+        concurrency = concurrency == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(concurrency));
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("label must be a non-empty string");
         }
@@ -43,7 +48,17 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
     public EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
                         Environment environment, Protocol protocol, LoadMetrics load,
                         List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings) {
-        this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings, Map.of());
+        this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings, Map.of(),
+                Map.of());
+    }
+
+    /** A report without concurrency levels (imported files, one-stream runs). */
+    public EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
+                        Environment environment, Protocol protocol, LoadMetrics load,
+                        List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
+                        Map<String, String> sourceEnvironment) {
+        this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings,
+                sourceEnvironment, Map.of());
     }
 
     /** The model's name; imported legacy files carry it only in their own environment block. */

@@ -21,6 +21,7 @@ public final class Charts {
     public static final String TTFT = "ttft_vs_prompt.png";
     public static final String STEP_TPS = "step_tps.png";
     public static final String THROUGHPUT = "throughput.png";
+    public static final String CONCURRENCY = "concurrency.png";
     public static final String TREND_TTFT = "trend_ttft.png";
     public static final String TREND_DECODE_TPS = "trend_decode_tps.png";
 
@@ -61,6 +62,22 @@ public final class Charts {
         Path steps = writeAlone(panels.get(1), assetsDir.resolve(STEP_TPS));
         Path throughput = writeAlone(panels.get(2), assetsDir.resolve(THROUGHPUT));
         return List.of(combined, ttft, steps, throughput);
+    }
+
+    /**
+     * Writes {@value #CONCURRENCY}, throughput against latency by concurrency level, when some file of the release ran
+     * more than one level.
+     *
+     * @return the written file, or nothing
+     */
+    public static List<Path> writeConcurrency(ReleaseReport report, String lang, Path assetsDir) {
+        Objects.requireNonNull(report, "report");
+        if (!ConcurrencyPanel.hasLevels(report)) {
+            return List.of();
+        }
+        return List.of(ChartImages.writePng(ChartImages.render(
+                List.of(ConcurrencyPanel.chart(report, ConcurrencyPanel.Text.of(lang), TREND_WIDTH, TREND_HEIGHT)),
+                TREND_WIDTH, TREND_HEIGHT), assetsDir.resolve(CONCURRENCY)));
     }
 
     /**

@@ -11,7 +11,10 @@ import java.util.List;
  * whichever charts exist.
  */
 public interface ChartRenderer {
-    /** Charts of one release: benchmark_chart.png (three panels), ttft_vs_prompt.png, step_tps.png, throughput.png. */
+    /**
+     * Charts of one release: benchmark_chart.png (three panels), ttft_vs_prompt.png, step_tps.png, throughput.png, and
+     * concurrency.png when a file ran more than one concurrency level.
+     */
     List<Path> writeRelease(ReleaseReport report, Lang lang, Path assetsDir) throws SiteException;
 
     /** Charts across releases, oldest first: trend_ttft.png, trend_decode_tps.png (two or more releases). */

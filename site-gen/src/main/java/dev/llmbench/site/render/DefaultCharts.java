@@ -21,7 +21,9 @@ public final class DefaultCharts implements ChartRenderer {
     @Override
     public List<Path> writeRelease(ReleaseReport report, Lang lang, Path assetsDir) throws SiteException {
         try {
-            return Charts.writeRelease(report, lang.code(), assetsDir);
+            List<Path> written = new java.util.ArrayList<>(Charts.writeRelease(report, lang.code(), assetsDir));
+            written.addAll(Charts.writeConcurrency(report, lang.code(), assetsDir));
+            return written;
         } catch (UncheckedIOException e) {
             throw new SiteException(ExitCode.INTERNAL, "cannot write the charts of release " + report.release() + ": "
                     + e.getCause().getMessage(), e);

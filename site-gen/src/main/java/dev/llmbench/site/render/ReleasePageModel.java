@@ -7,6 +7,8 @@ import dev.llmbench.results.Warning;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.analysis.ScenarioSummary;
+import dev.llmbench.results.Statistics;
+import dev.llmbench.results.StreamLevel;
 import dev.llmbench.site.analysis.Summary;
 
 import java.nio.file.Path;
@@ -119,7 +121,26 @@ public final class ReleasePageModel {
         }
         m.put("rows", rows);
         m.put("metrics", metrics(e));
+        m.put("concurrency", concurrency(e));
         return m;
+    }
+
+    /** One row per scenario and concurrency level: output tokens/s, TTFT and inter-token latency p50 / p90 / p99. */
+    private List<Map<String, String>> concurrency(EngineReport e) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        e.concurrency().forEach((id, levels) -> {
+            for (StreamLevel l : levels) {
+                rows.add(Map.of("id", MarkdownText.escape(id), "streams", Integer.toString(l.streams()),
+                        "output", fmt.fixed(l.outputTps().median(), 1), "ttft", percentiles(l.ttftMs(), 1),
+                        "itl", l.itlMs() == null ? NumberFormatter.NONE : percentiles(l.itlMs(), 2)));
+            }
+        });
+        return rows;
+    }
+
+    private String percentiles(Statistics s, int decimals) {
+        return fmt.fixed(s.percentile(50), decimals) + " / " + fmt.fixed(s.percentile(90), decimals) + " / "
+                + fmt.fixed(s.percentile(99), decimals);
     }
 
     private String pm(Summary s, int decimals) {
