@@ -509,7 +509,7 @@ int enqueue_decode(lb_engine *e) {
         if (const int u = lane_loads(dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
                 auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value>;
-                return launch(e, "qkv_rope", true, k, balanced_grid(e, k, static_cast<long>(nq + 2 * nkv) * half, 0), dim3(256), 0,
+                return launch(e, "qkv_rope", true, k, grid_blocks(e, k, (static_cast<long>(nq + 2 * nkv) * half + 3) / 4, 256, 0), dim3(256), 0,
                               e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos, e->rope_sin,
                               e->q, kc, vc, dim, nq, nkv, hd, max_len);
             }));

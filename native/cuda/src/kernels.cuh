@@ -842,7 +842,12 @@ __device__ __forceinline__ int unit_rows(int u0, int stride, int units, int rows
     return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
 }
 
-/** RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope_kernel, rows in a lane's registers. */
+/**
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope_kernel, rows in a lane's registers. A
+ * warp computes one row, so its loads are all issued before pdl_wait(): warps w and w + 4 of a block take rows i and
+ * i + hd/2 of one head (a rotation pair), meet in shared memory, and warp w writes the pair. Block: 256 threads,
+ * 4 pairs at a time.
+ */
 template <typename W, int U>
 __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
                                                                float eps, const W *__restrict__ wqkv, const W *__restrict__ bias,
@@ -850,35 +855,37 @@ __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__re
                                                                const float *__restrict__ rope_sin, float *__restrict__ q_out,
                                                                float *__restrict__ k_cache, float *__restrict__ v_cache, int dim,
                                                                int nq, int nkv, int hd, int max_len) {
+    constexpr int PAIRS = 4;
+    __shared__ float sums[2 * PAIRS];
     const int half = hd / 2, units = (nq + 2 * nkv) * half, chunks = dim / Vec16<W>::N;
-    const int warps = blockDim.x / kWarp, lane = threadIdx.x & 31;
-    const int u0 = blockIdx.x * warps + threadIdx.x / kWarp, stride = gridDim.x * warps;
-    const int n = unit_rows(u0, stride, units, 2);
-    auto row = [&](int i) { // rows r and r + hd/2 of one head: a rotation pair
-        const int u = u0 + (i >> 1) * stride;
-        return wqkv + static_cast<size_t>((u / half) * hd + u % half + (i & 1) * half) * dim;
-    };
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, slot = warp % PAIRS, upper = warp / PAIRS;
+    const int stride = gridDim.x * PAIRS;
+    auto row = [&](int u) { return wqkv + static_cast<size_t>((u / half) * hd + u % half + upper * half) * dim; };
     RowLoad<W, U> a, nw;
-    if (n > 0) a.load(row(0), chunks);
+    if (blockIdx.x * PAIRS + slot < units) a.load(row(blockIdx.x * PAIRS + slot), chunks);
     nw.load(norm_w, chunks);
     pdl_launch_early();
     pdl_wait();
-    if (n == 0) return;
     LaneVec<W, U> xv;
     xv.load(x, chunks);
     xv.rms_norm(nw, dim, eps);
     const int pos = in->pos;
-    float first = 0.f;
-    stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
-        if ((i & 1) == 0) {
-            first = acc;
-            return;
+    for (int base = blockIdx.x * PAIRS; base < units; base += stride) { // the same trips for every warp of the block
+        const int u = base + slot;
+        float acc = 0.f;
+        if (u < units) {
+            acc = xv.dot(a);
+            if (u + stride < units) a.load(row(u + stride), chunks);
         }
-        const int u = u0 + (i >> 1) * stride, head = u / half, k = u % half, r0 = head * hd + k;
-        if (lane == 0)
-            rope_and_store(head, k, first + to_f32(bias[r0]), acc + to_f32(bias[r0 + half]), rope_cos, rope_sin, pos,
-                           q_out, k_cache, v_cache, nq, nkv, hd, max_len);
-    });
+        if (lane == 0) sums[warp] = acc;
+        __syncthreads();
+        if (upper == 0 && lane == 0 && u < units) {
+            const int head = u / half, k = u % half, r0 = head * hd + k;
+            rope_and_store(head, k, sums[slot] + to_f32(bias[r0]), sums[slot + PAIRS] + to_f32(bias[r0 + half]), rope_cos,
+                           rope_sin, pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
+        }
+        __syncthreads();
+    }
 }
 
 /** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up_kernel, rows in a lane's registers. */
