@@ -55,7 +55,12 @@ final class WorkerPool implements AutoCloseable {
         return size;
     }
 
-    /** Runs {@code op} over {@code units} units on all threads and returns when every unit is done. */
+    /**
+     * Runs {@code op} over {@code units} units on all threads and returns when every unit is done. When a unit throws,
+     * on any thread, no further units are handed out, and the call still returns only once every thread has left the
+     * loop (so the next call never finds a worker in this one); it then throws the caller's exception, with a
+     * worker's added as suppressed, or the worker's.
+     */
     void run(Op op, int units) {
         if (units <= 0) {
             return;
@@ -72,7 +77,13 @@ final class WorkerPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        op.drain(0);
+        Throwable own = null;
+        try {
+            op.drain(0);
+        } catch (Throwable t) {
+            own = t;
+            op.next.set(units); // the workers finish the unit they hold and take no other
+        }
         int spins = 0;
         while (pending.get() != 0) {
             if (++spins < 10_000) {
@@ -82,8 +93,20 @@ final class WorkerPool implements AutoCloseable {
             }
         }
         Throwable f = failure;
+        failure = null;
+        if (own != null) {
+            if (f != null) {
+                own.addSuppressed(f);
+            }
+            if (own instanceof RuntimeException e) {
+                throw e;
+            }
+            if (own instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(own);
+        }
         if (f != null) {
-            failure = null;
             throw new IllegalStateException("worker thread failed: " + f, f);
         }
     }
@@ -113,6 +136,7 @@ final class WorkerPool implements AutoCloseable {
                 op.drain(id);
             } catch (Throwable t) {
                 failure = t;
+                op.next.set(op.units); // no further units for anyone
             } finally {
                 pending.decrementAndGet();
             }
