@@ -2,9 +2,20 @@ package dev.llmbench.model;
 
 import dev.llmbench.engine.EngineException;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,13 +203,11 @@ public final class SyntheticWeights {
             offsets[i] = total;
             total += (plan.get(i).numel() * 2 + 63) & ~63L; // 64-byte aligned tensors
         }
-        MemorySegment block;
-        try {
-            block = arena.allocate(total, 64);
-        } catch (OutOfMemoryError e) {
+        MemorySegment block = allocateUnzeroed(total, arena);
+        if (block == null) {
             throw new EngineException(EngineException.Kind.INVALID_INPUT, "synthetic weights need " + (total >> 20)
-                    + " MiB of native memory and the allocation failed (" + e.getMessage()
-                    + "); free memory or choose a smaller model (e.g. synthetic:qwen2.5-0.5b)");
+                    + " MiB of native memory and the allocation failed; free memory or choose a smaller model"
+                    + " (e.g. synthetic:qwen2.5-0.5b)");
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         MemorySegment[] data = new MemorySegment[plan.size()];
@@ -258,12 +267,88 @@ public final class SyntheticWeights {
         return tensors;
     }
 
-    /** Elements {@code [first, end)} of {@code r} into {@code seg}; {@code first} is a multiple of 4. */
+    /**
+     * {@code bytes} of native memory, 64-byte aligned, freed when {@code arena} closes, or null when there is not so
+     * much. Unlike {@link Arena#allocate}, it is not zeroed first: {@link #generate} writes every tensor byte, and
+     * zeroing 3 GB on one thread (with its page faults) took longer than the fill itself. Falls back to
+     * {@link Arena#allocate} where the C library's {@code aligned_alloc} cannot be found.
+     */
+    private static MemorySegment allocateUnzeroed(long bytes, Arena arena) {
+        Linker linker = Linker.nativeLinker();
+        var alloc = linker.defaultLookup().find("aligned_alloc");
+        var free = linker.defaultLookup().find("free");
+        if (alloc.isEmpty() || free.isEmpty()) {
+            try {
+                return arena.allocate(bytes, 64);
+            } catch (OutOfMemoryError e) {
+                return null;
+            }
+        }
+        MethodHandle allocate = linker.downcallHandle(alloc.get(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        MethodHandle release = linker.downcallHandle(free.get(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        MemorySegment p;
+        try {
+            p = (MemorySegment) allocate.invokeExact(64L, bytes);
+        } catch (Throwable t) {
+            throw new IllegalStateException("aligned_alloc failed: " + t, t);
+        }
+        if (p.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        return p.reinterpret(bytes, arena, segment -> {
+            try {
+                release.invokeExact(segment);
+            } catch (Throwable t) {
+                throw new IllegalStateException("free failed: " + t, t);
+            }
+        });
+    }
+
+    /** Longs (4-element groups) a vector step hashes: the platform's preferred vector shape. */
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    /** The same bits as 16-bit fields: one per element, in element order (little-endian lanes). */
+    private static final VectorSpecies<Short> SHORTS = VectorShape.preferredShape().withLanes(short.class);
+    /** Half of the elements of a step, as f32 and as their f32 bits. */
+    private static final VectorSpecies<Float> FLOATS = VectorShape.preferredShape().withLanes(float.class);
+    private static final VectorSpecies<Integer> INTS = VectorShape.preferredShape().withLanes(int.class);
+    /** The vector loop of {@link #fill}; {@code -Dllmbench.synthetic.scalar=true} turns it off (SyntheticBench). */
+    private static final boolean VECTOR_FILL = !Boolean.getBoolean("llmbench.synthetic.scalar");
+    /** Elements a vector step fills: 4 per hashed long. */
+    static final int STEP = 4 * LONGS.length();
+    private static final LongVector GROUP_OFFSETS = LongVector.zero(LONGS).addIndex(1).mul(GROUP_STEP);
+
+    /**
+     * Elements {@code [first, end)} of {@code r} into {@code seg}; {@code first} is a multiple of 4. Whole vector
+     * steps run {@link #element} on every lane with the Vector API (the same operations in the same order, so the
+     * same bits: lanewise multiply then add, no fused multiply-add); the rest runs it one element at a time.
+     */
     private static void fill(Recipe r, MemorySegment seg, long first, long end) {
         float s = r.scale();
         float c0 = r.center();
         long base = r.base();
-        for (long i = first; i < end; i += 4) {
+        float k = s / 32768f;
+        long i = first;
+        if (VECTOR_FILL && FLOATS.length() * 2 == SHORTS.length()) {
+            for (; i + STEP <= end; i += STEP) {
+                LongVector z = GROUP_OFFSETS.add(base + (i >>> 2) * GROUP_STEP);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                // bits16 - 32768 is bits16 with its top bit flipped, read as a signed short
+                ShortVector u = ((ShortVector) z.reinterpretShape(SHORTS, 0)).lanewise(VectorOperators.XOR, (short) 0x8000);
+                for (int part = 0; part < 2; part++) {
+                    FloatVector f = ((FloatVector) u.convertShape(VectorOperators.S2F, FLOATS, part)).mul(k).add(c0);
+                    IntVector b = (IntVector) f.reinterpretShape(INTS, 0);
+                    IntVector rounded = b.add(0x7FFF).add(b.lanewise(VectorOperators.LSHR, 16).and(1))
+                            .lanewise(VectorOperators.LSHR, 16);
+                    ShortVector out = (ShortVector) rounded.convertShape(VectorOperators.I2S,
+                            SHORTS.withShape(VectorShape.forBitSize(SHORTS.vectorBitSize() / 2)), 0);
+                    out.intoMemorySegment(seg, (i + (long) part * FLOATS.length()) * 2, ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+        }
+        for (; i < end; i += 4) {
             long h = mix(base + (i >>> 2) * GROUP_STEP);
             if (i + 4 <= end) {
                 long packed = (element((int) (h & 0xFFFF), c0, s) & 0xFFFFL)
