@@ -155,13 +155,16 @@ public final class ReleasePageModel {
         EngineReport.Metrics mt = e.metrics();
         LoadMetrics load = e.load();
         String est = msg.get("metric.estimated");
+        String weightLoad = e.model() != null && "synthetic".equals(e.model().source()) ? msg.get("metric.weightGeneration")
+                : msg.get("metric.weightLoad");
         if (load != null) {
-            rows.add(row(msg.get("metric.compile"), fmt.fixed(load.compileMs() / 1000, 2) + " " + msg.get("unit.sec")));
-            rows.add(row(msg.get("metric.weightLoad"), fmt.fixed(load.weightLoadMs() / 1000, 2) + " " + msg.get("unit.sec")));
+            rows.add(row(msg.get("metric.compile"), load.compileMs() == 0 ? msg.get("value.noCompile")
+                    : fmt.fixed(load.compileMs() / 1000, 2) + " " + msg.get("unit.sec")));
+            rows.add(row(weightLoad, fmt.fixed(load.weightLoadMs() / 1000, 2) + " " + msg.get("unit.sec")));
             boolean peakEst = mt.peakMemoryEstimated();
             if (load.peakMemoryBytes() != null) {
                 String method = peakEst ? msg.get("peak.method.estimated")
-                        : msg.get("peak.method", MarkdownText.escape(load.peakMemoryMethod()));
+                        : msg.get("peak.method", methodText(load.peakMemoryMethod()));
                 rows.add(row(msg.get("metric.peakMemory") + (peakEst ? est : ""),
                         fmt.grouped((double) load.peakMemoryBytes() / MIB, 0) + " MB (" + method + ")"));
             } else {
@@ -169,11 +172,11 @@ public final class ReleasePageModel {
             }
             if (load.deviceMemoryBytes() != null) {
                 rows.add(row(msg.get("metric.deviceMemory"), fmt.grouped((double) load.deviceMemoryBytes() / MIB, 0)
-                        + " MB (" + msg.get("peak.method", MarkdownText.escape(load.deviceMemoryMethod())) + ")"));
+                        + " MB (" + msg.get("peak.method", methodText(load.deviceMemoryMethod())) + ")"));
             }
         } else {
             rows.add(row(msg.get("metric.compile"), msg.get("value.noLoad")));
-            rows.add(row(msg.get("metric.weightLoad"), msg.get("value.noLoad")));
+            rows.add(row(weightLoad, msg.get("value.noLoad")));
             rows.add(row(msg.get("metric.peakMemory"), msg.get("value.noLoad")));
         }
         rows.add(row(msg.get("metric.prefillScaling"), mt.prefillScalingMsPerToken() == null ? msg.get("value.noFit")
@@ -189,6 +192,22 @@ public final class ReleasePageModel {
                 mt.kernelOverheadUs() == null ? none : fmt.fixed(mt.kernelOverheadUs(), 1) + " " + msg.get("unit.usPerKernel")));
         return rows;
     }
+
+    /** How a memory figure was measured, in the page's language where the method is one our engines record. */
+    private String methodText(String method) {
+        String key = MEMORY_METHODS.get(method);
+        String text = key == null ? null : msg.find(key);
+        return text != null ? text : MarkdownText.escape(method);
+    }
+
+    /** The memory measuring methods our runner and engines write, by message key. */
+    private static final Map<String, String> MEMORY_METHODS = Map.of(
+            "VmHWM from /proc/self/status", "method.vmhwm",
+            "getrusage(RUSAGE_SELF) ru_maxrss", "method.maxrss",
+            "cudaMemGetInfo: device memory in use at its highest sample (after load, after runs) minus before load; "
+                    + "the CUDA context itself excluded", "method.cudaMemGetInfo",
+            "MTLDevice.currentAllocatedSize: highest sample (after load, after runs) minus before load",
+            "method.metalAllocated");
 
     private static boolean isCpu(EngineReport e) {
         if (e.environment() != null) {
