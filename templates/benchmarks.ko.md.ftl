@@ -82,11 +82,12 @@ ${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴�
 
 **${baseline}** 엔진을 기준선으로 삼았습니다. 값은 기준선에 대한 배율이며 1보다 크면 기준선보다 빠릅니다
 (TTFT는 기준선 TTFT / 엔진 TTFT, TPS는 엔진 TPS / 기준선 TPS, 모두 중앙값 기준).
+Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므로 한 열에 함께 적었습니다.
 
-| ID | 엔진 | TTFT | Decode TPS | Prefill TPS |
-|----|------|------|------------|-------------|
+| ID | 엔진 | TTFT · Prefill TPS | Decode TPS |
+|----|------|--------------------|------------|
 <#list speedups as s>
-| ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} | ${s.prefill} |
+| ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} |
 </#list>
 </#if>
 

@@ -241,12 +241,11 @@ public final class Analyzer {
                             && x.promptTokens() == s.promptTokens() && x.decodeTokens() == s.decodeTokens())
                             .findFirst().orElse(null);
                     if (b == null || s.ttftMs().median() <= 0 || b.decodeTps() == null || s.decodeTps() == null
-                            || b.prefillTps() == null || s.prefillTps() == null
-                            || b.decodeTps().median() <= 0 || b.prefillTps().median() <= 0) {
+                            || b.decodeTps().median() <= 0) {
                         continue;
                     }
                     speedups.add(new ReleaseReport.Speedup(e.label(), s.id(), b.ttftMs().median() / s.ttftMs().median(),
-                            s.decodeTps().median() / b.decodeTps().median(), s.prefillTps().median() / b.prefillTps().median()));
+                            s.decodeTps().median() / b.decodeTps().median()));
                 }
             }
         }

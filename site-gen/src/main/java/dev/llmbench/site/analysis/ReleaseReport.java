@@ -20,9 +20,9 @@ public record ReleaseReport(String release, List<EngineReport> engines, String b
      * @param engine       label of the faster engine
      * @param scenario     scenario id
      * @param ttftSpeedup  baseline median TTFT / engine median TTFT (> 1: faster)
-     * @param decodeSpeedup engine median decode TPS / baseline median decode TPS
-     * @param prefillSpeedup engine median prefill TPS / baseline median prefill TPS
+     * @param decodeSpeedup engine median decode TPS / baseline median decode TPS; the prefill TPS ratio is the TTFT
+     *                      ratio (prefill TPS = prompt tokens / TTFT), so it has no field of its own
      */
-    public record Speedup(String engine, String scenario, double ttftSpeedup, double decodeSpeedup, double prefillSpeedup) {
+    public record Speedup(String engine, String scenario, double ttftSpeedup, double decodeSpeedup) {
     }
 }

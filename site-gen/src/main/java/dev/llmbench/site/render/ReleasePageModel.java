@@ -70,8 +70,7 @@ public final class ReleasePageModel {
         m.put("baseline", release.baseline() == null ? null : MarkdownText.escape(release.baseline()));
         m.put("speedups", release.speedups().stream().map(s -> Map.of(
                 "engine", MarkdownText.escape(s.engine()), "id", MarkdownText.escape(s.scenario()),
-                "ttft", fmt.times(s.ttftSpeedup()), "decode", fmt.times(s.decodeSpeedup()),
-                "prefill", fmt.times(s.prefillSpeedup()))).toList());
+                "ttft", fmt.times(s.ttftSpeedup()), "decode", fmt.times(s.decodeSpeedup()))).toList());
         Map<String, String> c = new LinkedHashMap<>();
         charts.forEach((k, v) -> c.put(k.replace(".png", ""), v));
         m.put("charts", c);
