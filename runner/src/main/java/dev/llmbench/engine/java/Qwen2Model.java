@@ -57,7 +57,15 @@ final class Qwen2Model {
     private final PackOp pack = new PackOp();
     private final MatMulOp matmul = new MatMulOp();
     private final AttentionOp attention = new AttentionOp();
-    private final RowOp rows = new RowOp();
+    private final NormOp norm = new NormOp();
+    private final RopeCacheOp ropeAndCache = new RopeCacheOp();
+    private final SiluMulOp siluMul = new SiluMulOp();
+    // the projections of every layer, made once: a step allocates nothing
+    private final Projection[][] qkv;   // (layer) q, k, v of the normalised input, with bias
+    private final Projection[] oProj;   // (layer) o_proj of the attention output, added to the residual stream
+    private final Projection[][] gateUp; // (layer) gate and up of the normalised input
+    private final Projection[] down;    // (layer) down_proj of SiLU(gate) * up, added to the residual stream
+    private final Projection lmHead;
 
     private int pos;
     private boolean nonFinite;
@@ -86,6 +94,20 @@ final class Qwen2Model {
         long cacheBytes = Math.multiplyExact((long) c.numLayers() * maxCacheLen, (long) c.kvDim() * Float.BYTES);
         keyCache = arena.allocate(cacheBytes, 64);
         valueCache = arena.allocate(cacheBytes, 64);
+        int layers = c.numLayers();
+        qkv = new Projection[layers][];
+        oProj = new Projection[layers];
+        gateUp = new Projection[layers][];
+        down = new Projection[layers];
+        for (int l = 0; l < layers; l++) {
+            Weights.Layer layer = w.layers()[l];
+            qkv[l] = new Projection[] {new Projection(layer.q(), layer.qBias(), q), new Projection(layer.k(), layer.kBias(), k),
+                    new Projection(layer.v(), layer.vBias(), v)};
+            oProj[l] = new Projection(layer.o(), null, x);
+            gateUp[l] = new Projection[] {new Projection(layer.gate(), null, hb), new Projection(layer.up(), null, hb2)};
+            down[l] = new Projection(layer.down(), null, x);
+        }
+        lmHead = new Projection(w.lmHead(), null, logits);
         int half = c.headDim() / 2;
         cos = new float[maxCacheLen * half];
         sin = new float[maxCacheLen * half];
@@ -177,9 +199,9 @@ final class Qwen2Model {
         int tokens = n;
         for (int l = 0; l < c.numLayers(); l++) {
             Weights.Layer layer = w.layers()[l];
-            rows.run(RowOp.NORM, l, layer.inputNorm(), tokens);
-            matmul.run(xb, tokens, false, layer.q(), layer.qBias(), q, layer.k(), layer.kBias(), k, layer.v(), layer.vBias(), v);
-            rows.run(RowOp.ROPE_AND_CACHE, l, null, tokens);
+            norm.run(x, layer.inputNorm(), tokens);           // xb = RMSNorm(x)
+            matmul.write(xb, tokens, qkv[l]);                 // q, k, v = projections of xb, with bias
+            ropeAndCache.run(l, tokens);                      // RoPE on q and k; k and v into the cache
             if (l == c.numLayers() - 1 && tokens > 1) {
                 if (!wantLogits) {
                     break;
@@ -190,17 +212,17 @@ final class Qwen2Model {
                 pos += tokens - 1;
                 tokens = 1;
             }
-            attention.run(l, tokens);
-            matmul.run(att, tokens, true, layer.o(), null, x, null, null, null, null, null, null);
-            rows.run(RowOp.NORM, l, layer.postNorm(), tokens);
-            matmul.run(xb, tokens, false, layer.gate(), null, hb, layer.up(), null, hb2, null, null, null);
-            rows.run(RowOp.SILU_MUL, l, null, tokens);
-            matmul.run(hb, tokens, true, layer.down(), null, x, null, null, null, null, null, null);
+            attention.run(l, tokens);                         // att = attention over the cache
+            matmul.addTo(att, tokens, oProj[l]);              // x += o_proj(att)
+            norm.run(x, layer.postNorm(), tokens);            // xb = RMSNorm(x)
+            matmul.write(xb, tokens, gateUp[l]);              // hb, hb2 = gate(xb), up(xb)
+            siluMul.run(tokens);                              // hb = SiLU(hb) * hb2
+            matmul.addTo(hb, tokens, down[l]);                // x += down_proj(hb)
         }
         pos = end;
         if (wantLogits) {
             Kernels.rmsnorm(x, (tokens - 1) * dim, xb, 0, w.finalNorm(), dim, eps);
-            matmul.run(xb, 1, false, w.lmHead(), null, logits, null, null, null, null, null, null);
+            matmul.write(xb, 1, lmHead);
         }
     }
 
@@ -225,6 +247,10 @@ final class Qwen2Model {
         return best;
     }
 
+    /** One matrix of a matrix product, its bias (or null), and where its output goes. */
+    private record Projection(Tensor weight, Tensor bias, float[] out) {
+    }
+
     /** Up to three projections of one input, split into row blocks across the pool. */
     private final class MatMulOp extends WorkerPool.Op {
         private final Tensor[] weight = new Tensor[3];
@@ -237,28 +263,44 @@ final class Qwen2Model {
         private int tokens;
         private boolean accumulate;
 
-        void run(float[] in, int tokens, boolean accumulate, Tensor w0, Tensor b0, float[] o0, Tensor w1, Tensor b1,
-                 float[] o1, Tensor w2, Tensor b2, float[] o2) {
+        private final Projection[] one = new Projection[1]; // so that a single projection allocates no array
+
+        /** Each projection's output = W . in (+ bias), for {@code tokens} rows of {@code in}. */
+        void write(float[] in, int tokens, Projection[] projections) {
+            run(in, tokens, false, projections);
+        }
+
+        /** The projection's output = W . in (+ bias). */
+        void write(float[] in, int tokens, Projection projection) {
+            one[0] = projection;
+            run(in, tokens, false, one);
+        }
+
+        /** The projection's output += W . in: a residual add. */
+        void addTo(float[] in, int tokens, Projection projection) {
+            one[0] = projection;
+            run(in, tokens, true, one);
+        }
+
+        private void run(float[] in, int tokens, boolean accumulate, Projection[] projections) {
             this.in = in;
             this.tokens = tokens;
             this.accumulate = accumulate;
+            int cols = projections[0].weight().cols();
             if (tokens > 1) {
-                pack.run(in, tokens, w0.cols());
+                pack.run(in, tokens, cols);
             } else {
-                Kernels.splitPairs(in, 0, w0.cols(), pairs);
+                Kernels.splitPairs(in, 0, cols, pairs);
             }
             count = 0;
             int units = 0;
-            units = add(w0, b0, o0, units);
-            units = add(w1, b1, o1, units);
-            units = add(w2, b2, o2, units);
+            for (Projection p : projections) {
+                units = add(p.weight(), p.bias(), p.out(), units);
+            }
             pool.run(this, units);
         }
 
         private int add(Tensor wt, Tensor b, float[] o, int units) {
-            if (wt == null) {
-                return units;
-            }
             // decode: long row runs stream best, but keep >= 8 units per thread for balance; prefill: fixed blocks
             int rpu = tokens == 1
                     ? Math.clamp(wt.rows() / (8 * pool.size()) / 4 * 4, 4, Tuning.DECODE_ROWS)
@@ -451,43 +493,58 @@ final class Qwen2Model {
         }
     }
 
-    /** Per-token element-wise steps; one unit per token. */
-    private final class RowOp extends WorkerPool.Op {
-        static final int NORM = 0;
-        static final int ROPE_AND_CACHE = 1;
-        static final int SILU_MUL = 2;
-        private int kind;
-        private int layer;
+    /** xb = RMSNorm(src) * weight for every token of a chunk; one unit per token. */
+    private final class NormOp extends WorkerPool.Op {
+        private float[] src;
         private Tensor weight;
 
-        void run(int kind, int layer, Tensor weight, int tokens) {
-            this.kind = kind;
-            this.layer = layer;
+        void run(float[] src, Tensor weight, int tokens) {
+            this.src = src;
             this.weight = weight;
             pool.run(this, tokens);
         }
 
         @Override
         void unit(int t, int worker) {
-            switch (kind) {
-                case NORM -> Kernels.rmsnorm(x, t * c.hiddenSize(), xb, t * c.hiddenSize(), weight, c.hiddenSize(), eps);
-                case ROPE_AND_CACHE -> {
-                    int hd = c.headDim();
-                    int tOff = (pos + t) * (hd / 2);
-                    for (int h = 0; h < c.numHeads(); h++) {
-                        Kernels.rope(q, t * c.qDim() + h * hd, hd, cos, sin, tOff);
-                    }
-                    for (int h = 0; h < c.numKvHeads(); h++) {
-                        Kernels.rope(k, t * c.kvDim() + h * hd, hd, cos, sin, tOff);
-                    }
-                    int kvDim = c.kvDim();
-                    long at = cacheOffset(layer, pos + t);
-                    MemorySegment.copy(k, t * kvDim, keyCache, ValueLayout.JAVA_FLOAT, at, kvDim);
-                    MemorySegment.copy(v, t * kvDim, valueCache, ValueLayout.JAVA_FLOAT, at, kvDim);
-                }
-                case SILU_MUL -> Kernels.siluMul(hb, hb2, t * c.intermediateSize(), c.intermediateSize());
-                default -> throw new IllegalStateException("unknown row step " + kind);
+            Kernels.rmsnorm(src, t * c.hiddenSize(), xb, t * c.hiddenSize(), weight, c.hiddenSize(), eps);
+        }
+    }
+
+    /** RoPE on every head of q and k at positions pos + t, then k and v into the layer's cache; one unit per token. */
+    private final class RopeCacheOp extends WorkerPool.Op {
+        private int layer;
+
+        void run(int layer, int tokens) {
+            this.layer = layer;
+            pool.run(this, tokens);
+        }
+
+        @Override
+        void unit(int t, int worker) {
+            int hd = c.headDim();
+            int tOff = (pos + t) * (hd / 2);
+            for (int h = 0; h < c.numHeads(); h++) {
+                Kernels.rope(q, t * c.qDim() + h * hd, hd, cos, sin, tOff);
             }
+            for (int h = 0; h < c.numKvHeads(); h++) {
+                Kernels.rope(k, t * c.kvDim() + h * hd, hd, cos, sin, tOff);
+            }
+            int kvDim = c.kvDim();
+            long at = cacheOffset(layer, pos + t);
+            MemorySegment.copy(k, t * kvDim, keyCache, ValueLayout.JAVA_FLOAT, at, kvDim);
+            MemorySegment.copy(v, t * kvDim, valueCache, ValueLayout.JAVA_FLOAT, at, kvDim);
+        }
+    }
+
+    /** hb = SiLU(hb) * hb2 for every token of a chunk; one unit per token. */
+    private final class SiluMulOp extends WorkerPool.Op {
+        void run(int tokens) {
+            pool.run(this, tokens);
+        }
+
+        @Override
+        void unit(int t, int worker) {
+            Kernels.siluMul(hb, hb2, t * c.intermediateSize(), c.intermediateSize());
         }
     }
 }
