@@ -1,9 +1,9 @@
 package dev.llmbench.results;
 
 /**
- * The few distribution functions the statistics need, computed here so the results format has no numerical
- * dependency: Student's t (CDF, two-sided tail, quantile) and the standard normal CDF. Accurate to about
- * 1e-12 relative, far past what five benchmark runs can resolve.
+ * The standard normal CDF, for the Mann-Whitney U test's normal approximation beyond 20 samples a side, computed
+ * here (through the incomplete gamma function) so the results format has no numerical dependency. Accurate to about
+ * 1e-12 relative, far past what benchmark runs can resolve.
  */
 public final class Distributions {
     private static final double EPSILON = 1e-15;
@@ -16,63 +16,6 @@ public final class Distributions {
             1.5056327351493116e-7};
 
     private Distributions() {
-    }
-
-    /** P(T <= t) for Student's t with {@code df} degrees of freedom ({@code df} > 0, need not be an integer). */
-    public static double studentTCdf(double t, double df) {
-        checkDf(df);
-        if (Double.isNaN(t)) {
-            return Double.NaN;
-        }
-        if (t == 0) {
-            return 0.5;
-        }
-        double tail = studentTTwoSided(Math.abs(t), df) / 2;
-        return t > 0 ? 1 - tail : tail;
-    }
-
-    /** P(|T| >= |t|): the two-sided p-value of a t statistic. */
-    public static double studentTTwoSided(double t, double df) {
-        checkDf(df);
-        if (Double.isNaN(t)) {
-            return Double.NaN;
-        }
-        if (Double.isInfinite(t)) {
-            return 0;
-        }
-        double t2 = t * t;
-        // P(|T| >= t) = I_x(df/2, 1/2) with x = df / (df + t^2); 1 - x passed separately to keep precision near t = 0.
-        return regularizedBeta(df / (df + t2), t2 / (df + t2), df / 2, 0.5);
-    }
-
-    /** The t with P(T <= t) = p: exact to about 1e-12 by bisection on the CDF. */
-    public static double studentTQuantile(double p, double df) {
-        checkDf(df);
-        if (!(p > 0 && p < 1)) {
-            throw new IllegalArgumentException("probability must be in (0, 1), got " + p);
-        }
-        if (p == 0.5) {
-            return 0;
-        }
-        if (p < 0.5) {
-            return -studentTQuantile(1 - p, df);
-        }
-        double upperTail = 1 - p;
-        double lo = 0;
-        double hi = 1;
-        while (studentTTwoSided(hi, df) / 2 > upperTail) {
-            lo = hi;
-            hi *= 2;
-        }
-        for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
-            double mid = (lo + hi) / 2;
-            if (studentTTwoSided(mid, df) / 2 > upperTail) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return (lo + hi) / 2;
     }
 
     /** Φ(z), the standard normal CDF. */
@@ -99,50 +42,6 @@ public final class Distributions {
         }
         double t = x + 7.5;
         return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
-    }
-
-    /** I_x(a, b), the regularized incomplete beta function; {@code y} is 1 - x, given exactly by the caller. */
-    static double regularizedBeta(double x, double y, double a, double b) {
-        if (x <= 0) {
-            return 0;
-        }
-        if (y <= 0) {
-            return 1;
-        }
-        double front = Math.exp(a * Math.log(x) + b * Math.log(y) - (logGamma(a) + logGamma(b) - logGamma(a + b)));
-        // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-        if (x < (a + 1) / (a + b + 2)) {
-            return front * betaFraction(x, a, b) / a;
-        }
-        return 1 - front * betaFraction(y, b, a) / b;
-    }
-
-    /** Continued fraction of the incomplete beta function, by the modified Lentz method. */
-    private static double betaFraction(double x, double a, double b) {
-        double c = 1;
-        double d = 1 - (a + b) * x / (a + 1);
-        d = 1 / (Math.abs(d) < TINY ? TINY : d);
-        double h = d;
-        for (int m = 1; m <= MAX_ITERATIONS; m++) {
-            int m2 = 2 * m;
-            double even = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-            d = 1 + even * d;
-            d = 1 / (Math.abs(d) < TINY ? TINY : d);
-            c = 1 + even / c;
-            c = Math.abs(c) < TINY ? TINY : c;
-            h *= d * c;
-            double odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-            d = 1 + odd * d;
-            d = 1 / (Math.abs(d) < TINY ? TINY : d);
-            c = 1 + odd / c;
-            c = Math.abs(c) < TINY ? TINY : c;
-            double delta = d * c;
-            h *= delta;
-            if (Math.abs(delta - 1) < EPSILON) {
-                return h;
-            }
-        }
-        return h;
     }
 
     /** Q(a, x) = Γ(a, x) / Γ(a), the regularized upper incomplete gamma function. */
@@ -181,11 +80,5 @@ public final class Distributions {
             }
         }
         return Math.exp(logFront) * h;
-    }
-
-    private static void checkDf(double df) {
-        if (!(df > 0)) {
-            throw new IllegalArgumentException("degrees of freedom must be > 0, got " + df);
-        }
     }
 }

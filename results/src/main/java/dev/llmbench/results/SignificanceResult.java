@@ -3,7 +3,7 @@ package dev.llmbench.results;
 /**
  * Outcome of a two-sample test of "are these two samples different".
  *
- * @param statistic the test statistic: Welch's t, or Mann-Whitney U of the first sample
+ * @param statistic the test statistic: the Mann-Whitney U of the first sample
  * @param pValue    two-sided p-value in [0, 1]
  */
 public record SignificanceResult(double statistic, double pValue) {

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Collection;
 
 /**
- * Summary statistics of one sample: median, sample standard deviation (n - 1), min, max, mean, percentiles,
- * the confidence interval of the mean; and the two-sample tests that decide "is this different" (Welch's t-test,
- * the Mann-Whitney U test). The one place such numbers are computed.
+ * Summary statistics of one sample: median, sample standard deviation (n - 1), min, max, mean, percentiles; and the
+ * two-sample test that decides "is this different" (the Mann-Whitney U test, exact for up to 20 samples a side, the
+ * diff's verdicts). The one place such numbers are computed.
  */
 public record Statistics(int n, double mean, double median, double stddev, double min, double max, double[] sorted) {
     /** Up to this many samples a side the Mann-Whitney p-value is exact; beyond, the normal approximation. */
@@ -66,57 +66,6 @@ public record Statistics(int n, double mean, double median, double stddev, doubl
     /** Population coefficient of variation: population stddev / mean. */
     public double populationCv() {
         return mean == 0 ? Double.NaN : populationStddev() / mean;
-    }
-
-    /** Standard error of the mean: stddev / √n. */
-    public double standardError() {
-        return stddev / Math.sqrt(n);
-    }
-
-    /**
-     * Confidence interval of the mean from Student's t with n - 1 degrees of freedom:
-     * mean ± t((1 + level) / 2, n - 1) · stddev / √n. NaN bounds for a single sample.
-     */
-    public ConfidenceInterval meanConfidenceInterval(double level) {
-        if (!(level > 0 && level < 1)) {
-            throw new IllegalArgumentException("level must be in (0, 1), got " + level);
-        }
-        if (n < 2) {
-            return new ConfidenceInterval(level, Double.NaN, Double.NaN);
-        }
-        double half = Distributions.studentTQuantile((1 + level) / 2, n - 1) * standardError();
-        return new ConfidenceInterval(level, mean - half, mean + half);
-    }
-
-    /** The 95% confidence interval of the mean. */
-    public ConfidenceInterval confidenceInterval95() {
-        return meanConfidenceInterval(0.95);
-    }
-
-    public static SignificanceResult welchTTest(Collection<Double> a, Collection<Double> b) {
-        return welchTTest(toArray(a), toArray(b));
-    }
-
-    /**
-     * Welch's unequal-variance t-test of mean(a) = mean(b), two-sided. Statistic t = (mean a - mean b) / √(va/na + vb/nb)
-     * with Welch-Satterthwaite degrees of freedom. Needs two samples a side.
-     */
-    public static SignificanceResult welchTTest(double[] a, double[] b) {
-        requireSample(a, 2, "a");
-        requireSample(b, 2, "b");
-        Statistics sa = of(a);
-        Statistics sb = of(b);
-        double va = sa.stddev * sa.stddev / sa.n;
-        double vb = sb.stddev * sb.stddev / sb.n;
-        double diff = sa.mean - sb.mean;
-        double se2 = va + vb;
-        if (se2 == 0) {
-            // Both samples constant: equal means are no evidence of a difference, unequal ones are certain.
-            return diff == 0 ? new SignificanceResult(0, 1) : new SignificanceResult(Math.copySign(Double.POSITIVE_INFINITY, diff), 0);
-        }
-        double t = diff / Math.sqrt(se2);
-        double df = se2 * se2 / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1));
-        return new SignificanceResult(t, Math.min(1, Distributions.studentTTwoSided(t, df)));
     }
 
     public static SignificanceResult mannWhitneyU(Collection<Double> a, Collection<Double> b) {
