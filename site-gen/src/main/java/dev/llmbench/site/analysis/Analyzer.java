@@ -8,13 +8,13 @@ import dev.llmbench.results.RunStatus;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Statistics;
 import dev.llmbench.results.StreamLevel;
+import dev.llmbench.results.Validity;
 import dev.llmbench.results.Warning;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,18 +25,12 @@ import java.util.Optional;
  * prefill TPS = prompt tokens / TTFT, kernel metrics only from measured kernel statistics.
  */
 public final class Analyzer {
-    /** TTFT counts as flat when it changes by less than this factor while the prompt grows {@link #FLAT_PROMPT_RATIO}-fold. */
-    static final double FLAT_TTFT_RATIO = 1.25;
-    static final double FLAT_PROMPT_RATIO = 4.0;
-    /** Sample CV above this marks a noisy scenario. */
-    static final double HIGH_CV = 0.10;
-
     private Analyzer() {
     }
 
     /** Analyses one results file. */
     public static EngineReport analyze(BenchmarkResults r, String label, String source) {
-        List<Warning> warnings = new ArrayList<>(r.warnings());
+        List<Warning> warnings = new ArrayList<>(Validity.recheck(r));
         if (r.run().status() != RunStatus.COMPLETE) {
             warnings.add(new Warning("incomplete_run", "the run ended as " + r.run().status().json()
                     + (r.run().error() == null ? "" : " (" + r.run().error() + ")")
@@ -57,7 +51,6 @@ public final class Analyzer {
             if (levels.size() > 1) {
                 concurrency.put(s.id(), levels);
             }
-            warnings.addAll(scenarioWarnings(s, runs, summary));
             device = device.flatMap(d -> DeviceTime.sum(runs).map(d::plus));
         }
         Optional<DeviceTime> measured = scenarios.isEmpty() ? Optional.empty() : device.filter(d -> d.stepMs() > 0);
@@ -68,7 +61,6 @@ public final class Analyzer {
         EngineReport.Metrics metrics = new EngineReport.Metrics(fit == null ? null : fit.slope(),
                 fit == null ? null : fit.r2(), decodeTpsCv(scenarios), utilisation, overheadUs,
                 false, false, false);
-        warnings.addAll(flatTtftWarning(scenarios));
         return new EngineReport(label, source, false, r.engine(), r.model(), r.environment(), r.protocol(),
                 r.load(), scenarios, metrics, warnings, Map.of(), concurrency);
     }
@@ -112,50 +104,10 @@ public final class Analyzer {
                 stepTps, util, overhead);
     }
 
-    private static List<Warning> scenarioWarnings(ScenarioResult s, List<RunSample> runs, ScenarioSummary summary) {
-        List<Warning> out = new ArrayList<>();
-        for (RunSample run : runs) {
-            int made = run.tokens();
-            if (made != s.decodeTokens()) {
-                out.add(new Warning("token_count_mismatch", "run " + run.index() + " generated "
-                        + made + " tokens instead of " + s.decodeTokens(), s.id()));
-                break;
-            }
-        }
-        if (summary.ttftMs().n() > 1 && cv(summary.ttftMs()) > HIGH_CV) {
-            out.add(new Warning("high_cv", String.format(Locale.ROOT, "TTFT varies by %.0f%% (sample CV) across runs",
-                    100 * cv(summary.ttftMs())), s.id()));
-        } else if (summary.decodeTps() != null && summary.decodeTps().n() > 1 && cv(summary.decodeTps()) > HIGH_CV) {
-            out.add(new Warning("high_cv", String.format(Locale.ROOT, "decode TPS varies by %.0f%% (sample CV) across runs",
-                    100 * cv(summary.decodeTps())), s.id()));
-        }
-        return out;
-    }
-
-    private static double cv(Summary s) {
-        return Statistics.of(s.samples()).cv();
-    }
-
-    /**
-     * Warns when TTFT does not grow with the prompt: the sign of a prefill padded to a fixed window.
-     * Needs prompts at least {@link #FLAT_PROMPT_RATIO} times apart.
-     */
-    public static List<Warning> flatTtftWarning(List<ScenarioSummary> scenarios) {
-        Map<Integer, Double> byLength = firstMedianByPromptLength(scenarios);
-        if (byLength.size() < 2) {
-            return List.of();
-        }
-        int minLen = byLength.keySet().stream().min(Integer::compare).orElseThrow();
-        int maxLen = byLength.keySet().stream().max(Integer::compare).orElseThrow();
-        double lo = byLength.values().stream().min(Double::compare).orElseThrow();
-        double hi = byLength.values().stream().max(Double::compare).orElseThrow();
-        if ((double) maxLen / minLen >= FLAT_PROMPT_RATIO && lo > 0 && hi / lo < FLAT_TTFT_RATIO) {
-            return List.of(new Warning("ttft_not_growing", String.format(Locale.ROOT,
-                    "TTFT stays between %.1f and %.1f ms while the prompt grows from %d to %d tokens: the prefill was"
-                            + " probably padded to a fixed window, so TTFT does not measure the prompt", lo, hi, minLen, maxLen),
-                    null));
-        }
-        return List.of();
+    /** The TTFT rule of {@link Validity} over summaries (an imported file keeps no raw samples to decide it from). */
+    public static Optional<Warning> ttftGrowth(List<ScenarioSummary> scenarios) {
+        return Validity.ttftGrowth(scenarios.stream()
+                .map(s -> new Validity.PromptTtft(s.id(), s.promptTokens(), s.ttftMs().median())).toList());
     }
 
     /** Median TTFT per distinct prompt length; where two scenarios share a length, the first in suite order counts. */

@@ -106,7 +106,7 @@ public final class LegacyImporter {
     }
 
     private static List<Warning> commonWarnings(List<ScenarioSummary> scenarios) {
-        List<Warning> w = new ArrayList<>(Analyzer.flatTtftWarning(scenarios));
+        List<Warning> w = new ArrayList<>(Analyzer.ttftGrowth(scenarios).stream().toList());
         w.add(new Warning("decode_tps_counts_prefill_token", "decode TPS divides all generated tokens by the decode time,"
                 + " counting the first token, which came from the prefill: it overstates the rate by tokens / (tokens - 1)", null));
         w.add(new Warning("population_stddev", "the spread shown is the population standard deviation (n), not the"
