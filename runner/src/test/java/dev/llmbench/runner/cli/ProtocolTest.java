@@ -128,8 +128,9 @@ class ProtocolTest {
     @Test
     void flatTtftIsFlagged() throws Exception {
         BenchmarkResults r = run("synthetic:tiny", "--quiet", "--engine-opt", "flat_ttft=true");
+        // one warning a file, on the first longer prompt that was not slower
         assertThat(r.warnings()).filteredOn(w -> w.code().equals("ttft_not_growing"))
-                .extracting(Warning::scenario).containsExactly("Q2", "Q3");
+                .extracting(Warning::scenario).containsExactly("Q2");
     }
 
     @Test
