@@ -125,8 +125,9 @@ typedef struct {
     id<MTLDevice> device;
     id<MTLCommandQueue> queue;
     id<MTLLibrary> library;
+    BOOL attn_warp; // decode attention by attn_decode_warp (head_dim 64 or 128), else attn_decode
     // one pipeline per kernel of kernels.metal, for this model's weight dtype
-    // (attn_decode and attn_prefill: for this head_dim; gemv_residual: KSPLIT 4 and 1)
+    // (attn_decode_warp or attn_decode, and attn_prefill: for this head_dim; gemv_residual: KSPLIT 4 and 1)
     id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_gemv_residual4, k_gemv_residual1, k_gate_up,
         k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
         k_gemm_f32, k_synthetic_fill;
@@ -150,7 +151,7 @@ typedef struct {
     id<MTLBuffer> rope_cos, rope_sin; // (max_cache_len, head_dim / 2)
     int splits;                       // decode attention splits of kAttnSplit positions
     id<MTLBuffer> part_o, part_ml;    // decode attention partials (f32 bits, written as atomics)
-    id<MTLBuffer> counters;           // (kv heads) decode attention arrival counters
+    id<MTLBuffer> counters;           // (query heads) decode attention arrival counters
     int lm_groups;                    // threadgroups of lm_head
     id<MTLBuffer> tg_best;            // (lm_groups) each lm_head threadgroup's argmax key
     id<MTLBuffer> ids;                // (max_cache_len) prompt ids
@@ -288,6 +289,9 @@ static NSUInteger attn_decode_smem(int group, int hd, int splits) {
     return sizeof(float) * (NSUInteger)group * (NSUInteger)(hd + span + 512);
 }
 
+/** attn_decode_warp's threadgroup memory: the query (hd), the four simdgroups' partials (4 hd + 8), the combine's weights (splits). */
+static NSUInteger attn_decode_warp_smem(int hd, int splits) { return sizeof(float) * (NSUInteger)(5 * hd + 8 + splits); }
+
 /** Byte offset of layer l's part of k_cache and v_cache. */
 static NSUInteger layer_cache(const LBEngine *e, int l) {
     return (NSUInteger)l * e->cfg.num_kv_heads * e->opt.max_cache_len * e->cfg.head_dim * sizeof(float);
@@ -309,7 +313,8 @@ static void gemv_residual(LBEngine *e, const char *label, Ref w, id<MTLBuffer> v
 
 static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
     const lb_model_config *c = &e->cfg;
-    Args a = begin(e, e->k_attn_decode); // attn_decode_hd<head_dim>
+    const int nq = c->num_heads, nkv = c->num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
+    Args a = begin(e, e->k_attn_decode); // attn_decode_warp_hd<head_dim> or attn_decode_hd<head_dim>
     arg_buf(&a, e->q, 0);
     arg_buf(&a, e->k_cache, cache);
     arg_buf(&a, e->v_cache, cache);
@@ -318,11 +323,19 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     arg_buf(&a, e->part_ml, 0);
     arg_buf(&a, e->counters, 0);
     arg_buf(&a, e->attn, 0);
-    arg_i32(&a, c->num_heads);
-    arg_i32(&a, c->num_kv_heads);
-    arg_i32(&a, e->opt.max_cache_len);
+    arg_i32(&a, nq);
+    arg_i32(&a, nkv);
+    if (e->attn_warp) {
+        arg_i32(&a, max_len);
+        arg_f32(&a, scale);
+        dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nq, (NSUInteger)e->splits, 1), 128,
+                 attn_decode_warp_smem(c->head_dim, e->splits));
+        return;
+    }
+    arg_i32(&a, group);
+    arg_i32(&a, max_len);
     arg_f32(&a, scale);
-    dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)c->num_kv_heads, (NSUInteger)e->splits, 1), 128, smem);
+    dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)(nq / group), (NSUInteger)e->splits, 1), 128, smem);
 }
 
 /** The LM head on row `row` of x, then the argmax of its logits into step_out. */
@@ -352,7 +365,7 @@ static void encode_decode(LBEngine *e) {
     const int dim = c->hidden_size, ffn = c->intermediate_size, nq = c->num_heads, nkv = c->num_kv_heads, hd = c->head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c->rms_norm_eps, scale = 1.f / sqrtf((float)hd);
-    const NSUInteger attn_smem = attn_decode_smem(nq / nkv, hd, e->splits);
+    const NSUInteger attn_smem = attn_decode_smem(1, hd, e->splits);
     Args a = begin(e, e->k_embed_token);
     arg_ref(&a, e->embed);
     arg_buf(&a, e->step_in, 0);
@@ -613,23 +626,23 @@ static int pick_device(LBEngine *e) {
     }
     char why[512];
     if (check_device(e->device, why, sizeof why) != LB_OK) return fail(LB_E_UNAVAILABLE, "%s", why);
-    // threadgroup memory: the decode kernels keep the normalised input (dim + 32 floats, lm_head 32 keys more),
-    // attn_decode a group's queries, score rows and V-sum reduction (attn_decode_smem, and its own lsum and flag),
-    // attn_prefill 16 queries and one K tile
+    // threadgroup memory: the decode kernels keep the normalised input (dim + 32 floats, lm_head 32 keys more); the
+    // attention kernels a float per split besides their query and partials (attn_decode_warp_smem and its flag, or
+    // attn_decode_smem at group 1 and its lsum and flag); attn_prefill 16 queries and one K tile
     const lb_model_config *c = &e->cfg;
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
     const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
-    const NSUInteger attn =
-        attn_decode_smem(c->num_heads / c->num_kv_heads, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
+    const NSUInteger attn = e->attn_warp ? align_up(attn_decode_warp_smem(c->head_dim, splits), 16) + sizeof(uint32_t)
+                                         : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
     NSUInteger need = norm > attn ? norm : attn;
     if (prefill > need) need = prefill;
     if (need > limit)
         return fail(LB_E_INVALID,
-                    "hidden_size %d, head_dim %d, %d query heads per KV head and max_cache_len %d need %lu bytes of "
-                    "threadgroup memory; %s has %lu", c->hidden_size, c->head_dim, c->num_heads / c->num_kv_heads,
-                    e->opt.max_cache_len, (unsigned long)need, e->device.name.UTF8String, (unsigned long)limit);
+                    "hidden_size %d, head_dim %d and max_cache_len %d need %lu bytes of threadgroup memory; %s has %lu: "
+                    "lower --max-cache-len", c->hidden_size, c->head_dim, e->opt.max_cache_len, (unsigned long)need,
+                    e->device.name.UTF8String, (unsigned long)limit);
     return LB_OK;
 }
 
@@ -676,7 +689,8 @@ static int build_pipelines(LBEngine *e) {
 #define TYPED(base) [NSString stringWithFormat:@"%s_%s", base, t]
     BUILD(k_embed_token, TYPED("embed_token"), 256);
     BUILD(k_qkv_rope, TYPED("qkv_rope"), 256);
-    BUILD(k_attn_decode, ([NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
+    BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_hd%d", e->cfg.head_dim]
+                                         : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
     BUILD(k_gemv_residual4, TYPED("gemv_residual_k4"), 256);
     BUILD(k_gemv_residual1, TYPED("gemv_residual_k1"), 256);
     BUILD(k_gate_up, TYPED("gate_up"), 256);
@@ -922,7 +936,7 @@ static int alloc_buffers(LBEngine *e) {
     e->splits = (int)((max_len + kAttnSplit - 1) / kAttnSplit);
     ALLOC(part_o, q * (size_t)e->splits * f);
     ALLOC(part_ml, (size_t)c->num_heads * (size_t)e->splits * 2 * f);
-    ALLOC(counters, nkv * sizeof(uint32_t));
+    ALLOC(counters, (size_t)c->num_heads * sizeof(uint32_t));
     e->lm_groups = (int)grid_for(((long)c->vocab_size + 1) / 2, 8).width;
     ALLOC(tg_best, (size_t)e->lm_groups * sizeof(uint64_t));
     ALLOC(ids, max_len * sizeof(int32_t));
@@ -976,6 +990,7 @@ static void describe(LBEngine *e) {
 }
 
 static int open_engine(LBEngine *e, const lb_tensor *tensors, int32_t count, double *compile_ms, double *load_ms) {
+    e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128; // before pick_device's threadgroup-memory check
     TRY(pick_device(e));
     sample_memory(e);
     e->mem_baseline = e->mem_peak;

@@ -1,7 +1,7 @@
 // The Metal kernels of the llmbench engine, in the order a step runs them: the MSL twins of
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
 // qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; gemv_residual its KSPLIT too, gemv_residual_k4_bf16; the attention
-// kernels their head_dim, attn_decode_hd128). Keep the two side by side.
+// kernels their head_dim, attn_decode_warp_hd128). Keep the two side by side.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
@@ -12,8 +12,11 @@
 // The decode path is kernels.cuh's, kernel by kernel: the row streams of qkv_rope, gate_up, lm_head and gemv_residual
 // (double-buffered rounds, the next unit's first round loaded during the current unit's last multiply), o_proj and
 // down_proj on four simdgroups a row when the row's 8-byte chunks divide by 4 (else one), their parts added in a fixed
-// order, and attn_decode's 128 positions a split with one thread a position, V sums of HD/4 threads a position
-// reduced across position rows in threadgroup memory, the one-split short path and the last threadgroup's combine.
+// order. Attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
+// simdgroup per 32 of them (a lane scores one position, softmax on simd_max/simd_sum, the simdgroup's 32 V rows loaded
+// at once), the four simdgroups' partials merged in threadgroup memory; other head_dims take attn_decode, a
+// threadgroup per query head (group 1) with a thread a position. Both finish a one-split context in split 0 and
+// otherwise combine the splits in the last threadgroup to arrive (combine_splits).
 //
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
@@ -28,21 +31,25 @@
 //    nullable pointer), and qkv_pair() stands for CUDA's rows_of lambda: MSL has no lambdas.
 //  - The prefill GEMM inputs are always f32 (MPSMatrixMultiplication on f32 weights, gemm_f32 on the others; see
 //    engine.m), so the prefill kernels have no GEMM input type parameter.
-//  - No programmatic dependent launch: a decode step is one serial compute encoder in one command buffer; a dispatch
-//    starts after the one before has ended and sees all its writes. What CUDA loads before pdl_wait() is loaded at
-//    the same place here, where it still overlaps the RMSNorm (the row streams' first round), except in attn_decode:
-//    CUDA loads the K rows of earlier positions before the wait and the current position's after it, and prefetches
-//    their V rows into L2; here every K row is loaded at once and nothing is prefetched (MSL has no prefetch).
+//  - No programmatic dependent launch (PDL), and nothing like it in Metal: a decode step is one serial compute encoder
+//    in one command buffer; a dispatch starts after the one before has ended and sees all its writes. So CUDA's
+//    pdl_wait() and its "launch early" (pdl_launch_early: the next kernel's blocks resident and loading their weights
+//    while this kernel runs, 769 -> 838 tok/s on the H200) have no twin here. What CUDA loads before pdl_wait() is
+//    loaded at the same place here, where it still overlaps the RMSNorm (the row streams' first round), except in the attention kernels: CUDA loads the K rows of earlier positions before the wait and
+//    the current position's after it, and prefetches their V rows into L2; here every K row is loaded at once and
+//    nothing is prefetched (MSL has no prefetch).
+//  - MSL's C++ has no `if constexpr`: attn_decode_warp tests D with a plain `if`.
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
 //    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
 //    result does not depend on the order the threadgroups ran in.
-//  - attn_decode's last-threadgroup combine: the partials go through relaxed device atomics (coherent at the device
-//    level on every MSL version), with device-scope fences where MSL 3.2 has them.
+//  - combine_splits: the partials go through relaxed device atomics (coherent at the device level on every MSL
+//    version), with device-scope fences where MSL 3.2 has them; its `last` flag is the kernel's (MSL declares
+//    threadgroup variables in kernel functions only).
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
-//    max_cache_len. Its threadgroup memory, group * (hd + span + 512) floats, must fit in 32 KB: up to 10 query heads
-//    per KV head at head_dim 128 (11 at 64) for caches up to 16384 positions, fewer for longer ones (every Qwen2 and
-//    Qwen2.5 checkpoint has at most 8); engine.m refuses a model and cache length that do not fit when it opens.
+//    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's 5 hd + 8 + splits floats, attn_decode's
+//    hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
+//    length that does not fit when it opens.
 //  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
 //    multiprocessor count. Metal reports neither a core count nor how many threadgroups a core holds
 //    (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps every such grid at 1024 threadgroups.
@@ -76,6 +83,14 @@ struct StepOut {
     int non_finite;   // 1 once a logit was NaN or infinite (sticky until lb_reset)
     int pad;
 };
+
+// ---- programmatic dependent launch: none in Metal -------------------------------------------------------------
+// kernels.cuh has pdl_wait(), pdl_launch_dependents() and pdl_launch_early() here: a CUDA decode kernel issues its
+// first weight loads, lets the next kernel launch ("launch early", so that kernel's blocks are resident and loading
+// their own weights while this one runs), then waits for the previous kernel's output. Metal has no equivalent: the
+// dispatches of one serial compute encoder run one after another, each seeing every write of the one before, and no
+// dispatch can start early. The kernels below load at the places where CUDA's load before the wait (the first round
+// before the RMSNorm, "CUDA: before pdl_wait()"), and skip the wait and the launch calls.
 
 // ---- element conversions ----------------------------------------------------------------------------------
 typedef ushort bf16; // the bits of a bfloat16
@@ -331,7 +346,7 @@ template <typename W>
     }
 }
 
-/** KV-cache positions one attention threadgroup covers in a decode step, one per thread (engine.m: kAttnSplit). */
+/** KV-cache positions one attention threadgroup covers in a decode step (engine.m: kAttnSplit). */
 constant constexpr int kAttnSplit = 128;
 /** Query heads per KV head the decode attention kernel supports (grouped-query attention; engine.m: kMaxGroup). */
 constant constexpr int kMaxGroup = 16;
@@ -343,24 +358,175 @@ constant constexpr int kMaxGroup = 16;
  */
 inline int attn_span(int splits) { return max(kAttnSplit, (splits + 3) / 4 * 4); }
 
+// The attention partials are written and read as relaxed device atomics: a plain store of one threadgroup is not
+// promised to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while
+// atomic operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
+// fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
 inline void store_f32(device atomic_uint *p, float v) { atomic_store_explicit(p, as_type<uint>(v), memory_order_relaxed); }
 inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load_explicit(p, memory_order_relaxed)); }
 
 /**
- * Decode attention, split over the sequence (flash-decoding): threadgroup (kvh, s) scores positions
- * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
- * partial (max, sum, weighted V). A thread scores one position for every head of the group (its K row in HD/4
- * 16-byte loads); for the weighted V, HD/4 threads share a position, each owning 4 dimensions, eight positions' loads
- * at a time, and the position rows' sums meet in threadgroup memory. A context of one split is finished by split 0,
- * which writes attn_out itself (the other threadgroups return at once). Otherwise the last threadgroup of a KV head
- * to finish (an atomic counter) combines the splits into attn_out. Splits past the current length write an empty
- * partial, so the grid is fixed. Threadgroup: 128 threads, group * (HD + attn_span(splits) + 512) floats of
- * threadgroup memory: qs (group*HD), scores (group*span), red (group*512).
+ * The end of a decode attention threadgroup whose split wrote its partial (part_ml: (max, sum) per head and split;
+ * part_o: unnormalised weighted V) for heads [h0, h0 + group): the last threadgroup of the `splits` to arrive on
+ * `counter` combines the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per
+ * (head, split) in the threadgroup memory `wm` (group * used floats) first, then every output element summing its
+ * splits with independent loads. Every thread of every threadgroup of the grid row calls it. `last` is a threadgroup
+ * flag of the kernel's (MSL declares threadgroup variables in kernels only); CUDA lets the next kernel launch here
+ * (pdl_launch_dependents), which Metal has no equivalent of.
+ */
+template <int HD>
+inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device atomic_uint *po, device float *out,
+                           device atomic_uint *counter, int group, int used, int splits, threadgroup uint *last,
+                           uint tid, uint ntg, uint lane, uint warp, uint warps) {
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+    if (tid == 0) *last = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (*last == 0u) return;
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    for (int i = int(tid); i < group * used; i += int(ntg)) {
+        const int g = i / used, s = i % used;
+        wm[i] = load_f32(&ml[(g * splits + s) * 2]);
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int g = int(warp); g < group; g += int(warps)) {
+        float m = -INFINITY;
+        for (int s = int(lane); s < used; s += kWarp) m = max(m, wm[g * used + s]);
+        m = simd_max(m);
+        float l = 0.f;
+        for (int s = int(lane); s < used; s += kWarp) l += exp(wm[g * used + s] - m) * load_f32(&ml[(g * splits + s) * 2 + 1]);
+        l = simd_sum(l);
+        for (int s = int(lane); s < used; s += kWarp) wm[g * used + s] = exp(wm[g * used + s] - m) / l;
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int i = int(tid); i < group * HD; i += int(ntg)) {
+        const int g = i / HD, d = i % HD;
+        device atomic_uint *src = po + size_t(g) * splits * HD + d;
+        float o = 0.f;
+        for (int s = 0; s < used; ++s) o = fma(wm[g * used + s], load_f32(src + size_t(s) * HD), o);
+        out[i] = o;
+    }
+    if (tid == 0) atomic_store_explicit(counter, 0u, memory_order_relaxed);
+}
+
+/**
+ * Decode attention for one query head a threadgroup, a simdgroup per 32 positions: threadgroup (h, s) covers
+ * positions [s*128, s*128+128) of KV head h / group. A lane scores one position, the simdgroup's softmax runs on
+ * simd_max/simd_sum, and the lane then owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at
+ * once; the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_splits. No barrier
+ * between scoring and the V sum. Threadgroup: 128 threads; HD 64 or 128. Threadgroup memory: qs (HD), wo (4, HD),
+ * wml (4, 2), the combine's weights (splits): engine.m's attn_decode_warp_smem.
  *
- * The partials are written and read as relaxed device atomics: a plain store of one threadgroup is not promised
- * to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while atomic
- * operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
- * fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
+ * CUDA loads the K rows of earlier positions (and prefetches their V rows into L2) before pdl_wait(), while qkv_rope
+ * still runs, and the current position's row after it. Metal has no programmatic dependent launch (nor an L2
+ * prefetch): a dispatch starts after the previous one ends, so every lane loads its K row at once.
+ */
+template <int HD>
+[[kernel]] void attn_decode_warp(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
+                                 device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
+                                 device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
+                                 device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
+                                 constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]],
+                                 constant int &max_len [[buffer(10)]], constant float &scale [[buffer(11)]],
+                                 threadgroup float *smem [[threadgroup(0)]],
+                                 uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
+                                 uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                                 uint warp [[simdgroup_index_in_threadgroup]]) {
+    constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
+    constexpr int WARPS = 4, SPLIT = WARPS * kWarp;
+    threadgroup float *qs = smem, *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
+    threadgroup uint last;
+    const int h = int(tg.x), kvh = h / (nq / nkv), split = int(tg.y), splits = int(ntgs.y);
+    const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
+    if (used == 1 && split != 0) return;
+    const int start = split * SPLIT, end = min(len, start + SPLIT);
+    const int base = start + int(warp) * kWarp, p = base + int(lane); // this lane's position
+    device const float *kc = k_cache + size_t(kvh) * max_len * HD;
+    device const float *vc = v_cache + size_t(kvh) * max_len * HD;
+    float4 k4[HD / 4];
+    if (p < end) {
+        device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(p) * HD);
+        LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = int(tid); i < HD; i += SPLIT) qs[i] = q[size_t(h) * HD + i] * scale;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    float score = -INFINITY;
+    if (p < end) {
+        float acc[4] = {0.f, 0.f, 0.f, 0.f};
+        threadgroup const float4 *q4 = reinterpret_cast<threadgroup const float4 *>(qs);
+        LB_UNROLL for (int i = 0; i < HD / 4; ++i) {
+            const float4 qv = q4[i];
+            acc[i & 3] = fma(qv.x, k4[i].x, fma(qv.y, k4[i].y, fma(qv.z, k4[i].z, fma(qv.w, k4[i].w, acc[i & 3]))));
+        }
+        score = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+    const float m = simd_max(score);
+    const float e = p < end ? exp(score - m) : 0.f;
+    const float l = simd_sum(e);
+    // weighted V: the simdgroup's rows, lane owning dimensions [lane*D, lane*D + D)
+    const int rows = max(0, min(kWarp, end - base));
+    float o[D];
+    LB_UNROLL for (int d = 0; d < D; ++d) o[d] = 0.f;
+    {
+        float vv[kWarp][D];
+        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
+            device const float *src = vc + size_t(base + j) * HD + lane * D;
+            if (D == 4) { // one 16-byte load a row (CUDA: if constexpr, which MSL's C++14 lacks)
+                const float4 f = j < rows ? *reinterpret_cast<device const float4 *>(src) : float4(0.f);
+                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = f[d];
+            } else {
+                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
+            }
+        }
+        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
+            const float w = simd_shuffle(e, ushort(j));
+            LB_UNROLL for (int d = 0; d < D; ++d) o[d] = fma(w, vv[j][d], o[d]);
+        }
+    }
+    LB_UNROLL for (int d = 0; d < D; ++d) wo[int(warp) * HD + int(lane) * D + d] = o[d];
+    if (lane == 0) wml[2 * warp] = m, wml[2 * warp + 1] = l;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    // the threadgroup's partial: the simdgroups' (m, l, o) rescaled to the threadgroup's max
+    float M = -INFINITY;
+    LB_UNROLL for (int w = 0; w < WARPS; ++w) M = max(M, wml[2 * w]);
+    float L = 0.f, scale_w[WARPS];
+    LB_UNROLL for (int w = 0; w < WARPS; ++w) {
+        scale_w[w] = wml[2 * w + 1] > 0.f ? exp(wml[2 * w] - M) : 0.f;
+        L = fma(scale_w[w], wml[2 * w + 1], L);
+    }
+    device atomic_uint *po = part_o + size_t(h) * splits * HD;
+    device atomic_uint *ml = part_ml + size_t(h) * splits * 2;
+    for (int d = int(tid); d < HD; d += SPLIT) {
+        float O = 0.f;
+        LB_UNROLL for (int w = 0; w < WARPS; ++w) O = fma(scale_w[w], wo[w * HD + d], O);
+        if (used == 1) attn_out[size_t(h) * HD + d] = O / L;
+        else store_f32(&po[size_t(split) * HD + d], split < used ? O : 0.f);
+    }
+    if (used == 1) return;
+    if (tid == 0) {
+        store_f32(&ml[split * 2], split < used ? M : -INFINITY);
+        store_f32(&ml[split * 2 + 1], split < used ? L : 0.f);
+    }
+    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, splits, &last, tid, SPLIT, lane,
+                       warp, WARPS);
+}
+
+/**
+ * Decode attention, split over the sequence (flash-decoding): threadgroup (b, s) scores positions [s*128, s*128+128)
+ * of the cache against query heads [b*group, b*group+group), which share one KV head, and writes a partial (max, sum,
+ * weighted V). The engine runs a threadgroup per query head (group 1), as CUDA does: the heads' threadgroups read
+ * their shared KV rows from the cache hierarchy, and each threadgroup's chain of dependent steps is a group's length
+ * shorter. A thread scores one position for every head of the group (its K row in HD/4 16-byte loads); for the
+ * weighted V, HD/4 threads share a position, each owning 4 dimensions, eight positions' loads at a time, and the
+ * position rows' sums meet in threadgroup memory. A context of one split is finished by split 0, which writes
+ * attn_out itself (the other threadgroups return at once); otherwise the splits combine as in combine_splits. Splits
+ * past the current length write an empty partial, so the grid is fixed. The engine takes this kernel for head_dim
+ * other than 64 and 128. Threadgroup: 128 threads, group * (HD + attn_span(splits) + 512) floats of threadgroup
+ * memory: qs (group*HD), scores (group*span), red (group*512).
  */
 template <int HD>
 [[kernel]] void attn_decode(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
@@ -368,13 +534,13 @@ template <int HD>
                             device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
                             device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
                             constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]],
-                            constant int &max_len [[buffer(10)]], constant float &scale [[buffer(11)]],
-                            threadgroup float *smem [[threadgroup(0)]],
+                            constant int &group [[buffer(10)]], constant int &max_len [[buffer(11)]],
+                            constant float &scale [[buffer(12)]], threadgroup float *smem [[threadgroup(0)]],
                             uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
                             uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]],
                             uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                             uint warps [[simdgroups_per_threadgroup]]) {
-    const int group = nq / nkv, kvh = int(tg.x), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
+    const int h0 = int(tg.x) * group, kvh = h0 / (nq / nkv), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
     const int span = attn_span(splits);
     threadgroup float *qs = smem, *scores = qs + group * HD;
     threadgroup uint last;
@@ -396,7 +562,7 @@ template <int HD>
         device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(start + p) * HD);
         LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
     }
-    for (int i = int(tid); i < group * HD; i += ntg) qs[i] = q[kvh * group * HD + i] * scale;
+    for (int i = int(tid); i < group * HD; i += ntg) qs[i] = q[h0 * HD + i] * scale;
     threadgroup_barrier(mem_flags::mem_threadgroup);
     // scores: a thread per position, every head of the group
     if (mine) {
@@ -413,7 +579,7 @@ template <int HD>
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
     // softmax numerators and the split's (max, sum) per head: a simdgroup per head
-    device atomic_uint *ml = part_ml + size_t(kvh) * group * splits * 2;
+    device atomic_uint *ml = part_ml + size_t(h0) * splits * 2;
     for (int g = int(warp); g < group; g += int(warps)) {
         float m = -INFINITY;
         for (int j = int(lane); j < n; j += kWarp) m = max(m, scores[g * span + j]);
@@ -435,7 +601,7 @@ template <int HD>
     // weighted V: HD/4 threads per position, each owning 4 dimensions (one 16-byte load of a V row), 128/(HD/4)
     // positions at a time, eight rounds of loads in flight; the rows' sums meet in threadgroup memory
     constexpr int TPP = HD / 4, R = 128 / TPP;
-    device atomic_uint *po = part_o + size_t(kvh) * group * splits * HD;
+    device atomic_uint *po = part_o + size_t(h0) * splits * HD;
     threadgroup float *red = scores + group * span; // (R, group, HD)
     {
         const int col = int(tid) % TPP, row = int(tid) / TPP;
@@ -472,48 +638,13 @@ template <int HD>
         float o = 0.f;
         for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
         if (used == 1)
-            attn_out[(kvh * group + g) * HD + d] = o / lsum[g];
+            attn_out[(h0 + g) * HD + d] = o / lsum[g];
         else
             store_f32(&po[(size_t(g) * splits + split) * HD + d], o);
     }
     if (used == 1) return;
-    // the last threadgroup of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in
-    // threadgroup memory first, then every output element sums its splits with independent loads
-#if __METAL_VERSION__ >= 320
-    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
-#endif
-    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-    if (tid == 0) last = atomic_fetch_add_explicit(&counters[kvh], 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    if (last == 0u) return;
-#if __METAL_VERSION__ >= 320
-    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
-#endif
-    threadgroup float *wm = scores; // (group, used)
-    for (int i = int(tid); i < group * used; i += ntg) {
-        const int g = i / used, s = i % used;
-        wm[i] = load_f32(&ml[(g * splits + s) * 2]);
-    }
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    for (int g = int(warp); g < group; g += int(warps)) {
-        float m = -INFINITY;
-        for (int s = int(lane); s < used; s += kWarp) m = max(m, wm[g * used + s]);
-        m = simd_max(m);
-        float l = 0.f;
-        for (int s = int(lane); s < used; s += kWarp)
-            l += exp(wm[g * used + s] - m) * load_f32(&ml[(g * splits + s) * 2 + 1]);
-        l = simd_sum(l);
-        for (int s = int(lane); s < used; s += kWarp) wm[g * used + s] = exp(wm[g * used + s] - m) / l;
-    }
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    for (int i = int(tid); i < group * HD; i += ntg) {
-        const int g = i / HD, d = i % HD;
-        device atomic_uint *src = po + size_t(g) * splits * HD + d;
-        float o = 0.f;
-        for (int s = 0; s < used; ++s) o = fma(wm[g * used + s], load_f32(src + size_t(s) * HD), o);
-        attn_out[(kvh * group + g) * HD + d] = o;
-    }
-    if (tid == 0) atomic_store_explicit(&counters[kvh], 0u, memory_order_relaxed);
+    combine_splits<HD>(scores, ml, po, attn_out + size_t(h0) * HD, &counters[tg.x], group, used, splits, &last, tid,
+                       uint(ntg), lane, warp, warps);
 }
 
 /**
@@ -909,6 +1040,9 @@ kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [
 LB_WEIGHT_KERNELS(bf16, bf16)
 LB_WEIGHT_KERNELS(f16, half)
 LB_WEIGHT_KERNELS(f32, float)
+
+LB_INSTANTIATE(attn_decode_warp, hd64, 64)
+LB_INSTANTIATE(attn_decode_warp, hd128, 128)
 
 LB_INSTANTIATE(attn_decode, hd16, 16)
 LB_INSTANTIATE(attn_decode, hd32, 32)
