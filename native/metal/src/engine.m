@@ -8,6 +8,9 @@
 // separate tensors), makes synthetic weights on the GPU, and builds the buffers and RoPE tables. lb_prefill runs the
 // prompt in chunks (GEMMs on MPSMatrixMultiplication for f32 weights, on the f32 GEMM kernel otherwise) in one
 // command buffer; lb_decode encodes one step as one command buffer with one serial compute encoder.
+// encode_decode chooses the decode kernels as engine.cu's enqueue_decode does (the lane kernels where a row of
+// hidden_size fits a lane's loads, gemv_plan for o_proj and down_proj, attn_decode_warp for head_dim 64 and 128);
+// build_pipelines builds the chosen ones when the engine opens.
 #import <Foundation/Foundation.h>
 #import <Metal/Metal.h>
 #import <MetalPerformanceShaders/MetalPerformanceShaders.h>
@@ -126,9 +129,10 @@ typedef struct {
     id<MTLCommandQueue> queue;
     id<MTLLibrary> library;
     BOOL attn_warp; // decode attention by attn_decode_warp (head_dim 64 or 128), else attn_decode
-    // one pipeline per kernel of kernels.metal, for this model's weight dtype
-    // (attn_decode_warp or attn_decode, and attn_prefill: for this head_dim; gemv_residual: KSPLIT 4 and 1)
-    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_gemv_residual4, k_gemv_residual1, k_gate_up,
+    // one pipeline per kernel of kernels.metal, for this model's weight dtype, as encode_decode chooses them (the lane
+    // kernels where a row fits a lane's loads; attn_decode_warp or attn_decode, and attn_prefill, for this head_dim;
+    // o_proj and down_proj: the gemv_residual kernel gemv_plan takes for their K)
+    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_o_proj, k_gate_up, k_down_proj,
         k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
         k_gemm_f32, k_synthetic_fill;
 
@@ -298,17 +302,91 @@ static NSUInteger layer_cache(const LBEngine *e, int l) {
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
-/** x += W . v over `rows` rows of K: four simdgroups per row when K splits into whole 8-byte chunks, else one. */
-static void gemv_residual(LBEngine *e, const char *label, Ref w, id<MTLBuffer> v, int rows, int K) {
+/**
+ * 8-byte loads a lane needs for a row of `chunks` 8-byte chunks in one round, as the lane kernels take it: 2, 4, 8 or
+ * 12, the bytes of engine.cu's lane_loads (1, 2, 4 or 6 16-byte loads); 0 over 12. (engine.cu's with_loads, which
+ * picks the threadgroup-memory kernels' U, has no twin: those kernels keep one round size here, kernels.metal says why.)
+ */
+static int lane_loads(int chunks) {
+    const int need = (chunks + 31) / 32;
+    return need <= 2 ? 2 : need <= 4 ? 4 : need <= 8 ? 8 : need <= 12 ? 12 : 0;
+}
+
+/** 8-byte chunks of a row of hidden_size weights: the rows of qkv_rope, gate_up and lm_head. */
+static int dim_chunks(const LBEngine *e) { return e->cfg.hidden_size / (8 / dtype_bytes(e->dtype)); }
+
+/**
+ * Threadgroups of 8 simdgroups for `units` simdgroup units: the fewest units a simdgroup that the grid cap allows,
+ * then the fewest threadgroups that carry them, so no simdgroup has a unit more than another (but the last).
+ */
+static MTLSize balanced_grid(long units) {
+    const long cap = kMaxGroups * 8L;
+    const long per = (units + cap - 1) / cap;
+    return groups_1d((units + per * 8 - 1) / (per * 8));
+}
+
+/** The gemv_residual kernel for rows of K: its KSPLIT, and the lane kernels' U (0: the threadgroup-memory kernel). */
+typedef struct {
+    int ksplit, u;
+} GemvPlan;
+
+/**
+ * engine.cu's gemv_residual choice: the lane kernel with K split 8 ways when K is long (over 2048) and each eighth
+ * fits a lane's loads, else the lane kernel on whole rows where they fit, else four simdgroups a row for a long K,
+ * else two whole rows a simdgroup. Chunks are 8 bytes here (16 in CUDA).
+ */
+static GemvPlan gemv_plan(const LBEngine *e, int K) {
     const int chunks = K / (8 / dtype_bytes(e->dtype));
-    const BOOL split = chunks % 4 == 0;
-    Args a = begin(e, split ? e->k_gemv_residual4 : e->k_gemv_residual1);
+    if (chunks % 8 == 0 && K > 2048 && lane_loads(chunks / 8)) return (GemvPlan){8, lane_loads(chunks / 8)};
+    if (lane_loads(chunks)) return (GemvPlan){1, lane_loads(chunks)};
+    if (K > 2048 && chunks % 4 == 0) return (GemvPlan){4, 0};
+    return (GemvPlan){1, 0};
+}
+
+/** kernels.metal's host name of gemv_plan's kernel for rows of K. */
+static NSString *gemv_kernel(const LBEngine *e, int K) {
+    const GemvPlan g = gemv_plan(e, K);
+    if (g.u) return [NSString stringWithFormat:@"gemv_residual_lane_k%d_u%d_%s", g.ksplit, g.u, dtype_name(e->dtype)];
+    return [NSString stringWithFormat:@"gemv_residual_k%d_%s", g.ksplit, dtype_name(e->dtype)];
+}
+
+/** x += W . v over `rows` rows of K, by the lane kernel k: K split `ksplit` (8) ways over a threadgroup's run of rows, or whole rows. */
+static void gemv_residual_lane(LBEngine *e, const char *label, id<MTLComputePipelineState> k, Ref w, id<MTLBuffer> v,
+                               int rows, int K, int ksplit) {
+    Args a = begin(e, k);
     arg_ref(&a, w);
     arg_buf(&a, v, 0);
     arg_buf(&a, e->x, 0);
     arg_i32(&a, rows);
     arg_i32(&a, K);
-    dispatch(e, &a, label, grid_groups(split ? (rows + 1) / 2 : (rows + 7) / 8), 256, 0); // 2 or 8 rows a threadgroup
+    if (ksplit == 1) {
+        arg_i32(&a, 0);
+        dispatch(e, &a, label, balanced_grid(rows), 256, sizeof(float)); // its `parts` is unused, but must be bound
+        return;
+    }
+    const int per = (int)((rows + kMaxGroups - 1) / kMaxGroups); // rows a threadgroup, at most 256 (one a thread)
+    arg_i32(&a, per);
+    dispatch(e, &a, label, groups_1d((rows + per - 1) / per), 256, sizeof(float) * 8 * (NSUInteger)per);
+}
+
+/**
+ * x += W . v over `rows` rows of K, by k, the kernel gemv_plan takes for K: a lane kernel, or four simdgroups a row
+ * for a long K (over 2048), or two whole rows a simdgroup.
+ */
+static void gemv_residual(LBEngine *e, const char *label, id<MTLComputePipelineState> k, Ref w, id<MTLBuffer> v, int rows,
+                          int K) {
+    const GemvPlan g = gemv_plan(e, K);
+    if (g.u) {
+        gemv_residual_lane(e, label, k, w, v, rows, K, g.ksplit);
+        return;
+    }
+    Args a = begin(e, k);
+    arg_ref(&a, w);
+    arg_buf(&a, v, 0);
+    arg_buf(&a, e->x, 0);
+    arg_i32(&a, rows);
+    arg_i32(&a, K);
+    dispatch(e, &a, label, grid_groups(g.ksplit == 4 ? (rows + 1) / 2 : (rows + 15) / 16), 256, 0); // 2 or 16 rows a threadgroup
 }
 
 static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
@@ -338,11 +416,17 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)(nq / group), (NSUInteger)e->splits, 1), 128, smem);
 }
 
+/** lm_head's threadgroups: the lane kernel's balanced grid where a row fits a lane's loads, else one unit of two rows a simdgroup. */
+static MTLSize lm_head_grid(const LBEngine *e) {
+    if (lane_loads(dim_chunks(e))) return balanced_grid(e->cfg.vocab_size);
+    return grid_for(((long)e->cfg.vocab_size + 1) / 2, 8);
+}
+
 /** The LM head on row `row` of x, then the argmax of its logits into step_out. */
-static void encode_lm_head(LBEngine *e, int row) {
+static void lm_head(LBEngine *e, int row) {
     const lb_model_config *c = &e->cfg;
     const int dim = c->hidden_size;
-    Args a = begin(e, e->k_lm_head);
+    Args a = begin(e, e->k_lm_head); // lm_head_lane_u<U> or lm_head
     arg_buf(&a, e->x, (NSUInteger)row * dim * sizeof(float));
     arg_ref(&a, e->final_norm);
     arg_f32(&a, c->rms_norm_eps);
@@ -352,7 +436,7 @@ static void encode_lm_head(LBEngine *e, int row) {
     arg_i32(&a, c->vocab_size);
     arg_buf(&a, e->tg_best, 0);
     arg_buf(&a, e->step_out, 0);
-    dispatch(e, &a, "lm_head", groups_1d(e->lm_groups), 256, norm_smem(e));
+    dispatch(e, &a, "lm_head", lm_head_grid(e), 256, lane_loads(dim_chunks(e)) ? 0 : norm_smem(e));
     a = begin(e, e->k_argmax_reduce);
     arg_buf(&a, e->tg_best, 0);
     arg_i32(&a, e->lm_groups);
@@ -365,6 +449,7 @@ static void encode_decode(LBEngine *e) {
     const int dim = c->hidden_size, ffn = c->intermediate_size, nq = c->num_heads, nkv = c->num_kv_heads, hd = c->head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c->rms_norm_eps, scale = 1.f / sqrtf((float)hd);
+    const BOOL lane = lane_loads(dim_chunks(e)) != 0; // engine.cu: if (const int u = lane_loads(dim_chunks))
     const NSUInteger attn_smem = attn_decode_smem(1, hd, e->splits);
     Args a = begin(e, e->k_embed_token);
     arg_ref(&a, e->embed);
@@ -396,9 +481,10 @@ static void encode_decode(LBEngine *e) {
         arg_i32(&a, nkv);
         arg_i32(&a, hd);
         arg_i32(&a, max_len);
-        dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
+        if (lane) dispatch(e, &a, "qkv_rope", balanced_grid((long)(nq + 2 * nkv) * half), 256, 0); // qkv_rope_lane_u<U>
+        else dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
         attn_decode(e, attn_smem, cache, scale);
-        gemv_residual(e, "o_proj", w->wo, e->attn, dim, qdim);
+        gemv_residual(e, "o_proj", e->k_o_proj, w->wo, e->attn, dim, qdim);
         a = begin(e, e->k_gate_up);
         arg_buf(&a, e->x, 0);
         arg_ref(&a, w->post_norm);
@@ -408,10 +494,11 @@ static void encode_decode(LBEngine *e) {
         arg_buf(&a, e->h, 0);
         arg_i32(&a, dim);
         arg_i32(&a, ffn);
-        dispatch(e, &a, "gate_up", grid_for(ffn, 8), 256, norm_smem(e));
-        gemv_residual(e, "down_proj", w->wdown, e->h, dim, ffn);
+        if (lane) dispatch(e, &a, "gate_up", balanced_grid(ffn), 256, 0); // gate_up_lane_u<U>
+        else dispatch(e, &a, "gate_up", grid_for(ffn, 8), 256, norm_smem(e));
+        gemv_residual(e, "down_proj", e->k_down_proj, w->wdown, e->h, dim, ffn);
     }
-    encode_lm_head(e, 0);
+    lm_head(e, 0);
 }
 
 // ---- prefill -------------------------------------------------------------------------------------------------
@@ -535,7 +622,7 @@ static void encode_prefill_chunk(LBEngine *e, int T, int p0, BOOL last) {
         dispatch(e, &a, "silu_mul", groups_1d((n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096), 256, 0);
         gemm(e, "down_gemm", e->h, w->wdown, e->x, 0, T, dim, ffn, dim, 1.f);
     }
-    if (last) encode_lm_head(e, T - 1);
+    if (last) lm_head(e, T - 1);
 }
 
 static void encode_prefill(LBEngine *e, int n) {
@@ -626,9 +713,10 @@ static int pick_device(LBEngine *e) {
     }
     char why[512];
     if (check_device(e->device, why, sizeof why) != LB_OK) return fail(LB_E_UNAVAILABLE, "%s", why);
-    // threadgroup memory: the decode kernels keep the normalised input (dim + 32 floats, lm_head 32 keys more); the
-    // attention kernels a float per split besides their query and partials (attn_decode_warp_smem and its flag, or
-    // attn_decode_smem at group 1 and its lsum and flag); attn_prefill 16 queries and one K tile
+    // threadgroup memory: the threadgroup-memory decode kernels keep the normalised input (dim + 32 floats, lm_head 32
+    // keys more); the attention kernels a float per split besides their query and partials (attn_decode_warp_smem and
+    // its flag, or attn_decode_smem at group 1 and its lsum and flag); attn_prefill 16 queries and one K tile. (The
+    // lane kernels need at most gemv_residual_lane's 8 floats a row of a threadgroup's run: 256 bytes up to 8192 rows.)
     const lb_model_config *c = &e->cfg;
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
@@ -688,13 +776,17 @@ static int build_pipelines(LBEngine *e) {
     const char *t = dtype_name(e->dtype);
 #define TYPED(base) [NSString stringWithFormat:@"%s_%s", base, t]
     BUILD(k_embed_token, TYPED("embed_token"), 256);
-    BUILD(k_qkv_rope, TYPED("qkv_rope"), 256);
+    // engine.cu's choices: the lane kernels where a row of hidden_size fits a lane's loads
+    const int u = lane_loads(dim_chunks(e));
+#define LANE_OR_TYPED(base) (u ? [NSString stringWithFormat:@"%s_lane_u%d_%s", base, u, t] : TYPED(base))
+    BUILD(k_qkv_rope, LANE_OR_TYPED("qkv_rope"), 256);
     BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_hd%d", e->cfg.head_dim]
                                          : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
-    BUILD(k_gemv_residual4, TYPED("gemv_residual_k4"), 256);
-    BUILD(k_gemv_residual1, TYPED("gemv_residual_k1"), 256);
-    BUILD(k_gate_up, TYPED("gate_up"), 256);
-    BUILD(k_lm_head, TYPED("lm_head"), 256);
+    BUILD(k_o_proj, gemv_kernel(e, e->cfg.num_heads * e->cfg.head_dim), 256);
+    BUILD(k_gate_up, LANE_OR_TYPED("gate_up"), 256);
+    BUILD(k_down_proj, gemv_kernel(e, e->cfg.intermediate_size), 256);
+    BUILD(k_lm_head, LANE_OR_TYPED("lm_head"), 256);
+#undef LANE_OR_TYPED
     BUILD(k_argmax_reduce, @"argmax_reduce", kReduceThreads);
     BUILD(k_embed_rows, TYPED("embed_rows"), 256);
     BUILD(k_rmsnorm_rows, TYPED("rmsnorm_rows"), 256);
@@ -937,7 +1029,7 @@ static int alloc_buffers(LBEngine *e) {
     ALLOC(part_o, q * (size_t)e->splits * f);
     ALLOC(part_ml, (size_t)c->num_heads * (size_t)e->splits * 2 * f);
     ALLOC(counters, (size_t)c->num_heads * sizeof(uint32_t));
-    e->lm_groups = (int)grid_for(((long)c->vocab_size + 1) / 2, 8).width;
+    e->lm_groups = (int)lm_head_grid(e).width;
     ALLOC(tg_best, (size_t)e->lm_groups * sizeof(uint64_t));
     ALLOC(ids, max_len * sizeof(int32_t));
     ALLOC(step_in, sizeof(StepIn));

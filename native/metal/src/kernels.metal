@@ -1,7 +1,8 @@
 // The Metal kernels of the llmbench engine, in the order a step runs them: the MSL twins of
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
-// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; gemv_residual its KSPLIT too, gemv_residual_k4_bf16; the attention
-// kernels their head_dim, attn_decode_warp_hd128). Keep the two side by side.
+// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; the lane kernels their U, qkv_rope_lane_u12_bf16; gemv_residual its
+// KSPLIT too, gemv_residual_k4_bf16, gemv_residual_lane_k8_u12_bf16; the attention kernels their head_dim,
+// attn_decode_warp_hd128). Keep the two side by side.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
@@ -9,22 +10,33 @@
 // "Warp" below means a simdgroup: 32 threads on Apple GPUs (engine.m refuses a pipeline whose threadExecutionWidth
 // is not 32).
 //
-// The decode path is kernels.cuh's, kernel by kernel: the row streams of qkv_rope, gate_up, lm_head and gemv_residual
-// (double-buffered rounds, the next unit's first round loaded during the current unit's last multiply), o_proj and
-// down_proj on four simdgroups a row when the row's 8-byte chunks divide by 4 (else one), their parts added in a fixed
-// order. Attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
-// simdgroup per 32 of them (a lane scores one position, softmax on simd_max/simd_sum, the simdgroup's 32 V rows loaded
-// at once), the four simdgroups' partials merged in threadgroup memory; other head_dims take attn_decode, a
-// threadgroup per query head (group 1) with a thread a position. Both finish a one-split context in split 0 and
-// otherwise combine the splits in the last threadgroup to arrive (combine_splits).
+// The decode path is kernels.cuh's, kernel by kernel, and engine.m chooses among them as engine.cu does:
+//  - where a row of the input vector's width is at most 32*U 8-byte chunks (U 2, 4, 8 or 12: a 1536-wide bf16 row),
+//    the lane kernels qkv_rope_lane, gate_up_lane, lm_head_lane and gemv_residual_lane: a lane reads the same chunks
+//    of every row and keeps the matching values of the input vector in registers (LaneVec), RMSNorm runs per
+//    simdgroup with no threadgroup barrier, a simdgroup streams its rows through two row buffers (RowLoad,
+//    stream_rows), the grids are balanced (engine.m's balanced_grid), down_proj is split 8 ways across a
+//    threadgroup's run of rows and o_proj takes a simdgroup a row;
+//  - wider rows take the threadgroup-memory kernels qkv_rope, gate_up, lm_head and gemv_residual (double-buffered
+//    rounds, the next unit's first round loaded during the current unit's last multiply; gemv_residual four
+//    simdgroups a row for a long K, else two whole rows a simdgroup);
+//  - attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
+//    simdgroup per 32 of them (a lane scores one position, softmax on simd_max/simd_sum, the simdgroup's 32 V rows
+//    loaded at once), the four simdgroups' partials merged in threadgroup memory; other head_dims take attn_decode,
+//    a threadgroup per query head (group 1) with a thread a position. Both finish a one-split context in split 0 and
+//    otherwise combine the splits in the last threadgroup to arrive (combine_splits).
 //
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
 //    version.
 //  - Weights are read 8 bytes a lane (CUDA: 16). Weights stay in the mapped safetensors files (no copy) and a
-//    safetensors file only promises 8-byte aligned tensors. So a RowStream round is U = 8 loads a row for two rows
-//    and 16 for one, where CUDA has 4 and 8: the same 128 bytes a lane per round (256 with the double buffer), and
-//    gemv_residual's KSPLIT test counts 8-byte chunks.
+//    safetensors file only promises 8-byte aligned tensors. So the lane kernels' U counts 8-byte loads a row and lane
+//    (2, 4, 8, 12 where CUDA's 16-byte U is 1, 2, 4, 6): the same bytes, and the same registers, a row buffer of U
+//    uint2 holding what CUDA's U/2 uint4 hold. engine.m's tests count 8-byte chunks (down_proj's split: chunks
+//    divide by 8 and an eighth of a row fits U 12). The threadgroup-memory kernels keep one round size: 8 loads a row
+//    for two rows and 16 for one. CUDA's with_loads picks U from the row length, which for the rows that reach these
+//    kernels is 4 (8 here), and 8 (16 here) for gemv_residual's long K, except that a quarter row that fits 9 loads,
+//    or 6 or fewer, takes those in CUDA.
 //  - q/k/v and gate/up are separate tensors here, never stacked (stacking would be a copy): the kernels take one
 //    pointer per tensor, and qkv_row()/qkv_bias() give row r of the stacked [q; k; v] view that CUDA stores.
 //  - RowStream takes its row pointers as a Rows struct by value and a has_next flag (CUDA: an array reference and a
@@ -35,10 +47,12 @@
 //    in one command buffer; a dispatch starts after the one before has ended and sees all its writes. So CUDA's
 //    pdl_wait() and its "launch early" (pdl_launch_early: the next kernel's blocks resident and loading their weights
 //    while this kernel runs, 769 -> 838 tok/s on the H200) have no twin here. What CUDA loads before pdl_wait() is
-//    loaded at the same place here, where it still overlaps the RMSNorm (the row streams' first round), except in the attention kernels: CUDA loads the K rows of earlier positions before the wait and
+//    loaded at the same place here, where it still overlaps the RMSNorm (the row streams' first row or round, the
+//    norm weights), except in the attention kernels: CUDA loads the K rows of earlier positions before the wait and
 //    the current position's after it, and prefetches their V rows into L2; here every K row is loaded at once and
 //    nothing is prefetched (MSL has no prefetch).
-//  - MSL's C++ has no `if constexpr`: attn_decode_warp tests D with a plain `if`.
+//  - MSL has no lambdas: stream_rows takes a struct whose row() and use() are CUDA's two lambdas, and gemv_rows() is
+//    gemv_residual's rows_at. MSL's C++ has no `if constexpr` either: attn_decode_warp tests D with a plain `if`.
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
 //    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
 //    result does not depend on the order the threadgroups ran in.
@@ -51,8 +65,9 @@
 //    hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
 //    length that does not fit when it opens.
 //  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
-//    multiprocessor count. Metal reports neither a core count nor how many threadgroups a core holds
-//    (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps every such grid at 1024 threadgroups.
+//    multiprocessor count, and balances the lane kernels' grids within that wave. Metal reports neither a core count
+//    nor how many threadgroups a core holds (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps
+//    every such grid at 1024 threadgroups and balances within that.
 //  - attn_prefill: 4 simdgroups (16 queries) per threadgroup, CUDA 8, and V read from device memory: 32 KB of
 //    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more. So head_dim is 16 to 128 here
 //    (CUDA: also 256).
@@ -89,8 +104,8 @@ struct StepOut {
 // first weight loads, lets the next kernel launch ("launch early", so that kernel's blocks are resident and loading
 // their own weights while this one runs), then waits for the previous kernel's output. Metal has no equivalent: the
 // dispatches of one serial compute encoder run one after another, each seeing every write of the one before, and no
-// dispatch can start early. The kernels below load at the places where CUDA's load before the wait (the first round
-// before the RMSNorm, "CUDA: before pdl_wait()"), and skip the wait and the launch calls.
+// dispatch can start early. The kernels below load at the places where CUDA's load before the wait (the first row or
+// round before the RMSNorm, "CUDA: before pdl_wait()"), and skip the wait and the launch calls.
 
 // ---- element conversions ----------------------------------------------------------------------------------
 typedef ushort bf16; // the bits of a bfloat16
@@ -648,12 +663,25 @@ template <int HD>
 }
 
 /**
- * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). KSPLIT simdgroups share a row,
- * each streaming 1/KSPLIT of it, so even the rows of a small projection keep every core's loads in flight; the parts
- * meet in threadgroup memory and are added in a fixed order. engine.m takes KSPLIT = 4 when a row's 8-byte chunks
- * divide by 4, else 1. Threadgroup: 256 threads, 8 / KSPLIT rows at a time.
+ * The NR rows of simdgroup `local` of a gemv_residual threadgroup whose run starts at row `base`, part `part` of each
+ * (Kp columns): CUDA's rows_at lambda. Rows past the end read the last row; their sums are dropped.
  */
-template <typename W, int KSPLIT>
+template <typename W, int NR>
+inline Rows<W, NR> gemv_rows(device const W *w, int base, int local, int rows, int K, int part, int Kp) {
+    Rows<W, NR> rp;
+    LB_UNROLL for (int r = 0; r < NR; ++r) rp.at[r] = w + size_t(min(base + local * NR + r, rows - 1)) * K + size_t(part) * Kp;
+    return rp;
+}
+
+/**
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). A simdgroup unit is NR consecutive
+ * rows, or 1/KSPLIT of each of them: KSPLIT simdgroups share the rows when K is long, each streaming its part, so the
+ * rows of a projection keep every core's loads in flight; the parts meet in threadgroup memory and are added in a
+ * fixed order. engine.m takes KSPLIT 4 with NR 1 (a long K), or KSPLIT 1 with NR 2; a round is 16 / NR loads of 8 bytes
+ * a row and lane (CUDA picks its U from the row length: see the top of this file). Threadgroup: 256 threads,
+ * (8 / KSPLIT) * NR rows at a time.
+ */
+template <typename W, int KSPLIT, int NR>
 [[kernel]] void gemv_residual(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
                               device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
                               constant int &K [[buffer(4)]],
@@ -661,26 +689,29 @@ template <typename W, int KSPLIT>
                               uint tid [[thread_index_in_threadgroup]],
                               uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                               uint warps [[simdgroups_per_threadgroup]]) {
-    threadgroup float parts[8];
-    const int per_group = int(warps) / KSPLIT, part = int(warp) % KSPLIT, local = int(warp) / KSPLIT;
+    threadgroup float parts[8 * NR];
+    const int groups = int(warps) / KSPLIT, part = int(warp) % KSPLIT, local = int(warp) / KSPLIT, per_group = groups * NR;
     const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W)));
-    RowStream<W, 1, 16> stream;
-    const int r0 = int(tgid) * per_group + local;
-    Rows<W, 1> rp = rows_of(w + size_t(r0) * K + size_t(part) * Kp);
-    if (r0 < rows) stream.load(rp, chunks, 0, lane); // CUDA: before pdl_wait()
+    RowStream<W, NR, 16 / NR> stream;
+    Rows<W, NR> rp = gemv_rows<W, NR>(w, int(tgid) * per_group, local, rows, K, part, Kp);
+    if (int(tgid) * per_group + local * NR < rows) stream.load(rp, chunks, 0, lane); // CUDA: before pdl_wait()
     for (int base = int(tgid) * per_group; base < rows; base += int(ntgs) * per_group) {
-        const int r = base + local, rn = r + int(ntgs) * per_group;
-        float acc[1] = {0.f};
-        if (r < rows) {
-            const Rows<W, 1> next = rows_of(w + size_t(rn) * K + size_t(part) * Kp);
-            stream.dots(rp, Kp, v + size_t(part) * Kp, acc, lane, next, rn < rows);
+        const int bn = base + int(ntgs) * per_group;
+        float acc[NR];
+        LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+        if (base + local * NR < rows) {
+            const Rows<W, NR> next = gemv_rows<W, NR>(w, bn, local, rows, K, part, Kp);
+            stream.dots(rp, Kp, v + size_t(part) * Kp, acc, lane, next, bn + local * NR < rows);
             rp = next;
         }
-        if (lane == 0) parts[warp] = acc[0];
+        if (lane == 0) {
+            LB_UNROLL for (int r = 0; r < NR; ++r) parts[int(warp) * NR + r] = acc[r];
+        }
         threadgroup_barrier(mem_flags::mem_threadgroup);
         if (int(tid) < per_group && base + int(tid) < rows) {
+            const int g = int(tid) / NR, r = int(tid) % NR;
             float sum = 0.f;
-            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[(g * KSPLIT + k) * NR + r];
             x[base + int(tid)] += sum;
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -782,6 +813,310 @@ kernel void argmax_reduce(device const ulong *tg_best [[buffer(0)]], constant in
         if (tid < s) keys[tid] = key_max(keys[tid], keys[tid + s]);
     }
     if (tid == 0) out->argmax_key = keys[0];
+}
+
+// ---- decode kernels for rows that fit a lane's registers ------------------------------------------------------
+// When a row is at most 32*U 8-byte chunks (U = 12 for a 1536-wide bf16 row: 384 chunks; CUDA's U counts 16-byte
+// chunks, so its 1, 2, 4, 6 are 2, 4, 8, 12 here, for the same bytes and registers), a lane reads chunks lane,
+// lane + 32, ... of every row, so it multiplies them with the same U*N values of the input vector each time: the
+// lane keeps those in registers (LaneVec), and the inner loop reads no threadgroup memory. A simdgroup streams its
+// rows through two register buffers, the next row's loads in flight while it multiplies the current one; RMSNorm
+// needs no threadgroup barrier, as the 32 lanes of a simdgroup together hold the whole vector.
+//
+// CUDA hands stream_rows two lambdas (the row to load, what to do with its dot product); MSL has no lambdas, so each
+// kernel's are the row() and use() methods of one struct (QkvRopeRows, GateUpRows, LmHeadRows, GemvRows).
+
+/** A lane's U 8-byte chunks of one row of W (chunks lane + 32u; zeros past the row's end). */
+template <typename W, int U>
+struct RowLoad {
+    uint2 raw[U];
+
+    void load(device const W *row, int chunks, uint lane) {
+        device const uint2 *p = reinterpret_cast<device const uint2 *>(row);
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            const int c = int(lane) + u * kWarp;
+            raw[u] = c < chunks ? p[c] : uint2(0u);
+        }
+    }
+};
+
+/** The lane's share of an input vector: the f32 values its RowLoad chunks multiply (N = 8 / sizeof(W) a chunk). */
+template <typename W, int U>
+struct LaneVec {
+    float v[U][8 / sizeof(W)];
+
+    /** v = src at the lane's chunks (zeros past `chunks`). */
+    void load(device const float *src, int chunks, uint lane) {
+        constexpr int N = 8 / int(sizeof(W));
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            const int c = int(lane) + u * kWarp;
+            LB_UNROLL for (int i = 0; i < N; ++i) v[u][i] = c < chunks ? src[c * N + i] : 0.f;
+        }
+    }
+
+    /** RMSNorm in place: v = v / rms(whole vector) * norm weight (its chunks in `w`). Every lane of the simdgroup calls it. */
+    void rms_norm(thread const RowLoad<W, U> &w, int dim, float eps) {
+        constexpr int N = 8 / int(sizeof(W));
+        float ss = 0.f;
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            LB_UNROLL for (int i = 0; i < N; ++i) ss = fma(v[u][i], v[u][i], ss);
+        }
+        const float inv = rsqrt(simd_sum(ss) / dim + eps);
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(w.raw[u], wf, W());
+            LB_UNROLL for (int i = 0; i < N; ++i) v[u][i] = v[u][i] * inv * wf[i];
+        }
+    }
+
+    /** The row's dot product with this vector, summed over the simdgroup (every lane gets it). */
+    float dot(thread const RowLoad<W, U> &row) const {
+        constexpr int N = 8 / int(sizeof(W));
+        float acc = 0.f;
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(row.raw[u], wf, W());
+            LB_UNROLL for (int i = 0; i < N; ++i) acc = fma(wf[i], v[u][i], acc);
+        }
+        return simd_sum(acc);
+    }
+};
+
+/**
+ * Streams the simdgroup's rows rows.row(0) .. rows.row(n-1) and calls rows.use(i, row(i) . x) for each; `a` must hold
+ * row(0) already (loaded before the RMSNorm). Two buffers alternate, so the next row's loads are in flight during each
+ * multiply.
+ */
+template <typename W, int U, typename Rs>
+inline void stream_rows(int n, int chunks, thread Rs &rows, thread const LaneVec<W, U> &x, thread RowLoad<W, U> &a,
+                        uint lane) {
+    RowLoad<W, U> b;
+    for (int i = 0; i < n; i += 2) {
+        if (i + 1 < n) b.load(rows.row(i + 1), chunks, lane);
+        rows.use(i, x.dot(a));
+        if (i + 2 < n) a.load(rows.row(i + 2), chunks, lane);
+        if (i + 1 < n) rows.use(i + 1, x.dot(b));
+    }
+}
+
+/** Rows of a simdgroup that streams units u0, u0 + stride, ... of `rows_per_unit` rows each, below `units`. */
+inline int unit_rows(int u0, int stride, int units, int rows_per_unit) {
+    return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
+}
+
+/** qkv_rope_lane's rows and their use: rows r and r + hd/2 of one head of the stacked [q; k; v] view, a rotation pair a unit. */
+template <typename W>
+struct QkvRopeRows {
+    device const W *wq, *wk, *wv, *bq, *bk, *bv;
+    device const float *rope_cos, *rope_sin;
+    device float *q_out, *k_cache, *v_cache;
+    int u0, stride, dim, nq, nkv, hd, max_len, pos;
+    uint lane;
+    float first; // the pair's first row's dot product
+
+    device const W *row(int i) const {
+        const int u = u0 + (i >> 1) * stride, half_hd = hd / 2;
+        return qkv_row(wq, wk, wv, (u / half_hd) * hd + u % half_hd + (i & 1) * half_hd, nq * hd, nkv * hd, dim);
+    }
+
+    void use(int i, float acc) {
+        if ((i & 1) == 0) {
+            first = acc;
+            return;
+        }
+        const int u = u0 + (i >> 1) * stride, half_hd = hd / 2, head = u / half_hd, k = u % half_hd, r0 = head * hd + k;
+        const int qrows = nq * hd, kvrows = nkv * hd;
+        if (lane == 0)
+            rope_and_store(head, k, first + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
+                           acc + qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows), rope_cos, rope_sin, pos, q_out,
+                           k_cache, v_cache, nq, nkv, hd, max_len);
+    }
+};
+
+/**
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope, rows in a lane's registers. The same
+ * buffers as qkv_rope, without threadgroup memory.
+ */
+template <typename W, int U>
+[[kernel]] void qkv_rope_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                              constant float &eps [[buffer(2)]], device const W *wq [[buffer(3)]],
+                              device const W *wk [[buffer(4)]], device const W *wv [[buffer(5)]],
+                              device const W *bq [[buffer(6)]], device const W *bk [[buffer(7)]],
+                              device const W *bv [[buffer(8)]], device const StepIn *in [[buffer(9)]],
+                              device const float *rope_cos [[buffer(10)]], device const float *rope_sin [[buffer(11)]],
+                              device float *q_out [[buffer(12)]], device float *k_cache [[buffer(13)]],
+                              device float *v_cache [[buffer(14)]], constant int &dim [[buffer(15)]],
+                              constant int &nq [[buffer(16)]], constant int &nkv [[buffer(17)]],
+                              constant int &hd [[buffer(18)]], constant int &max_len [[buffer(19)]],
+                              uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                              uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                              uint warps [[simdgroups_per_threadgroup]]) {
+    const int half_hd = hd / 2, units = (nq + 2 * nkv) * half_hd, chunks = dim / (8 / int(sizeof(W)));
+    const int u0 = int(tgid * warps + warp), stride = int(ntgs * warps);
+    const int n = unit_rows(u0, stride, units, 2);
+    QkvRopeRows<W> rows = {wq,     wk, wv,  bq,  bk, bv,      rope_cos, rope_sin, q_out, k_cache, v_cache,
+                           u0, stride, dim, nq, nkv, hd, max_len, 0,        lane,     0.f};
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(rows.row(0), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    if (n == 0) return;
+    LaneVec<W, U> xv;
+    xv.load(x, chunks, lane);
+    xv.rms_norm(nw, dim, eps);
+    rows.pos = in->pos;
+    stream_rows(n, chunks, rows, xv, a, lane);
+}
+
+/** gate_up_lane's rows and their use: gate row u and up row u a unit. */
+template <typename W>
+struct GateUpRows {
+    device const W *wg, *wu;
+    device float *h;
+    int u0, stride, dim;
+    uint lane;
+    float gate; // the unit's gate row's dot product
+
+    device const W *row(int i) const { return ((i & 1) ? wu : wg) + size_t(u0 + (i >> 1) * stride) * dim; }
+
+    void use(int i, float acc) {
+        if ((i & 1) == 0) gate = acc;
+        else if (lane == 0) h[u0 + (i >> 1) * stride] = gate / (1.f + exp(-gate)) * acc;
+    }
+};
+
+/** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up, rows in a lane's registers (no threadgroup memory). */
+template <typename W, int U>
+[[kernel]] void gate_up_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                             constant float &eps [[buffer(2)]], device const W *wg [[buffer(3)]],
+                             device const W *wu [[buffer(4)]], device float *h [[buffer(5)]],
+                             constant int &dim [[buffer(6)]], constant int &ffn [[buffer(7)]],
+                             uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                             uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                             uint warps [[simdgroups_per_threadgroup]]) {
+    const int chunks = dim / (8 / int(sizeof(W)));
+    const int u0 = int(tgid * warps + warp), stride = int(ntgs * warps);
+    const int n = unit_rows(u0, stride, ffn, 2);
+    GateUpRows<W> rows = {wg, wu, h, u0, stride, dim, lane, 0.f};
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(rows.row(0), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    if (n == 0) return;
+    LaneVec<W, U> xv;
+    xv.load(x, chunks, lane);
+    xv.rms_norm(nw, dim, eps);
+    stream_rows(n, chunks, rows, xv, a, lane);
+}
+
+/** lm_head_lane's rows and their use: one vocabulary row a unit, the simdgroup's best key and non-finite flag kept. */
+template <typename W>
+struct LmHeadRows {
+    device const W *head;
+    device float *logits;
+    int r0, stride, dim;
+    uint lane;
+    ulong mine;
+    bool bad;
+
+    device const W *row(int i) const { return head + size_t(r0 + i * stride) * dim; }
+
+    void use(int i, float acc) {
+        const int r = r0 + i * stride;
+        if (lane == 0) logits[r] = acc;
+        bad = bad || !isfinite(acc);
+        mine = key_max(mine, argmax_key(acc, uint(r)));
+    }
+};
+
+/**
+ * Final RMSNorm + LM head + the threadgroup's part of the greedy argmax, as lm_head, rows in a lane's registers: the
+ * same buffers, and no threadgroup memory but the simdgroups' keys.
+ */
+template <typename W, int U>
+[[kernel]] void lm_head_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                             constant float &eps [[buffer(2)]], device const W *head [[buffer(3)]],
+                             device float *logits [[buffer(4)]], constant int &dim [[buffer(5)]],
+                             constant int &vocab [[buffer(6)]], device ulong *tg_best [[buffer(7)]],
+                             device StepOut *out [[buffer(8)]],
+                             uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                             uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                             uint warp [[simdgroup_index_in_threadgroup]], uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup ulong best[32];
+    const int chunks = dim / (8 / int(sizeof(W)));
+    const int r0 = int(tgid * warps + warp), stride = int(ntgs * warps);
+    const int n = unit_rows(r0, stride, vocab, 1);
+    LmHeadRows<W> rows = {head, logits, r0, stride, dim, lane, 0ul, false};
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(rows.row(0), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    if (n > 0) {
+        LaneVec<W, U> xv;
+        xv.load(x, chunks, lane);
+        xv.rms_norm(nw, dim, eps);
+        stream_rows(n, chunks, rows, xv, a, lane);
+    }
+    if (lane == 0) best[warp] = rows.mine;
+    if (rows.bad && lane == 0) out->non_finite = 1;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (tid == 0) {
+        ulong b = 0ul;
+        for (uint i = 0; i < warps; ++i) b = key_max(b, best[i]);
+        tg_best[tgid] = b;
+    }
+}
+
+/** gemv_residual_lane's rows and their use: its rows (or their part `part`) r0, r0 + stride, ... */
+template <typename W, int KSPLIT>
+struct GemvRows {
+    device const W *w;
+    device float *x;
+    threadgroup float *parts;
+    int r0, stride, K, Kp, part;
+    uint lane;
+
+    device const W *row(int i) const { return w + size_t(r0 + i * stride) * K + size_t(part) * Kp; }
+
+    void use(int i, float acc) {
+        if (lane != 0) return;
+        if (KSPLIT > 1) parts[i * KSPLIT + part] = acc;
+        else x[r0 + i * stride] += acc;
+    }
+};
+
+/**
+ * x[r] += W[r] . v (o_proj and down_proj with their residual add), rows in a lane's registers. KSPLIT == 1: a
+ * simdgroup streams whole rows r0, r0 + stride, ... KSPLIT > 1 (a long K): the threadgroup takes a run of
+ * rows_per_group consecutive rows, simdgroup w streams part w of each (K/KSPLIT columns, its part of v held in
+ * registers), and the parts meet in threadgroup memory (rows_per_group * KSPLIT floats at [[threadgroup(0)]]), added
+ * in a fixed order. Threadgroup: 256 threads; KSPLIT is 1 or 8.
+ */
+template <typename W, int U, int KSPLIT>
+[[kernel]] void gemv_residual_lane(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
+                                   device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
+                                   constant int &K [[buffer(4)]], constant int &rows_per_group [[buffer(5)]],
+                                   threadgroup float *parts [[threadgroup(0)]],
+                                   uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                                   uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                                   uint warp [[simdgroup_index_in_threadgroup]],
+                                   uint warps [[simdgroups_per_threadgroup]]) {
+    const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W))), part = KSPLIT > 1 ? int(warp) : 0;
+    const int r0 = KSPLIT > 1 ? int(tgid) * rows_per_group : int(tgid * warps + warp);
+    const int stride = KSPLIT > 1 ? 1 : int(ntgs * warps);
+    const int n = KSPLIT > 1 ? max(0, min(rows_per_group, rows - r0)) : unit_rows(r0, stride, rows, 1);
+    GemvRows<W, KSPLIT> job = {w, x, parts, r0, stride, K, Kp, part, lane};
+    RowLoad<W, U> a;
+    if (n > 0) a.load(job.row(0), chunks, lane);
+    if (n == 0) return; // KSPLIT > 1: the same n for the whole threadgroup
+    LaneVec<W, U> vv;
+    vv.load(v + size_t(part) * Kp, chunks, lane);
+    stream_rows(n, chunks, job, vv, a, lane);
+    if (KSPLIT > 1) {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (int(tid) < n) {
+            float sum = 0.f;
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
+            x[r0 + int(tid)] += sum;
+        }
+    }
 }
 
 // ---- prefill -------------------------------------------------------------------------------------------------
@@ -1022,16 +1357,27 @@ kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [
     }
 }
 
-// ---- host names: one pipeline per kernel and weight dtype (and gemv_residual's KSPLIT, attention's head_dim) -----
+// ---- host names: one pipeline per kernel and weight dtype (and gemv_residual's KSPLIT, the lane kernels' U,
+// attention's head_dim) -----------------------------------------------------------------------------------------
 #define LB_INSTANTIATE(name, suffix, ...) \
     template [[host_name(#name "_" #suffix)]] [[kernel]] decltype(name<__VA_ARGS__>) name<__VA_ARGS__>;
+#define LB_LANE_KERNELS(suffix, W, U)                                     \
+    LB_INSTANTIATE(qkv_rope_lane, u##U##_##suffix, W, U)                  \
+    LB_INSTANTIATE(gate_up_lane, u##U##_##suffix, W, U)                   \
+    LB_INSTANTIATE(lm_head_lane, u##U##_##suffix, W, U)                   \
+    LB_INSTANTIATE(gemv_residual_lane, k1_u##U##_##suffix, W, U, 1)       \
+    LB_INSTANTIATE(gemv_residual_lane, k8_u##U##_##suffix, W, U, 8)
 #define LB_WEIGHT_KERNELS(suffix, W)                     \
     LB_INSTANTIATE(embed_token, suffix, W)               \
     LB_INSTANTIATE(qkv_rope, suffix, W)                  \
-    LB_INSTANTIATE(gemv_residual, k4_##suffix, W, 4)     \
-    LB_INSTANTIATE(gemv_residual, k1_##suffix, W, 1)     \
+    LB_INSTANTIATE(gemv_residual, k4_##suffix, W, 4, 1)  \
+    LB_INSTANTIATE(gemv_residual, k1_##suffix, W, 1, 2)  \
     LB_INSTANTIATE(gate_up, suffix, W)                   \
     LB_INSTANTIATE(lm_head, suffix, W)                   \
+    LB_LANE_KERNELS(suffix, W, 2)                        \
+    LB_LANE_KERNELS(suffix, W, 4)                        \
+    LB_LANE_KERNELS(suffix, W, 8)                        \
+    LB_LANE_KERNELS(suffix, W, 12)                       \
     LB_INSTANTIATE(embed_rows, suffix, W)                \
     LB_INSTANTIATE(rmsnorm_rows, suffix, W)              \
     LB_INSTANTIATE(bias_rope_cache, suffix, W)           \
