@@ -481,7 +481,8 @@ static void encode_decode(LBEngine *e) {
         arg_i32(&a, nkv);
         arg_i32(&a, hd);
         arg_i32(&a, max_len);
-        if (lane) dispatch(e, &a, "qkv_rope", balanced_grid((long)(nq + 2 * nkv) * half), 256, 0); // qkv_rope_lane_u<U>
+        if (lane) // qkv_rope_lane_u<U>: 4 rotation pairs a threadgroup, a simdgroup a row
+            dispatch(e, &a, "qkv_rope", grid_groups(((long)(nq + 2 * nkv) * half + 3) / 4), 256, 0);
         else dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
         attn_decode(e, attn_smem, cache, scale);
         gemv_residual(e, "o_proj", e->k_o_proj, w->wo, e->attn, dim, qdim);
@@ -716,7 +717,8 @@ static int pick_device(LBEngine *e) {
     // threadgroup memory: the threadgroup-memory decode kernels keep the normalised input (dim + 32 floats, lm_head 32
     // keys more); the attention kernels a float per split besides their query and partials (attn_decode_warp_smem and
     // its flag, or attn_decode_smem at group 1 and its lsum and flag); attn_prefill 16 queries and one K tile. (The
-    // lane kernels need at most gemv_residual_lane's 8 floats a row of a threadgroup's run: 256 bytes up to 8192 rows.)
+    // lane kernels need little: gemv_residual_lane 8 floats a row of a threadgroup's run, 256 bytes up to 8192 rows;
+    // qkv_rope_lane 8 floats, lm_head_lane 32 keys.)
     const lb_model_config *c = &e->cfg;
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);

@@ -16,7 +16,8 @@
 //    of every row and keeps the matching values of the input vector in registers (LaneVec), RMSNorm runs per
 //    simdgroup with no threadgroup barrier, a simdgroup streams its rows through two row buffers (RowLoad,
 //    stream_rows), the grids are balanced (engine.m's balanced_grid), down_proj is split 8 ways across a
-//    threadgroup's run of rows and o_proj takes a simdgroup a row;
+//    threadgroup's run of rows and o_proj takes a simdgroup a row; qkv_rope_lane takes a simdgroup a row, the two
+//    rows of a rotation pair meeting in threadgroup memory;
 //  - wider rows take the threadgroup-memory kernels qkv_rope, gate_up, lm_head and gemv_residual (double-buffered
 //    rounds, the next unit's first round loaded during the current unit's last multiply; gemv_residual four
 //    simdgroups a row for a long K, else two whole rows a simdgroup);
@@ -823,8 +824,10 @@ kernel void argmax_reduce(device const ulong *tg_best [[buffer(0)]], constant in
 // rows through two register buffers, the next row's loads in flight while it multiplies the current one; RMSNorm
 // needs no threadgroup barrier, as the 32 lanes of a simdgroup together hold the whole vector.
 //
+// qkv_rope_lane instead takes a row a simdgroup, the rows of a rotation pair meeting in threadgroup memory.
+//
 // CUDA hands stream_rows two lambdas (the row to load, what to do with its dot product); MSL has no lambdas, so each
-// kernel's are the row() and use() methods of one struct (QkvRopeRows, GateUpRows, LmHeadRows, GemvRows).
+// kernel's are the row() and use() methods of one struct (GateUpRows, LmHeadRows, GemvRows).
 
 /** A lane's U 8-byte chunks of one row of W (chunks lane + 32u; zeros past the row's end). */
 template <typename W, int U>
@@ -904,38 +907,20 @@ inline int unit_rows(int u0, int stride, int units, int rows_per_unit) {
     return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
 }
 
-/** qkv_rope_lane's rows and their use: rows r and r + hd/2 of one head of the stacked [q; k; v] view, a rotation pair a unit. */
+/** Row i + upper * hd/2 of unit u's head, unit u being rows i and i + hd/2 of one head of the stacked [q; k; v] view. */
 template <typename W>
-struct QkvRopeRows {
-    device const W *wq, *wk, *wv, *bq, *bk, *bv;
-    device const float *rope_cos, *rope_sin;
-    device float *q_out, *k_cache, *v_cache;
-    int u0, stride, dim, nq, nkv, hd, max_len, pos;
-    uint lane;
-    float first; // the pair's first row's dot product
-
-    device const W *row(int i) const {
-        const int u = u0 + (i >> 1) * stride, half_hd = hd / 2;
-        return qkv_row(wq, wk, wv, (u / half_hd) * hd + u % half_hd + (i & 1) * half_hd, nq * hd, nkv * hd, dim);
-    }
-
-    void use(int i, float acc) {
-        if ((i & 1) == 0) {
-            first = acc;
-            return;
-        }
-        const int u = u0 + (i >> 1) * stride, half_hd = hd / 2, head = u / half_hd, k = u % half_hd, r0 = head * hd + k;
-        const int qrows = nq * hd, kvrows = nkv * hd;
-        if (lane == 0)
-            rope_and_store(head, k, first + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
-                           acc + qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows), rope_cos, rope_sin, pos, q_out,
-                           k_cache, v_cache, nq, nkv, hd, max_len);
-    }
-};
+inline device const W *qkv_unit_row(device const W *wq, device const W *wk, device const W *wv, int u, int upper, int hd,
+                                    int qrows, int kvrows, int dim) {
+    const int half_hd = hd / 2;
+    return qkv_row(wq, wk, wv, (u / half_hd) * hd + u % half_hd + upper * half_hd, qrows, kvrows, dim);
+}
 
 /**
- * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope, rows in a lane's registers. The same
- * buffers as qkv_rope, without threadgroup memory.
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope, rows in a lane's registers. A simdgroup
+ * computes one row: simdgroups w and w + 4 of a threadgroup take rows i and i + hd/2 of one head (a rotation pair),
+ * meet in threadgroup memory, and simdgroup w writes the pair. (CUDA does so to issue every row's loads before
+ * pdl_wait(); here each simdgroup's first row is loaded before the RMSNorm.) The same buffers as qkv_rope, and no
+ * threadgroup memory from the host. Threadgroup: 256 threads, 4 pairs at a time.
  */
 template <typename W, int U>
 [[kernel]] void qkv_rope_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
@@ -949,22 +934,38 @@ template <typename W, int U>
                               constant int &nq [[buffer(16)]], constant int &nkv [[buffer(17)]],
                               constant int &hd [[buffer(18)]], constant int &max_len [[buffer(19)]],
                               uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
-                              uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
-                              uint warps [[simdgroups_per_threadgroup]]) {
+                              uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]]) {
+    constexpr int PAIRS = 4;
+    threadgroup float sums[2 * PAIRS];
     const int half_hd = hd / 2, units = (nq + 2 * nkv) * half_hd, chunks = dim / (8 / int(sizeof(W)));
-    const int u0 = int(tgid * warps + warp), stride = int(ntgs * warps);
-    const int n = unit_rows(u0, stride, units, 2);
-    QkvRopeRows<W> rows = {wq,     wk, wv,  bq,  bk, bv,      rope_cos, rope_sin, q_out, k_cache, v_cache,
-                           u0, stride, dim, nq, nkv, hd, max_len, 0,        lane,     0.f};
+    const int qrows = nq * hd, kvrows = nkv * hd;
+    const int slot = int(warp) % PAIRS, upper = int(warp) / PAIRS, stride = int(ntgs) * PAIRS;
     RowLoad<W, U> a, nw;
-    if (n > 0) a.load(rows.row(0), chunks, lane);
+    if (int(tgid) * PAIRS + slot < units)
+        a.load(qkv_unit_row(wq, wk, wv, int(tgid) * PAIRS + slot, upper, hd, qrows, kvrows, dim), chunks, lane);
     nw.load(norm_w, chunks, lane);
-    if (n == 0) return;
     LaneVec<W, U> xv;
     xv.load(x, chunks, lane);
     xv.rms_norm(nw, dim, eps);
-    rows.pos = in->pos;
-    stream_rows(n, chunks, rows, xv, a, lane);
+    const int pos = in->pos;
+    for (int base = int(tgid) * PAIRS; base < units; base += stride) { // the same trips for every simdgroup
+        const int u = base + slot;
+        float acc = 0.f;
+        if (u < units) {
+            acc = xv.dot(a);
+            if (u + stride < units)
+                a.load(qkv_unit_row(wq, wk, wv, u + stride, upper, hd, qrows, kvrows, dim), chunks, lane);
+        }
+        if (lane == 0) sums[warp] = acc;
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (upper == 0 && lane == 0 && u < units) {
+            const int head = u / half_hd, k = u % half_hd, r0 = head * hd + k;
+            rope_and_store(head, k, sums[slot] + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
+                           sums[slot + PAIRS] + qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows), rope_cos, rope_sin,
+                           pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
 }
 
 /** gate_up_lane's rows and their use: gate row u and up row u a unit. */
