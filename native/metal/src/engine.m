@@ -8,6 +8,9 @@
 // separate tensors), makes synthetic weights on the GPU, and builds the buffers and RoPE tables. lb_prefill runs the
 // prompt in chunks (GEMMs on MPSMatrixMultiplication for f32 weights, on the f32 GEMM kernel otherwise) in one
 // command buffer; lb_decode encodes one step as one command buffer with one serial compute encoder.
+// encode_decode chooses the decode kernels as engine.cu's enqueue_decode does (the lane kernels where a row of
+// hidden_size fits a lane's loads, gemv_plan for o_proj and down_proj, attn_decode_warp for head_dim 64 and 128);
+// build_pipelines builds the chosen ones when the engine opens.
 #import <Foundation/Foundation.h>
 #import <Metal/Metal.h>
 #import <MetalPerformanceShaders/MetalPerformanceShaders.h>
@@ -125,9 +128,11 @@ typedef struct {
     id<MTLDevice> device;
     id<MTLCommandQueue> queue;
     id<MTLLibrary> library;
-    // one pipeline per kernel of kernels.metal, for this model's weight dtype
-    // (attn_decode and attn_prefill: for this head_dim; gemv_residual: KSPLIT 4 and 1)
-    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_gemv_residual4, k_gemv_residual1, k_gate_up,
+    BOOL attn_warp; // decode attention by attn_decode_warp (head_dim 64 or 128), else attn_decode
+    // one pipeline per kernel of kernels.metal, for this model's weight dtype, as encode_decode chooses them (the lane
+    // kernels where a row fits a lane's loads; attn_decode_warp or attn_decode, and attn_prefill, for this head_dim;
+    // o_proj and down_proj: the gemv_residual kernel gemv_plan takes for their K)
+    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_o_proj, k_gate_up, k_down_proj,
         k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
         k_gemm_f32, k_synthetic_fill;
 
@@ -150,7 +155,7 @@ typedef struct {
     id<MTLBuffer> rope_cos, rope_sin; // (max_cache_len, head_dim / 2)
     int splits;                       // decode attention splits of kAttnSplit positions
     id<MTLBuffer> part_o, part_ml;    // decode attention partials (f32 bits, written as atomics)
-    id<MTLBuffer> counters;           // (kv heads) decode attention arrival counters
+    id<MTLBuffer> counters;           // (query heads) decode attention arrival counters
     int lm_groups;                    // threadgroups of lm_head
     id<MTLBuffer> tg_best;            // (lm_groups) each lm_head threadgroup's argmax key
     id<MTLBuffer> ids;                // (max_cache_len) prompt ids
@@ -288,28 +293,106 @@ static NSUInteger attn_decode_smem(int group, int hd, int splits) {
     return sizeof(float) * (NSUInteger)group * (NSUInteger)(hd + span + 512);
 }
 
+/** attn_decode_warp's threadgroup memory: the query (hd), the four simdgroups' partials (4 hd + 8), the combine's weights (splits). */
+static NSUInteger attn_decode_warp_smem(int hd, int splits) { return sizeof(float) * (NSUInteger)(5 * hd + 8 + splits); }
+
 /** Byte offset of layer l's part of k_cache and v_cache. */
 static NSUInteger layer_cache(const LBEngine *e, int l) {
     return (NSUInteger)l * e->cfg.num_kv_heads * e->opt.max_cache_len * e->cfg.head_dim * sizeof(float);
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
-/** x += W . v over `rows` rows of K: four simdgroups per row when K splits into whole 8-byte chunks, else one. */
-static void gemv_residual(LBEngine *e, const char *label, Ref w, id<MTLBuffer> v, int rows, int K) {
+/**
+ * 8-byte loads a lane needs for a row of `chunks` 8-byte chunks in one round, as the lane kernels take it: 2, 4, 8 or
+ * 12, the bytes of engine.cu's lane_loads (1, 2, 4 or 6 16-byte loads); 0 over 12. (engine.cu's with_loads, which
+ * picks the threadgroup-memory kernels' U, has no twin: those kernels keep one round size here, kernels.metal says why.)
+ */
+static int lane_loads(int chunks) {
+    const int need = (chunks + 31) / 32;
+    return need <= 2 ? 2 : need <= 4 ? 4 : need <= 8 ? 8 : need <= 12 ? 12 : 0;
+}
+
+/** 8-byte chunks of a row of hidden_size weights: the rows of qkv_rope, gate_up and lm_head. */
+static int dim_chunks(const LBEngine *e) { return e->cfg.hidden_size / (8 / dtype_bytes(e->dtype)); }
+
+/**
+ * Threadgroups of 8 simdgroups for `units` simdgroup units: the fewest units a simdgroup that the grid cap allows,
+ * then the fewest threadgroups that carry them, so no simdgroup has a unit more than another (but the last).
+ */
+static MTLSize balanced_grid(long units) {
+    const long cap = kMaxGroups * 8L;
+    const long per = (units + cap - 1) / cap;
+    return groups_1d((units + per * 8 - 1) / (per * 8));
+}
+
+/** The gemv_residual kernel for rows of K: its KSPLIT, and the lane kernels' U (0: the threadgroup-memory kernel). */
+typedef struct {
+    int ksplit, u;
+} GemvPlan;
+
+/**
+ * engine.cu's gemv_residual choice: the lane kernel with K split 8 ways when K is long (over 2048) and each eighth
+ * fits a lane's loads, else the lane kernel on whole rows where they fit, else four simdgroups a row for a long K,
+ * else two whole rows a simdgroup. Chunks are 8 bytes here (16 in CUDA).
+ */
+static GemvPlan gemv_plan(const LBEngine *e, int K) {
     const int chunks = K / (8 / dtype_bytes(e->dtype));
-    const BOOL split = chunks % 4 == 0;
-    Args a = begin(e, split ? e->k_gemv_residual4 : e->k_gemv_residual1);
+    if (chunks % 8 == 0 && K > 2048 && lane_loads(chunks / 8)) return (GemvPlan){8, lane_loads(chunks / 8)};
+    if (lane_loads(chunks)) return (GemvPlan){1, lane_loads(chunks)};
+    if (K > 2048 && chunks % 4 == 0) return (GemvPlan){4, 0};
+    return (GemvPlan){1, 0};
+}
+
+/** kernels.metal's host name of gemv_plan's kernel for rows of K. */
+static NSString *gemv_kernel(const LBEngine *e, int K) {
+    const GemvPlan g = gemv_plan(e, K);
+    if (g.u) return [NSString stringWithFormat:@"gemv_residual_lane_k%d_u%d_%s", g.ksplit, g.u, dtype_name(e->dtype)];
+    return [NSString stringWithFormat:@"gemv_residual_k%d_%s", g.ksplit, dtype_name(e->dtype)];
+}
+
+/** x += W . v over `rows` rows of K, by the lane kernel k: K split `ksplit` (8) ways over a threadgroup's run of rows, or whole rows. */
+static void gemv_residual_lane(LBEngine *e, const char *label, id<MTLComputePipelineState> k, Ref w, id<MTLBuffer> v,
+                               int rows, int K, int ksplit) {
+    Args a = begin(e, k);
     arg_ref(&a, w);
     arg_buf(&a, v, 0);
     arg_buf(&a, e->x, 0);
     arg_i32(&a, rows);
     arg_i32(&a, K);
-    dispatch(e, &a, label, grid_groups(split ? (rows + 1) / 2 : (rows + 7) / 8), 256, 0); // 2 or 8 rows a threadgroup
+    if (ksplit == 1) {
+        arg_i32(&a, 0);
+        dispatch(e, &a, label, balanced_grid(rows), 256, sizeof(float)); // its `parts` is unused, but must be bound
+        return;
+    }
+    const int per = (int)((rows + kMaxGroups - 1) / kMaxGroups); // rows a threadgroup, at most 256 (one a thread)
+    arg_i32(&a, per);
+    dispatch(e, &a, label, groups_1d((rows + per - 1) / per), 256, sizeof(float) * 8 * (NSUInteger)per);
+}
+
+/**
+ * x += W . v over `rows` rows of K, by k, the kernel gemv_plan takes for K: a lane kernel, or four simdgroups a row
+ * for a long K (over 2048), or two whole rows a simdgroup.
+ */
+static void gemv_residual(LBEngine *e, const char *label, id<MTLComputePipelineState> k, Ref w, id<MTLBuffer> v, int rows,
+                          int K) {
+    const GemvPlan g = gemv_plan(e, K);
+    if (g.u) {
+        gemv_residual_lane(e, label, k, w, v, rows, K, g.ksplit);
+        return;
+    }
+    Args a = begin(e, k);
+    arg_ref(&a, w);
+    arg_buf(&a, v, 0);
+    arg_buf(&a, e->x, 0);
+    arg_i32(&a, rows);
+    arg_i32(&a, K);
+    dispatch(e, &a, label, grid_groups(g.ksplit == 4 ? (rows + 1) / 2 : (rows + 15) / 16), 256, 0); // 2 or 16 rows a threadgroup
 }
 
 static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
     const lb_model_config *c = &e->cfg;
-    Args a = begin(e, e->k_attn_decode); // attn_decode_hd<head_dim>
+    const int nq = c->num_heads, nkv = c->num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
+    Args a = begin(e, e->k_attn_decode); // attn_decode_warp_hd<head_dim> or attn_decode_hd<head_dim>
     arg_buf(&a, e->q, 0);
     arg_buf(&a, e->k_cache, cache);
     arg_buf(&a, e->v_cache, cache);
@@ -318,18 +401,32 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     arg_buf(&a, e->part_ml, 0);
     arg_buf(&a, e->counters, 0);
     arg_buf(&a, e->attn, 0);
-    arg_i32(&a, c->num_heads);
-    arg_i32(&a, c->num_kv_heads);
-    arg_i32(&a, e->opt.max_cache_len);
+    arg_i32(&a, nq);
+    arg_i32(&a, nkv);
+    if (e->attn_warp) {
+        arg_i32(&a, max_len);
+        arg_f32(&a, scale);
+        dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nq, (NSUInteger)e->splits, 1), 128,
+                 attn_decode_warp_smem(c->head_dim, e->splits));
+        return;
+    }
+    arg_i32(&a, group);
+    arg_i32(&a, max_len);
     arg_f32(&a, scale);
-    dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)c->num_kv_heads, (NSUInteger)e->splits, 1), 128, smem);
+    dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)(nq / group), (NSUInteger)e->splits, 1), 128, smem);
+}
+
+/** lm_head's threadgroups: the lane kernel's balanced grid where a row fits a lane's loads, else one unit of two rows a simdgroup. */
+static MTLSize lm_head_grid(const LBEngine *e) {
+    if (lane_loads(dim_chunks(e))) return balanced_grid(e->cfg.vocab_size);
+    return grid_for(((long)e->cfg.vocab_size + 1) / 2, 8);
 }
 
 /** The LM head on row `row` of x, then the argmax of its logits into step_out. */
-static void encode_lm_head(LBEngine *e, int row) {
+static void lm_head(LBEngine *e, int row) {
     const lb_model_config *c = &e->cfg;
     const int dim = c->hidden_size;
-    Args a = begin(e, e->k_lm_head);
+    Args a = begin(e, e->k_lm_head); // lm_head_lane_u<U> or lm_head
     arg_buf(&a, e->x, (NSUInteger)row * dim * sizeof(float));
     arg_ref(&a, e->final_norm);
     arg_f32(&a, c->rms_norm_eps);
@@ -339,7 +436,7 @@ static void encode_lm_head(LBEngine *e, int row) {
     arg_i32(&a, c->vocab_size);
     arg_buf(&a, e->tg_best, 0);
     arg_buf(&a, e->step_out, 0);
-    dispatch(e, &a, "lm_head", groups_1d(e->lm_groups), 256, norm_smem(e));
+    dispatch(e, &a, "lm_head", lm_head_grid(e), 256, lane_loads(dim_chunks(e)) ? 0 : norm_smem(e));
     a = begin(e, e->k_argmax_reduce);
     arg_buf(&a, e->tg_best, 0);
     arg_i32(&a, e->lm_groups);
@@ -352,7 +449,8 @@ static void encode_decode(LBEngine *e) {
     const int dim = c->hidden_size, ffn = c->intermediate_size, nq = c->num_heads, nkv = c->num_kv_heads, hd = c->head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len;
     const float eps = c->rms_norm_eps, scale = 1.f / sqrtf((float)hd);
-    const NSUInteger attn_smem = attn_decode_smem(nq / nkv, hd, e->splits);
+    const BOOL lane = lane_loads(dim_chunks(e)) != 0; // engine.cu: if (const int u = lane_loads(dim_chunks))
+    const NSUInteger attn_smem = attn_decode_smem(1, hd, e->splits);
     Args a = begin(e, e->k_embed_token);
     arg_ref(&a, e->embed);
     arg_buf(&a, e->step_in, 0);
@@ -383,9 +481,11 @@ static void encode_decode(LBEngine *e) {
         arg_i32(&a, nkv);
         arg_i32(&a, hd);
         arg_i32(&a, max_len);
-        dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
+        if (lane) // qkv_rope_lane_u<U>: 4 rotation pairs a threadgroup, a simdgroup a row
+            dispatch(e, &a, "qkv_rope", grid_groups(((long)(nq + 2 * nkv) * half + 3) / 4), 256, 0);
+        else dispatch(e, &a, "qkv_rope", grid_for((long)(nq + 2 * nkv) * half, 8), 256, norm_smem(e));
         attn_decode(e, attn_smem, cache, scale);
-        gemv_residual(e, "o_proj", w->wo, e->attn, dim, qdim);
+        gemv_residual(e, "o_proj", e->k_o_proj, w->wo, e->attn, dim, qdim);
         a = begin(e, e->k_gate_up);
         arg_buf(&a, e->x, 0);
         arg_ref(&a, w->post_norm);
@@ -395,10 +495,11 @@ static void encode_decode(LBEngine *e) {
         arg_buf(&a, e->h, 0);
         arg_i32(&a, dim);
         arg_i32(&a, ffn);
-        dispatch(e, &a, "gate_up", grid_for(ffn, 8), 256, norm_smem(e));
-        gemv_residual(e, "down_proj", w->wdown, e->h, dim, ffn);
+        if (lane) dispatch(e, &a, "gate_up", balanced_grid(ffn), 256, 0); // gate_up_lane_u<U>
+        else dispatch(e, &a, "gate_up", grid_for(ffn, 8), 256, norm_smem(e));
+        gemv_residual(e, "down_proj", e->k_down_proj, w->wdown, e->h, dim, ffn);
     }
-    encode_lm_head(e, 0);
+    lm_head(e, 0);
 }
 
 // ---- prefill -------------------------------------------------------------------------------------------------
@@ -522,7 +623,7 @@ static void encode_prefill_chunk(LBEngine *e, int T, int p0, BOOL last) {
         dispatch(e, &a, "silu_mul", groups_1d((n + 255) / 256 < 4096 ? (n + 255) / 256 : 4096), 256, 0);
         gemm(e, "down_gemm", e->h, w->wdown, e->x, 0, T, dim, ffn, dim, 1.f);
     }
-    if (last) encode_lm_head(e, T - 1);
+    if (last) lm_head(e, T - 1);
 }
 
 static void encode_prefill(LBEngine *e, int n) {
@@ -613,23 +714,25 @@ static int pick_device(LBEngine *e) {
     }
     char why[512];
     if (check_device(e->device, why, sizeof why) != LB_OK) return fail(LB_E_UNAVAILABLE, "%s", why);
-    // threadgroup memory: the decode kernels keep the normalised input (dim + 32 floats, lm_head 32 keys more),
-    // attn_decode a group's queries, score rows and V-sum reduction (attn_decode_smem, and its own lsum and flag),
-    // attn_prefill 16 queries and one K tile
+    // threadgroup memory: the threadgroup-memory decode kernels keep the normalised input (dim + 32 floats, lm_head 32
+    // keys more); the attention kernels a float per split besides their query and partials (attn_decode_warp_smem and
+    // its flag, or attn_decode_smem at group 1 and its lsum and flag); attn_prefill 16 queries and one K tile. (The
+    // lane kernels need little: gemv_residual_lane 8 floats a row of a threadgroup's run, 256 bytes up to 8192 rows;
+    // qkv_rope_lane 8 floats, lm_head_lane 32 keys.)
     const lb_model_config *c = &e->cfg;
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
     const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
-    const NSUInteger attn =
-        attn_decode_smem(c->num_heads / c->num_kv_heads, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
+    const NSUInteger attn = e->attn_warp ? align_up(attn_decode_warp_smem(c->head_dim, splits), 16) + sizeof(uint32_t)
+                                         : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
     NSUInteger need = norm > attn ? norm : attn;
     if (prefill > need) need = prefill;
     if (need > limit)
         return fail(LB_E_INVALID,
-                    "hidden_size %d, head_dim %d, %d query heads per KV head and max_cache_len %d need %lu bytes of "
-                    "threadgroup memory; %s has %lu", c->hidden_size, c->head_dim, c->num_heads / c->num_kv_heads,
-                    e->opt.max_cache_len, (unsigned long)need, e->device.name.UTF8String, (unsigned long)limit);
+                    "hidden_size %d, head_dim %d and max_cache_len %d need %lu bytes of threadgroup memory; %s has %lu: "
+                    "lower --max-cache-len", c->hidden_size, c->head_dim, e->opt.max_cache_len, (unsigned long)need,
+                    e->device.name.UTF8String, (unsigned long)limit);
     return LB_OK;
 }
 
@@ -675,12 +778,17 @@ static int build_pipelines(LBEngine *e) {
     const char *t = dtype_name(e->dtype);
 #define TYPED(base) [NSString stringWithFormat:@"%s_%s", base, t]
     BUILD(k_embed_token, TYPED("embed_token"), 256);
-    BUILD(k_qkv_rope, TYPED("qkv_rope"), 256);
-    BUILD(k_attn_decode, ([NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
-    BUILD(k_gemv_residual4, TYPED("gemv_residual_k4"), 256);
-    BUILD(k_gemv_residual1, TYPED("gemv_residual_k1"), 256);
-    BUILD(k_gate_up, TYPED("gate_up"), 256);
-    BUILD(k_lm_head, TYPED("lm_head"), 256);
+    // engine.cu's choices: the lane kernels where a row of hidden_size fits a lane's loads
+    const int u = lane_loads(dim_chunks(e));
+#define LANE_OR_TYPED(base) (u ? [NSString stringWithFormat:@"%s_lane_u%d_%s", base, u, t] : TYPED(base))
+    BUILD(k_qkv_rope, LANE_OR_TYPED("qkv_rope"), 256);
+    BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_hd%d", e->cfg.head_dim]
+                                         : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
+    BUILD(k_o_proj, gemv_kernel(e, e->cfg.num_heads * e->cfg.head_dim), 256);
+    BUILD(k_gate_up, LANE_OR_TYPED("gate_up"), 256);
+    BUILD(k_down_proj, gemv_kernel(e, e->cfg.intermediate_size), 256);
+    BUILD(k_lm_head, LANE_OR_TYPED("lm_head"), 256);
+#undef LANE_OR_TYPED
     BUILD(k_argmax_reduce, @"argmax_reduce", kReduceThreads);
     BUILD(k_embed_rows, TYPED("embed_rows"), 256);
     BUILD(k_rmsnorm_rows, TYPED("rmsnorm_rows"), 256);
@@ -922,8 +1030,8 @@ static int alloc_buffers(LBEngine *e) {
     e->splits = (int)((max_len + kAttnSplit - 1) / kAttnSplit);
     ALLOC(part_o, q * (size_t)e->splits * f);
     ALLOC(part_ml, (size_t)c->num_heads * (size_t)e->splits * 2 * f);
-    ALLOC(counters, nkv * sizeof(uint32_t));
-    e->lm_groups = (int)grid_for(((long)c->vocab_size + 1) / 2, 8).width;
+    ALLOC(counters, (size_t)c->num_heads * sizeof(uint32_t));
+    e->lm_groups = (int)lm_head_grid(e).width;
     ALLOC(tg_best, (size_t)e->lm_groups * sizeof(uint64_t));
     ALLOC(ids, max_len * sizeof(int32_t));
     ALLOC(step_in, sizeof(StepIn));
@@ -976,6 +1084,7 @@ static void describe(LBEngine *e) {
 }
 
 static int open_engine(LBEngine *e, const lb_tensor *tensors, int32_t count, double *compile_ms, double *load_ms) {
+    e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128; // before pick_device's threadgroup-memory check
     TRY(pick_device(e));
     sample_memory(e);
     e->mem_baseline = e->mem_peak;

@@ -1,7 +1,8 @@
 // The Metal kernels of the llmbench engine, in the order a step runs them: the MSL twins of
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
-// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; gemv_residual its KSPLIT too, gemv_residual_k4_bf16; the attention
-// kernels their head_dim, attn_decode_hd128). Keep the two side by side.
+// qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; the lane kernels their U, qkv_rope_lane_u12_bf16; gemv_residual its
+// KSPLIT too, gemv_residual_k4_bf16, gemv_residual_lane_k8_u12_bf16; the attention kernels their head_dim,
+// attn_decode_warp_hd128). Keep the two side by side.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
@@ -9,43 +10,65 @@
 // "Warp" below means a simdgroup: 32 threads on Apple GPUs (engine.m refuses a pipeline whose threadExecutionWidth
 // is not 32).
 //
-// The decode path is kernels.cuh's, kernel by kernel: the row streams of qkv_rope, gate_up, lm_head and gemv_residual
-// (double-buffered rounds, the next unit's first round loaded during the current unit's last multiply), o_proj and
-// down_proj on four simdgroups a row when the row's 8-byte chunks divide by 4 (else one), their parts added in a fixed
-// order, and attn_decode's 128 positions a split with one thread a position, V sums of HD/4 threads a position
-// reduced across position rows in threadgroup memory, the one-split short path and the last threadgroup's combine.
+// The decode path is kernels.cuh's, kernel by kernel, and engine.m chooses among them as engine.cu does:
+//  - where a row of the input vector's width is at most 32*U 8-byte chunks (U 2, 4, 8 or 12: a 1536-wide bf16 row),
+//    the lane kernels qkv_rope_lane, gate_up_lane, lm_head_lane and gemv_residual_lane: a lane reads the same chunks
+//    of every row and keeps the matching values of the input vector in registers (LaneVec), RMSNorm runs per
+//    simdgroup with no threadgroup barrier, a simdgroup streams its rows through two row buffers (RowLoad,
+//    stream_rows), the grids are balanced (engine.m's balanced_grid), down_proj is split 8 ways across a
+//    threadgroup's run of rows and o_proj takes a simdgroup a row; qkv_rope_lane takes a simdgroup a row, the two
+//    rows of a rotation pair meeting in threadgroup memory;
+//  - wider rows take the threadgroup-memory kernels qkv_rope, gate_up, lm_head and gemv_residual (double-buffered
+//    rounds, the next unit's first round loaded during the current unit's last multiply; gemv_residual four
+//    simdgroups a row for a long K, else two whole rows a simdgroup);
+//  - attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
+//    simdgroup per 32 of them (a lane scores one position, softmax on simd_max/simd_sum, the simdgroup's 32 V rows
+//    loaded at once), the four simdgroups' partials merged in threadgroup memory; other head_dims take attn_decode,
+//    a threadgroup per query head (group 1) with a thread a position. Both finish a one-split context in split 0 and
+//    otherwise combine the splits in the last threadgroup to arrive (combine_splits).
 //
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
 //    version.
 //  - Weights are read 8 bytes a lane (CUDA: 16). Weights stay in the mapped safetensors files (no copy) and a
-//    safetensors file only promises 8-byte aligned tensors. So a RowStream round is U = 8 loads a row for two rows
-//    and 16 for one, where CUDA has 4 and 8: the same 128 bytes a lane per round (256 with the double buffer), and
-//    gemv_residual's KSPLIT test counts 8-byte chunks.
+//    safetensors file only promises 8-byte aligned tensors. So the lane kernels' U counts 8-byte loads a row and lane
+//    (2, 4, 8, 12 where CUDA's 16-byte U is 1, 2, 4, 6): the same bytes, and the same registers, a row buffer of U
+//    uint2 holding what CUDA's U/2 uint4 hold. engine.m's tests count 8-byte chunks (down_proj's split: chunks
+//    divide by 8 and an eighth of a row fits U 12). The threadgroup-memory kernels keep one round size: 8 loads a row
+//    for two rows and 16 for one. CUDA's with_loads picks U from the row length, which for the rows that reach these
+//    kernels is 4 (8 here), and 8 (16 here) for gemv_residual's long K, except that a quarter row that fits 9 loads,
+//    or 6 or fewer, takes those in CUDA.
 //  - q/k/v and gate/up are separate tensors here, never stacked (stacking would be a copy): the kernels take one
 //    pointer per tensor, and qkv_row()/qkv_bias() give row r of the stacked [q; k; v] view that CUDA stores.
 //  - RowStream takes its row pointers as a Rows struct by value and a has_next flag (CUDA: an array reference and a
 //    nullable pointer), and qkv_pair() stands for CUDA's rows_of lambda: MSL has no lambdas.
 //  - The prefill GEMM inputs are always f32 (MPSMatrixMultiplication on f32 weights, gemm_f32 on the others; see
 //    engine.m), so the prefill kernels have no GEMM input type parameter.
-//  - No programmatic dependent launch: a decode step is one serial compute encoder in one command buffer; a dispatch
-//    starts after the one before has ended and sees all its writes. What CUDA loads before pdl_wait() is loaded at
-//    the same place here, where it still overlaps the RMSNorm (the row streams' first round), except in attn_decode:
-//    CUDA loads the K rows of earlier positions before the wait and the current position's after it, and prefetches
-//    their V rows into L2; here every K row is loaded at once and nothing is prefetched (MSL has no prefetch).
+//  - No programmatic dependent launch (PDL), and nothing like it in Metal: a decode step is one serial compute encoder
+//    in one command buffer; a dispatch starts after the one before has ended and sees all its writes. So CUDA's
+//    pdl_wait() and its "launch early" (pdl_launch_early: the next kernel's blocks resident and loading their weights
+//    while this kernel runs, 769 -> 838 tok/s on the H200) have no twin here. What CUDA loads before pdl_wait() is
+//    loaded at the same place here, where it still overlaps the RMSNorm (the row streams' first row or round, the
+//    norm weights), except in the attention kernels: CUDA loads the K rows of earlier positions before the wait and
+//    the current position's after it, and prefetches their V rows into L2; here every K row is loaded at once and
+//    nothing is prefetched (MSL has no prefetch).
+//  - MSL has no lambdas: stream_rows takes a struct whose row() and use() are CUDA's two lambdas, and gemv_rows() is
+//    gemv_residual's rows_at. MSL's C++ has no `if constexpr` either: attn_decode_warp tests D with a plain `if`.
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
 //    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
 //    result does not depend on the order the threadgroups ran in.
-//  - attn_decode's last-threadgroup combine: the partials go through relaxed device atomics (coherent at the device
-//    level on every MSL version), with device-scope fences where MSL 3.2 has them.
+//  - combine_splits: the partials go through relaxed device atomics (coherent at the device level on every MSL
+//    version), with device-scope fences where MSL 3.2 has them; its `last` flag is the kernel's (MSL declares
+//    threadgroup variables in kernel functions only).
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
-//    max_cache_len. Its threadgroup memory, group * (hd + span + 512) floats, must fit in 32 KB: up to 10 query heads
-//    per KV head at head_dim 128 (11 at 64) for caches up to 16384 positions, fewer for longer ones (every Qwen2 and
-//    Qwen2.5 checkpoint has at most 8); engine.m refuses a model and cache length that do not fit when it opens.
+//    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's 5 hd + 8 + splits floats, attn_decode's
+//    hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
+//    length that does not fit when it opens.
 //  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
-//    multiprocessor count. Metal reports neither a core count nor how many threadgroups a core holds
-//    (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps every such grid at 1024 threadgroups.
+//    multiprocessor count, and balances the lane kernels' grids within that wave. Metal reports neither a core count
+//    nor how many threadgroups a core holds (maxTotalThreadsPerThreadgroup bounds one threadgroup), so engine.m caps
+//    every such grid at 1024 threadgroups and balances within that.
 //  - attn_prefill: 4 simdgroups (16 queries) per threadgroup, CUDA 8, and V read from device memory: 32 KB of
 //    threadgroup memory holds 16 queries and one K tile at head_dim 128, not more. So head_dim is 16 to 128 here
 //    (CUDA: also 256).
@@ -76,6 +99,14 @@ struct StepOut {
     int non_finite;   // 1 once a logit was NaN or infinite (sticky until lb_reset)
     int pad;
 };
+
+// ---- programmatic dependent launch: none in Metal -------------------------------------------------------------
+// kernels.cuh has pdl_wait(), pdl_launch_dependents() and pdl_launch_early() here: a CUDA decode kernel issues its
+// first weight loads, lets the next kernel launch ("launch early", so that kernel's blocks are resident and loading
+// their own weights while this one runs), then waits for the previous kernel's output. Metal has no equivalent: the
+// dispatches of one serial compute encoder run one after another, each seeing every write of the one before, and no
+// dispatch can start early. The kernels below load at the places where CUDA's load before the wait (the first row or
+// round before the RMSNorm, "CUDA: before pdl_wait()"), and skip the wait and the launch calls.
 
 // ---- element conversions ----------------------------------------------------------------------------------
 typedef ushort bf16; // the bits of a bfloat16
@@ -331,7 +362,7 @@ template <typename W>
     }
 }
 
-/** KV-cache positions one attention threadgroup covers in a decode step, one per thread (engine.m: kAttnSplit). */
+/** KV-cache positions one attention threadgroup covers in a decode step (engine.m: kAttnSplit). */
 constant constexpr int kAttnSplit = 128;
 /** Query heads per KV head the decode attention kernel supports (grouped-query attention; engine.m: kMaxGroup). */
 constant constexpr int kMaxGroup = 16;
@@ -343,24 +374,175 @@ constant constexpr int kMaxGroup = 16;
  */
 inline int attn_span(int splits) { return max(kAttnSplit, (splits + 3) / 4 * 4); }
 
+// The attention partials are written and read as relaxed device atomics: a plain store of one threadgroup is not
+// promised to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while
+// atomic operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
+// fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
 inline void store_f32(device atomic_uint *p, float v) { atomic_store_explicit(p, as_type<uint>(v), memory_order_relaxed); }
 inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load_explicit(p, memory_order_relaxed)); }
 
 /**
- * Decode attention, split over the sequence (flash-decoding): threadgroup (kvh, s) scores positions
- * [s*128, s*128+128) of the cache against the group of query heads that share KV head kvh, and writes a
- * partial (max, sum, weighted V). A thread scores one position for every head of the group (its K row in HD/4
- * 16-byte loads); for the weighted V, HD/4 threads share a position, each owning 4 dimensions, eight positions' loads
- * at a time, and the position rows' sums meet in threadgroup memory. A context of one split is finished by split 0,
- * which writes attn_out itself (the other threadgroups return at once). Otherwise the last threadgroup of a KV head
- * to finish (an atomic counter) combines the splits into attn_out. Splits past the current length write an empty
- * partial, so the grid is fixed. Threadgroup: 128 threads, group * (HD + attn_span(splits) + 512) floats of
- * threadgroup memory: qs (group*HD), scores (group*span), red (group*512).
+ * The end of a decode attention threadgroup whose split wrote its partial (part_ml: (max, sum) per head and split;
+ * part_o: unnormalised weighted V) for heads [h0, h0 + group): the last threadgroup of the `splits` to arrive on
+ * `counter` combines the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per
+ * (head, split) in the threadgroup memory `wm` (group * used floats) first, then every output element summing its
+ * splits with independent loads. Every thread of every threadgroup of the grid row calls it. `last` is a threadgroup
+ * flag of the kernel's (MSL declares threadgroup variables in kernels only); CUDA lets the next kernel launch here
+ * (pdl_launch_dependents), which Metal has no equivalent of.
+ */
+template <int HD>
+inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device atomic_uint *po, device float *out,
+                           device atomic_uint *counter, int group, int used, int splits, threadgroup uint *last,
+                           uint tid, uint ntg, uint lane, uint warp, uint warps) {
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+    if (tid == 0) *last = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (*last == 0u) return;
+#if __METAL_VERSION__ >= 320
+    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
+#endif
+    for (int i = int(tid); i < group * used; i += int(ntg)) {
+        const int g = i / used, s = i % used;
+        wm[i] = load_f32(&ml[(g * splits + s) * 2]);
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int g = int(warp); g < group; g += int(warps)) {
+        float m = -INFINITY;
+        for (int s = int(lane); s < used; s += kWarp) m = max(m, wm[g * used + s]);
+        m = simd_max(m);
+        float l = 0.f;
+        for (int s = int(lane); s < used; s += kWarp) l += exp(wm[g * used + s] - m) * load_f32(&ml[(g * splits + s) * 2 + 1]);
+        l = simd_sum(l);
+        for (int s = int(lane); s < used; s += kWarp) wm[g * used + s] = exp(wm[g * used + s] - m) / l;
+    }
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    for (int i = int(tid); i < group * HD; i += int(ntg)) {
+        const int g = i / HD, d = i % HD;
+        device atomic_uint *src = po + size_t(g) * splits * HD + d;
+        float o = 0.f;
+        for (int s = 0; s < used; ++s) o = fma(wm[g * used + s], load_f32(src + size_t(s) * HD), o);
+        out[i] = o;
+    }
+    if (tid == 0) atomic_store_explicit(counter, 0u, memory_order_relaxed);
+}
+
+/**
+ * Decode attention for one query head a threadgroup, a simdgroup per 32 positions: threadgroup (h, s) covers
+ * positions [s*128, s*128+128) of KV head h / group. A lane scores one position, the simdgroup's softmax runs on
+ * simd_max/simd_sum, and the lane then owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at
+ * once; the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_splits. No barrier
+ * between scoring and the V sum. Threadgroup: 128 threads; HD 64 or 128. Threadgroup memory: qs (HD), wo (4, HD),
+ * wml (4, 2), the combine's weights (splits): engine.m's attn_decode_warp_smem.
  *
- * The partials are written and read as relaxed device atomics: a plain store of one threadgroup is not promised
- * to be visible to another threadgroup of the same dispatch before MSL 3.2's device-scope fences, while atomic
- * operations on one location are coherent across the device on every MSL version. Where MSL 3.2 is there, the
- * fences order the partials before the counter (release) and after it (acquire), as __threadfence() does in CUDA.
+ * CUDA loads the K rows of earlier positions (and prefetches their V rows into L2) before pdl_wait(), while qkv_rope
+ * still runs, and the current position's row after it. Metal has no programmatic dependent launch (nor an L2
+ * prefetch): a dispatch starts after the previous one ends, so every lane loads its K row at once.
+ */
+template <int HD>
+[[kernel]] void attn_decode_warp(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
+                                 device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
+                                 device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
+                                 device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
+                                 constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]],
+                                 constant int &max_len [[buffer(10)]], constant float &scale [[buffer(11)]],
+                                 threadgroup float *smem [[threadgroup(0)]],
+                                 uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
+                                 uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                                 uint warp [[simdgroup_index_in_threadgroup]]) {
+    constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
+    constexpr int WARPS = 4, SPLIT = WARPS * kWarp;
+    threadgroup float *qs = smem, *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
+    threadgroup uint last;
+    const int h = int(tg.x), kvh = h / (nq / nkv), split = int(tg.y), splits = int(ntgs.y);
+    const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
+    if (used == 1 && split != 0) return;
+    const int start = split * SPLIT, end = min(len, start + SPLIT);
+    const int base = start + int(warp) * kWarp, p = base + int(lane); // this lane's position
+    device const float *kc = k_cache + size_t(kvh) * max_len * HD;
+    device const float *vc = v_cache + size_t(kvh) * max_len * HD;
+    float4 k4[HD / 4];
+    if (p < end) {
+        device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(p) * HD);
+        LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    }
+    for (int i = int(tid); i < HD; i += SPLIT) qs[i] = q[size_t(h) * HD + i] * scale;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    float score = -INFINITY;
+    if (p < end) {
+        float acc[4] = {0.f, 0.f, 0.f, 0.f};
+        threadgroup const float4 *q4 = reinterpret_cast<threadgroup const float4 *>(qs);
+        LB_UNROLL for (int i = 0; i < HD / 4; ++i) {
+            const float4 qv = q4[i];
+            acc[i & 3] = fma(qv.x, k4[i].x, fma(qv.y, k4[i].y, fma(qv.z, k4[i].z, fma(qv.w, k4[i].w, acc[i & 3]))));
+        }
+        score = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+    const float m = simd_max(score);
+    const float e = p < end ? exp(score - m) : 0.f;
+    const float l = simd_sum(e);
+    // weighted V: the simdgroup's rows, lane owning dimensions [lane*D, lane*D + D)
+    const int rows = max(0, min(kWarp, end - base));
+    float o[D];
+    LB_UNROLL for (int d = 0; d < D; ++d) o[d] = 0.f;
+    {
+        float vv[kWarp][D];
+        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
+            device const float *src = vc + size_t(base + j) * HD + lane * D;
+            if (D == 4) { // one 16-byte load a row (CUDA: if constexpr, which MSL's C++14 lacks)
+                const float4 f = j < rows ? *reinterpret_cast<device const float4 *>(src) : float4(0.f);
+                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = f[d];
+            } else {
+                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
+            }
+        }
+        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
+            const float w = simd_shuffle(e, ushort(j));
+            LB_UNROLL for (int d = 0; d < D; ++d) o[d] = fma(w, vv[j][d], o[d]);
+        }
+    }
+    LB_UNROLL for (int d = 0; d < D; ++d) wo[int(warp) * HD + int(lane) * D + d] = o[d];
+    if (lane == 0) wml[2 * warp] = m, wml[2 * warp + 1] = l;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    // the threadgroup's partial: the simdgroups' (m, l, o) rescaled to the threadgroup's max
+    float M = -INFINITY;
+    LB_UNROLL for (int w = 0; w < WARPS; ++w) M = max(M, wml[2 * w]);
+    float L = 0.f, scale_w[WARPS];
+    LB_UNROLL for (int w = 0; w < WARPS; ++w) {
+        scale_w[w] = wml[2 * w + 1] > 0.f ? exp(wml[2 * w] - M) : 0.f;
+        L = fma(scale_w[w], wml[2 * w + 1], L);
+    }
+    device atomic_uint *po = part_o + size_t(h) * splits * HD;
+    device atomic_uint *ml = part_ml + size_t(h) * splits * 2;
+    for (int d = int(tid); d < HD; d += SPLIT) {
+        float O = 0.f;
+        LB_UNROLL for (int w = 0; w < WARPS; ++w) O = fma(scale_w[w], wo[w * HD + d], O);
+        if (used == 1) attn_out[size_t(h) * HD + d] = O / L;
+        else store_f32(&po[size_t(split) * HD + d], split < used ? O : 0.f);
+    }
+    if (used == 1) return;
+    if (tid == 0) {
+        store_f32(&ml[split * 2], split < used ? M : -INFINITY);
+        store_f32(&ml[split * 2 + 1], split < used ? L : 0.f);
+    }
+    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, splits, &last, tid, SPLIT, lane,
+                       warp, WARPS);
+}
+
+/**
+ * Decode attention, split over the sequence (flash-decoding): threadgroup (b, s) scores positions [s*128, s*128+128)
+ * of the cache against query heads [b*group, b*group+group), which share one KV head, and writes a partial (max, sum,
+ * weighted V). The engine runs a threadgroup per query head (group 1), as CUDA does: the heads' threadgroups read
+ * their shared KV rows from the cache hierarchy, and each threadgroup's chain of dependent steps is a group's length
+ * shorter. A thread scores one position for every head of the group (its K row in HD/4 16-byte loads); for the
+ * weighted V, HD/4 threads share a position, each owning 4 dimensions, eight positions' loads at a time, and the
+ * position rows' sums meet in threadgroup memory. A context of one split is finished by split 0, which writes
+ * attn_out itself (the other threadgroups return at once); otherwise the splits combine as in combine_splits. Splits
+ * past the current length write an empty partial, so the grid is fixed. The engine takes this kernel for head_dim
+ * other than 64 and 128. Threadgroup: 128 threads, group * (HD + attn_span(splits) + 512) floats of threadgroup
+ * memory: qs (group*HD), scores (group*span), red (group*512).
  */
 template <int HD>
 [[kernel]] void attn_decode(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
@@ -368,13 +550,13 @@ template <int HD>
                             device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
                             device atomic_uint *counters [[buffer(6)]], device float *attn_out [[buffer(7)]],
                             constant int &nq [[buffer(8)]], constant int &nkv [[buffer(9)]],
-                            constant int &max_len [[buffer(10)]], constant float &scale [[buffer(11)]],
-                            threadgroup float *smem [[threadgroup(0)]],
+                            constant int &group [[buffer(10)]], constant int &max_len [[buffer(11)]],
+                            constant float &scale [[buffer(12)]], threadgroup float *smem [[threadgroup(0)]],
                             uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
                             uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]],
                             uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                             uint warps [[simdgroups_per_threadgroup]]) {
-    const int group = nq / nkv, kvh = int(tg.x), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
+    const int h0 = int(tg.x) * group, kvh = h0 / (nq / nkv), split = int(tg.y), splits = int(ntgs.y), ntg = int(tpt.x);
     const int span = attn_span(splits);
     threadgroup float *qs = smem, *scores = qs + group * HD;
     threadgroup uint last;
@@ -396,7 +578,7 @@ template <int HD>
         device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(start + p) * HD);
         LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
     }
-    for (int i = int(tid); i < group * HD; i += ntg) qs[i] = q[kvh * group * HD + i] * scale;
+    for (int i = int(tid); i < group * HD; i += ntg) qs[i] = q[h0 * HD + i] * scale;
     threadgroup_barrier(mem_flags::mem_threadgroup);
     // scores: a thread per position, every head of the group
     if (mine) {
@@ -413,7 +595,7 @@ template <int HD>
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
     // softmax numerators and the split's (max, sum) per head: a simdgroup per head
-    device atomic_uint *ml = part_ml + size_t(kvh) * group * splits * 2;
+    device atomic_uint *ml = part_ml + size_t(h0) * splits * 2;
     for (int g = int(warp); g < group; g += int(warps)) {
         float m = -INFINITY;
         for (int j = int(lane); j < n; j += kWarp) m = max(m, scores[g * span + j]);
@@ -435,7 +617,7 @@ template <int HD>
     // weighted V: HD/4 threads per position, each owning 4 dimensions (one 16-byte load of a V row), 128/(HD/4)
     // positions at a time, eight rounds of loads in flight; the rows' sums meet in threadgroup memory
     constexpr int TPP = HD / 4, R = 128 / TPP;
-    device atomic_uint *po = part_o + size_t(kvh) * group * splits * HD;
+    device atomic_uint *po = part_o + size_t(h0) * splits * HD;
     threadgroup float *red = scores + group * span; // (R, group, HD)
     {
         const int col = int(tid) % TPP, row = int(tid) / TPP;
@@ -472,57 +654,35 @@ template <int HD>
         float o = 0.f;
         for (int r = 0; r < R; ++r) o += red[(r * group + g) * HD + d];
         if (used == 1)
-            attn_out[(kvh * group + g) * HD + d] = o / lsum[g];
+            attn_out[(h0 + g) * HD + d] = o / lsum[g];
         else
             store_f32(&po[(size_t(g) * splits + split) * HD + d], o);
     }
     if (used == 1) return;
-    // the last threadgroup of this KV head combines every split: weights exp(m_s - M) / L per (head, split) in
-    // threadgroup memory first, then every output element sums its splits with independent loads
-#if __METAL_VERSION__ >= 320
-    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
-#endif
-    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-    if (tid == 0) last = atomic_fetch_add_explicit(&counters[kvh], 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    if (last == 0u) return;
-#if __METAL_VERSION__ >= 320
-    atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
-#endif
-    threadgroup float *wm = scores; // (group, used)
-    for (int i = int(tid); i < group * used; i += ntg) {
-        const int g = i / used, s = i % used;
-        wm[i] = load_f32(&ml[(g * splits + s) * 2]);
-    }
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    for (int g = int(warp); g < group; g += int(warps)) {
-        float m = -INFINITY;
-        for (int s = int(lane); s < used; s += kWarp) m = max(m, wm[g * used + s]);
-        m = simd_max(m);
-        float l = 0.f;
-        for (int s = int(lane); s < used; s += kWarp)
-            l += exp(wm[g * used + s] - m) * load_f32(&ml[(g * splits + s) * 2 + 1]);
-        l = simd_sum(l);
-        for (int s = int(lane); s < used; s += kWarp) wm[g * used + s] = exp(wm[g * used + s] - m) / l;
-    }
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    for (int i = int(tid); i < group * HD; i += ntg) {
-        const int g = i / HD, d = i % HD;
-        device atomic_uint *src = po + size_t(g) * splits * HD + d;
-        float o = 0.f;
-        for (int s = 0; s < used; ++s) o = fma(wm[g * used + s], load_f32(src + size_t(s) * HD), o);
-        attn_out[(kvh * group + g) * HD + d] = o;
-    }
-    if (tid == 0) atomic_store_explicit(&counters[kvh], 0u, memory_order_relaxed);
+    combine_splits<HD>(scores, ml, po, attn_out + size_t(h0) * HD, &counters[tg.x], group, used, splits, &last, tid,
+                       uint(ntg), lane, warp, warps);
 }
 
 /**
- * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). KSPLIT simdgroups share a row,
- * each streaming 1/KSPLIT of it, so even the rows of a small projection keep every core's loads in flight; the parts
- * meet in threadgroup memory and are added in a fixed order. engine.m takes KSPLIT = 4 when a row's 8-byte chunks
- * divide by 4, else 1. Threadgroup: 256 threads, 8 / KSPLIT rows at a time.
+ * The NR rows of simdgroup `local` of a gemv_residual threadgroup whose run starts at row `base`, part `part` of each
+ * (Kp columns): CUDA's rows_at lambda. Rows past the end read the last row; their sums are dropped.
  */
-template <typename W, int KSPLIT>
+template <typename W, int NR>
+inline Rows<W, NR> gemv_rows(device const W *w, int base, int local, int rows, int K, int part, int Kp) {
+    Rows<W, NR> rp;
+    LB_UNROLL for (int r = 0; r < NR; ++r) rp.at[r] = w + size_t(min(base + local * NR + r, rows - 1)) * K + size_t(part) * Kp;
+    return rp;
+}
+
+/**
+ * x[r] += W[r] . v for every row r (o_proj and down_proj with their residual add). A simdgroup unit is NR consecutive
+ * rows, or 1/KSPLIT of each of them: KSPLIT simdgroups share the rows when K is long, each streaming its part, so the
+ * rows of a projection keep every core's loads in flight; the parts meet in threadgroup memory and are added in a
+ * fixed order. engine.m takes KSPLIT 4 with NR 1 (a long K), or KSPLIT 1 with NR 2; a round is 16 / NR loads of 8 bytes
+ * a row and lane (CUDA picks its U from the row length: see the top of this file). Threadgroup: 256 threads,
+ * (8 / KSPLIT) * NR rows at a time.
+ */
+template <typename W, int KSPLIT, int NR>
 [[kernel]] void gemv_residual(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
                               device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
                               constant int &K [[buffer(4)]],
@@ -530,26 +690,29 @@ template <typename W, int KSPLIT>
                               uint tid [[thread_index_in_threadgroup]],
                               uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                               uint warps [[simdgroups_per_threadgroup]]) {
-    threadgroup float parts[8];
-    const int per_group = int(warps) / KSPLIT, part = int(warp) % KSPLIT, local = int(warp) / KSPLIT;
+    threadgroup float parts[8 * NR];
+    const int groups = int(warps) / KSPLIT, part = int(warp) % KSPLIT, local = int(warp) / KSPLIT, per_group = groups * NR;
     const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W)));
-    RowStream<W, 1, 16> stream;
-    const int r0 = int(tgid) * per_group + local;
-    Rows<W, 1> rp = rows_of(w + size_t(r0) * K + size_t(part) * Kp);
-    if (r0 < rows) stream.load(rp, chunks, 0, lane); // CUDA: before pdl_wait()
+    RowStream<W, NR, 16 / NR> stream;
+    Rows<W, NR> rp = gemv_rows<W, NR>(w, int(tgid) * per_group, local, rows, K, part, Kp);
+    if (int(tgid) * per_group + local * NR < rows) stream.load(rp, chunks, 0, lane); // CUDA: before pdl_wait()
     for (int base = int(tgid) * per_group; base < rows; base += int(ntgs) * per_group) {
-        const int r = base + local, rn = r + int(ntgs) * per_group;
-        float acc[1] = {0.f};
-        if (r < rows) {
-            const Rows<W, 1> next = rows_of(w + size_t(rn) * K + size_t(part) * Kp);
-            stream.dots(rp, Kp, v + size_t(part) * Kp, acc, lane, next, rn < rows);
+        const int bn = base + int(ntgs) * per_group;
+        float acc[NR];
+        LB_UNROLL for (int r = 0; r < NR; ++r) acc[r] = 0.f;
+        if (base + local * NR < rows) {
+            const Rows<W, NR> next = gemv_rows<W, NR>(w, bn, local, rows, K, part, Kp);
+            stream.dots(rp, Kp, v + size_t(part) * Kp, acc, lane, next, bn + local * NR < rows);
             rp = next;
         }
-        if (lane == 0) parts[warp] = acc[0];
+        if (lane == 0) {
+            LB_UNROLL for (int r = 0; r < NR; ++r) parts[int(warp) * NR + r] = acc[r];
+        }
         threadgroup_barrier(mem_flags::mem_threadgroup);
         if (int(tid) < per_group && base + int(tid) < rows) {
+            const int g = int(tid) / NR, r = int(tid) % NR;
             float sum = 0.f;
-            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[(g * KSPLIT + k) * NR + r];
             x[base + int(tid)] += sum;
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -651,6 +814,310 @@ kernel void argmax_reduce(device const ulong *tg_best [[buffer(0)]], constant in
         if (tid < s) keys[tid] = key_max(keys[tid], keys[tid + s]);
     }
     if (tid == 0) out->argmax_key = keys[0];
+}
+
+// ---- decode kernels for rows that fit a lane's registers ------------------------------------------------------
+// When a row is at most 32*U 8-byte chunks (U = 12 for a 1536-wide bf16 row: 384 chunks; CUDA's U counts 16-byte
+// chunks, so its 1, 2, 4, 6 are 2, 4, 8, 12 here, for the same bytes and registers), a lane reads chunks lane,
+// lane + 32, ... of every row, so it multiplies them with the same U*N values of the input vector each time: the
+// lane keeps those in registers (LaneVec), and the inner loop reads no threadgroup memory. A simdgroup streams its
+// rows through two register buffers, the next row's loads in flight while it multiplies the current one; RMSNorm
+// needs no threadgroup barrier, as the 32 lanes of a simdgroup together hold the whole vector.
+//
+// qkv_rope_lane instead takes a row a simdgroup, the rows of a rotation pair meeting in threadgroup memory.
+//
+// CUDA hands stream_rows two lambdas (the row to load, what to do with its dot product); MSL has no lambdas, so each
+// kernel's are the row() and use() methods of one struct (GateUpRows, LmHeadRows, GemvRows).
+
+/** A lane's U 8-byte chunks of one row of W (chunks lane + 32u; zeros past the row's end). */
+template <typename W, int U>
+struct RowLoad {
+    uint2 raw[U];
+
+    void load(device const W *row, int chunks, uint lane) {
+        device const uint2 *p = reinterpret_cast<device const uint2 *>(row);
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            const int c = int(lane) + u * kWarp;
+            raw[u] = c < chunks ? p[c] : uint2(0u);
+        }
+    }
+};
+
+/** The lane's share of an input vector: the f32 values its RowLoad chunks multiply (N = 8 / sizeof(W) a chunk). */
+template <typename W, int U>
+struct LaneVec {
+    float v[U][8 / sizeof(W)];
+
+    /** v = src at the lane's chunks (zeros past `chunks`). */
+    void load(device const float *src, int chunks, uint lane) {
+        constexpr int N = 8 / int(sizeof(W));
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            const int c = int(lane) + u * kWarp;
+            LB_UNROLL for (int i = 0; i < N; ++i) v[u][i] = c < chunks ? src[c * N + i] : 0.f;
+        }
+    }
+
+    /** RMSNorm in place: v = v / rms(whole vector) * norm weight (its chunks in `w`). Every lane of the simdgroup calls it. */
+    void rms_norm(thread const RowLoad<W, U> &w, int dim, float eps) {
+        constexpr int N = 8 / int(sizeof(W));
+        float ss = 0.f;
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            LB_UNROLL for (int i = 0; i < N; ++i) ss = fma(v[u][i], v[u][i], ss);
+        }
+        const float inv = rsqrt(simd_sum(ss) / dim + eps);
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(w.raw[u], wf, W());
+            LB_UNROLL for (int i = 0; i < N; ++i) v[u][i] = v[u][i] * inv * wf[i];
+        }
+    }
+
+    /** The row's dot product with this vector, summed over the simdgroup (every lane gets it). */
+    float dot(thread const RowLoad<W, U> &row) const {
+        constexpr int N = 8 / int(sizeof(W));
+        float acc = 0.f;
+        LB_UNROLL for (int u = 0; u < U; ++u) {
+            float wf[N];
+            widen(row.raw[u], wf, W());
+            LB_UNROLL for (int i = 0; i < N; ++i) acc = fma(wf[i], v[u][i], acc);
+        }
+        return simd_sum(acc);
+    }
+};
+
+/**
+ * Streams the simdgroup's rows rows.row(0) .. rows.row(n-1) and calls rows.use(i, row(i) . x) for each; `a` must hold
+ * row(0) already (loaded before the RMSNorm). Two buffers alternate, so the next row's loads are in flight during each
+ * multiply.
+ */
+template <typename W, int U, typename Rs>
+inline void stream_rows(int n, int chunks, thread Rs &rows, thread const LaneVec<W, U> &x, thread RowLoad<W, U> &a,
+                        uint lane) {
+    RowLoad<W, U> b;
+    for (int i = 0; i < n; i += 2) {
+        if (i + 1 < n) b.load(rows.row(i + 1), chunks, lane);
+        rows.use(i, x.dot(a));
+        if (i + 2 < n) a.load(rows.row(i + 2), chunks, lane);
+        if (i + 1 < n) rows.use(i + 1, x.dot(b));
+    }
+}
+
+/** Rows of a simdgroup that streams units u0, u0 + stride, ... of `rows_per_unit` rows each, below `units`. */
+inline int unit_rows(int u0, int stride, int units, int rows_per_unit) {
+    return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
+}
+
+/** Row i + upper * hd/2 of unit u's head, unit u being rows i and i + hd/2 of one head of the stacked [q; k; v] view. */
+template <typename W>
+inline device const W *qkv_unit_row(device const W *wq, device const W *wk, device const W *wv, int u, int upper, int hd,
+                                    int qrows, int kvrows, int dim) {
+    const int half_hd = hd / 2;
+    return qkv_row(wq, wk, wv, (u / half_hd) * hd + u % half_hd + upper * half_hd, qrows, kvrows, dim);
+}
+
+/**
+ * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope, rows in a lane's registers. A simdgroup
+ * computes one row: simdgroups w and w + 4 of a threadgroup take rows i and i + hd/2 of one head (a rotation pair),
+ * meet in threadgroup memory, and simdgroup w writes the pair. (CUDA does so to issue every row's loads before
+ * pdl_wait(); here each simdgroup's first row is loaded before the RMSNorm.) The same buffers as qkv_rope, and no
+ * threadgroup memory from the host. Threadgroup: 256 threads, 4 pairs at a time.
+ */
+template <typename W, int U>
+[[kernel]] void qkv_rope_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                              constant float &eps [[buffer(2)]], device const W *wq [[buffer(3)]],
+                              device const W *wk [[buffer(4)]], device const W *wv [[buffer(5)]],
+                              device const W *bq [[buffer(6)]], device const W *bk [[buffer(7)]],
+                              device const W *bv [[buffer(8)]], device const StepIn *in [[buffer(9)]],
+                              device const float *rope_cos [[buffer(10)]], device const float *rope_sin [[buffer(11)]],
+                              device float *q_out [[buffer(12)]], device float *k_cache [[buffer(13)]],
+                              device float *v_cache [[buffer(14)]], constant int &dim [[buffer(15)]],
+                              constant int &nq [[buffer(16)]], constant int &nkv [[buffer(17)]],
+                              constant int &hd [[buffer(18)]], constant int &max_len [[buffer(19)]],
+                              uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                              uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]]) {
+    constexpr int PAIRS = 4;
+    threadgroup float sums[2 * PAIRS];
+    const int half_hd = hd / 2, units = (nq + 2 * nkv) * half_hd, chunks = dim / (8 / int(sizeof(W)));
+    const int qrows = nq * hd, kvrows = nkv * hd;
+    const int slot = int(warp) % PAIRS, upper = int(warp) / PAIRS, stride = int(ntgs) * PAIRS;
+    RowLoad<W, U> a, nw;
+    if (int(tgid) * PAIRS + slot < units)
+        a.load(qkv_unit_row(wq, wk, wv, int(tgid) * PAIRS + slot, upper, hd, qrows, kvrows, dim), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    LaneVec<W, U> xv;
+    xv.load(x, chunks, lane);
+    xv.rms_norm(nw, dim, eps);
+    const int pos = in->pos;
+    for (int base = int(tgid) * PAIRS; base < units; base += stride) { // the same trips for every simdgroup
+        const int u = base + slot;
+        float acc = 0.f;
+        if (u < units) {
+            acc = xv.dot(a);
+            if (u + stride < units)
+                a.load(qkv_unit_row(wq, wk, wv, u + stride, upper, hd, qrows, kvrows, dim), chunks, lane);
+        }
+        if (lane == 0) sums[warp] = acc;
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (upper == 0 && lane == 0 && u < units) {
+            const int head = u / half_hd, k = u % half_hd, r0 = head * hd + k;
+            rope_and_store(head, k, sums[slot] + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
+                           sums[slot + PAIRS] + qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows), rope_cos, rope_sin,
+                           pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+}
+
+/** gate_up_lane's rows and their use: gate row u and up row u a unit. */
+template <typename W>
+struct GateUpRows {
+    device const W *wg, *wu;
+    device float *h;
+    int u0, stride, dim;
+    uint lane;
+    float gate; // the unit's gate row's dot product
+
+    device const W *row(int i) const { return ((i & 1) ? wu : wg) + size_t(u0 + (i >> 1) * stride) * dim; }
+
+    void use(int i, float acc) {
+        if ((i & 1) == 0) gate = acc;
+        else if (lane == 0) h[u0 + (i >> 1) * stride] = gate / (1.f + exp(-gate)) * acc;
+    }
+};
+
+/** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up, rows in a lane's registers (no threadgroup memory). */
+template <typename W, int U>
+[[kernel]] void gate_up_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                             constant float &eps [[buffer(2)]], device const W *wg [[buffer(3)]],
+                             device const W *wu [[buffer(4)]], device float *h [[buffer(5)]],
+                             constant int &dim [[buffer(6)]], constant int &ffn [[buffer(7)]],
+                             uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                             uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
+                             uint warps [[simdgroups_per_threadgroup]]) {
+    const int chunks = dim / (8 / int(sizeof(W)));
+    const int u0 = int(tgid * warps + warp), stride = int(ntgs * warps);
+    const int n = unit_rows(u0, stride, ffn, 2);
+    GateUpRows<W> rows = {wg, wu, h, u0, stride, dim, lane, 0.f};
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(rows.row(0), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    if (n == 0) return;
+    LaneVec<W, U> xv;
+    xv.load(x, chunks, lane);
+    xv.rms_norm(nw, dim, eps);
+    stream_rows(n, chunks, rows, xv, a, lane);
+}
+
+/** lm_head_lane's rows and their use: one vocabulary row a unit, the simdgroup's best key and non-finite flag kept. */
+template <typename W>
+struct LmHeadRows {
+    device const W *head;
+    device float *logits;
+    int r0, stride, dim;
+    uint lane;
+    ulong mine;
+    bool bad;
+
+    device const W *row(int i) const { return head + size_t(r0 + i * stride) * dim; }
+
+    void use(int i, float acc) {
+        const int r = r0 + i * stride;
+        if (lane == 0) logits[r] = acc;
+        bad = bad || !isfinite(acc);
+        mine = key_max(mine, argmax_key(acc, uint(r)));
+    }
+};
+
+/**
+ * Final RMSNorm + LM head + the threadgroup's part of the greedy argmax, as lm_head, rows in a lane's registers: the
+ * same buffers, and no threadgroup memory but the simdgroups' keys.
+ */
+template <typename W, int U>
+[[kernel]] void lm_head_lane(device const float *x [[buffer(0)]], device const W *norm_w [[buffer(1)]],
+                             constant float &eps [[buffer(2)]], device const W *head [[buffer(3)]],
+                             device float *logits [[buffer(4)]], constant int &dim [[buffer(5)]],
+                             constant int &vocab [[buffer(6)]], device ulong *tg_best [[buffer(7)]],
+                             device StepOut *out [[buffer(8)]],
+                             uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                             uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                             uint warp [[simdgroup_index_in_threadgroup]], uint warps [[simdgroups_per_threadgroup]]) {
+    threadgroup ulong best[32];
+    const int chunks = dim / (8 / int(sizeof(W)));
+    const int r0 = int(tgid * warps + warp), stride = int(ntgs * warps);
+    const int n = unit_rows(r0, stride, vocab, 1);
+    LmHeadRows<W> rows = {head, logits, r0, stride, dim, lane, 0ul, false};
+    RowLoad<W, U> a, nw;
+    if (n > 0) a.load(rows.row(0), chunks, lane);
+    nw.load(norm_w, chunks, lane);
+    if (n > 0) {
+        LaneVec<W, U> xv;
+        xv.load(x, chunks, lane);
+        xv.rms_norm(nw, dim, eps);
+        stream_rows(n, chunks, rows, xv, a, lane);
+    }
+    if (lane == 0) best[warp] = rows.mine;
+    if (rows.bad && lane == 0) out->non_finite = 1;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    if (tid == 0) {
+        ulong b = 0ul;
+        for (uint i = 0; i < warps; ++i) b = key_max(b, best[i]);
+        tg_best[tgid] = b;
+    }
+}
+
+/** gemv_residual_lane's rows and their use: its rows (or their part `part`) r0, r0 + stride, ... */
+template <typename W, int KSPLIT>
+struct GemvRows {
+    device const W *w;
+    device float *x;
+    threadgroup float *parts;
+    int r0, stride, K, Kp, part;
+    uint lane;
+
+    device const W *row(int i) const { return w + size_t(r0 + i * stride) * K + size_t(part) * Kp; }
+
+    void use(int i, float acc) {
+        if (lane != 0) return;
+        if (KSPLIT > 1) parts[i * KSPLIT + part] = acc;
+        else x[r0 + i * stride] += acc;
+    }
+};
+
+/**
+ * x[r] += W[r] . v (o_proj and down_proj with their residual add), rows in a lane's registers. KSPLIT == 1: a
+ * simdgroup streams whole rows r0, r0 + stride, ... KSPLIT > 1 (a long K): the threadgroup takes a run of
+ * rows_per_group consecutive rows, simdgroup w streams part w of each (K/KSPLIT columns, its part of v held in
+ * registers), and the parts meet in threadgroup memory (rows_per_group * KSPLIT floats at [[threadgroup(0)]]), added
+ * in a fixed order. Threadgroup: 256 threads; KSPLIT is 1 or 8.
+ */
+template <typename W, int U, int KSPLIT>
+[[kernel]] void gemv_residual_lane(device const W *w [[buffer(0)]], device const float *v [[buffer(1)]],
+                                   device float *x [[buffer(2)]], constant int &rows [[buffer(3)]],
+                                   constant int &K [[buffer(4)]], constant int &rows_per_group [[buffer(5)]],
+                                   threadgroup float *parts [[threadgroup(0)]],
+                                   uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
+                                   uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
+                                   uint warp [[simdgroup_index_in_threadgroup]],
+                                   uint warps [[simdgroups_per_threadgroup]]) {
+    const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W))), part = KSPLIT > 1 ? int(warp) : 0;
+    const int r0 = KSPLIT > 1 ? int(tgid) * rows_per_group : int(tgid * warps + warp);
+    const int stride = KSPLIT > 1 ? 1 : int(ntgs * warps);
+    const int n = KSPLIT > 1 ? max(0, min(rows_per_group, rows - r0)) : unit_rows(r0, stride, rows, 1);
+    GemvRows<W, KSPLIT> job = {w, x, parts, r0, stride, K, Kp, part, lane};
+    RowLoad<W, U> a;
+    if (n > 0) a.load(job.row(0), chunks, lane);
+    if (n == 0) return; // KSPLIT > 1: the same n for the whole threadgroup
+    LaneVec<W, U> vv;
+    vv.load(v + size_t(part) * Kp, chunks, lane);
+    stream_rows(n, chunks, job, vv, a, lane);
+    if (KSPLIT > 1) {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        if (int(tid) < n) {
+            float sum = 0.f;
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
+            x[r0 + int(tid)] += sum;
+        }
+    }
 }
 
 // ---- prefill -------------------------------------------------------------------------------------------------
@@ -891,16 +1358,27 @@ kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [
     }
 }
 
-// ---- host names: one pipeline per kernel and weight dtype (and gemv_residual's KSPLIT, attention's head_dim) -----
+// ---- host names: one pipeline per kernel and weight dtype (and gemv_residual's KSPLIT, the lane kernels' U,
+// attention's head_dim) -----------------------------------------------------------------------------------------
 #define LB_INSTANTIATE(name, suffix, ...) \
     template [[host_name(#name "_" #suffix)]] [[kernel]] decltype(name<__VA_ARGS__>) name<__VA_ARGS__>;
+#define LB_LANE_KERNELS(suffix, W, U)                                     \
+    LB_INSTANTIATE(qkv_rope_lane, u##U##_##suffix, W, U)                  \
+    LB_INSTANTIATE(gate_up_lane, u##U##_##suffix, W, U)                   \
+    LB_INSTANTIATE(lm_head_lane, u##U##_##suffix, W, U)                   \
+    LB_INSTANTIATE(gemv_residual_lane, k1_u##U##_##suffix, W, U, 1)       \
+    LB_INSTANTIATE(gemv_residual_lane, k8_u##U##_##suffix, W, U, 8)
 #define LB_WEIGHT_KERNELS(suffix, W)                     \
     LB_INSTANTIATE(embed_token, suffix, W)               \
     LB_INSTANTIATE(qkv_rope, suffix, W)                  \
-    LB_INSTANTIATE(gemv_residual, k4_##suffix, W, 4)     \
-    LB_INSTANTIATE(gemv_residual, k1_##suffix, W, 1)     \
+    LB_INSTANTIATE(gemv_residual, k4_##suffix, W, 4, 1)  \
+    LB_INSTANTIATE(gemv_residual, k1_##suffix, W, 1, 2)  \
     LB_INSTANTIATE(gate_up, suffix, W)                   \
     LB_INSTANTIATE(lm_head, suffix, W)                   \
+    LB_LANE_KERNELS(suffix, W, 2)                        \
+    LB_LANE_KERNELS(suffix, W, 4)                        \
+    LB_LANE_KERNELS(suffix, W, 8)                        \
+    LB_LANE_KERNELS(suffix, W, 12)                       \
     LB_INSTANTIATE(embed_rows, suffix, W)                \
     LB_INSTANTIATE(rmsnorm_rows, suffix, W)              \
     LB_INSTANTIATE(bias_rope_cache, suffix, W)           \
@@ -909,6 +1387,9 @@ kernel void synthetic_fill(device ushort *dst [[buffer(0)]], constant ulong &n [
 LB_WEIGHT_KERNELS(bf16, bf16)
 LB_WEIGHT_KERNELS(f16, half)
 LB_WEIGHT_KERNELS(f32, float)
+
+LB_INSTANTIATE(attn_decode_warp, hd64, 64)
+LB_INSTANTIATE(attn_decode_warp, hd128, 128)
 
 LB_INSTANTIATE(attn_decode, hd16, 16)
 LB_INSTANTIATE(attn_decode, hd32, 32)
