@@ -1,7 +1,7 @@
 <#-- 한국어 릴리스 페이지 (mkdocs-material Markdown). 값은 모두 생성기가 형식화하고 이스케이프한 문자열입니다. -->
 # 벤치마크
 
-${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴리스 `${releaseCode}`).
+릴리스 `${releaseCode}`에서 ${engineLabels} 엔진으로 측정한 ${modelNames} 성능 벤치마크입니다.
 <#if allLegacy>
 이 페이지는 이전 Python 도구가 남긴 `benchmark_results.json`을 가져와 만들었습니다. 아래 경고를 함께 읽어 주세요.
 </#if>
@@ -25,11 +25,11 @@ ${engineLabels}에서 실행한 ${modelNames} 성능 벤치마크입니다 (릴�
 - **측정**: ${warmupRuns}회 워밍업 후 ${measuredRuns}회 실행, 중앙값 ± 표본 표준편차(n − 1) 기록, 원시 샘플 보존
 </#if>
 - **지표**: TTFT (첫 토큰까지 시간), TPS (초당 토큰 수), Prefill 처리량
-    - TTFT: 프롬프트를 엔진에 넘긴 순간부터 첫 생성 토큰이 호스트에 도착할 때까지의 벽시계 시간
+    - TTFT: 프롬프트를 엔진에 넘긴 순간부터 첫 생성 토큰이 호스트에 도착할 때까지의 실제 경과 시간
     - Decode TPS: (생성 토큰 수 − 1) / 디코드 스텝 시간의 합
     - Prefill TPS: 프롬프트 토큰 수 / TTFT
 <#if ignoreEos>
-- **EOS**: 무시합니다. 모든 실행이 요청한 토큰 수를 정확히 생성합니다.
+- **EOS**: 무시 (모든 실행이 요청한 수만큼 생성)
 <#else>
 - **EOS**: 무시하지 않았습니다. EOS에서 일찍 멈춘 실행은 토큰 수가 다를 수 있습니다.
 </#if>
@@ -97,16 +97,16 @@ Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므�
 ![벤치마크 차트](${charts.benchmark_chart})
 
 </#if>
-**차트 1 — TTFT vs 프롬프트 길이**: 프롬프트 길이에 따른 prefill 지연 시간 (중앙값, 오차 막대는 표준편차).
+**차트 1 — 프롬프트 길이별 TTFT**: 프롬프트 길이에 따른 prefill 지연 시간 (중앙값, 오차 막대는 표준편차).
 선형 스케일링은 효율적인 chunked prefill을 나타냅니다.
 
-**차트 2 — 스텝별 TPS**: 가장 긴 디코드 시나리오(${longestDecode.id})에서 각 스텝의 디코드 처리량과 그 중앙값 선.
+**차트 2 — 스텝별 Decode TPS**: 가장 긴 디코드 시나리오(${longestDecode.id})에서 각 스텝의 디코드 처리량과 그 중앙값 선.
 평평한 선은 성능 저하 없이 일관된 디코드 성능을 나타냅니다.
 
-**차트 3 — 시나리오별 처리량**: 모든 시나리오에서 prefill 처리량과 디코드 TPS를 비교합니다.
+**차트 3 — 시나리오별 처리량**: 모든 시나리오의 Prefill 처리량과 Decode TPS를 비교합니다.
 <#if charts.ttft_vs_prompt?? || charts.step_tps?? || charts.throughput??>
 
-개별 차트:<#if charts.ttft_vs_prompt??> [TTFT vs 프롬프트 길이](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [스텝별 TPS](${charts.step_tps})</#if><#if charts.throughput??> · [시나리오별 처리량](${charts.throughput})</#if>
+개별 차트:<#if charts.ttft_vs_prompt??> [프롬프트 길이별 TTFT](${charts.ttft_vs_prompt})</#if><#if charts.step_tps??> · [스텝별 Decode TPS](${charts.step_tps})</#if><#if charts.throughput??> · [시나리오별 처리량](${charts.throughput})</#if>
 </#if>
 <#if charts.concurrency??>
 
@@ -119,17 +119,17 @@ Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므�
 
 | 지표 | 설명 | 이상적 |
 |------|------|--------|
-| Prefill 스케일링 | 프롬프트 토큰당 TTFT 증가 (ms/token): 서로 다른 프롬프트 길이별 TTFT 중앙값의 최소제곱 기울기, R²는 직선에 맞는 정도 | 선형 (R² ≈ 1) |
+| Prefill 스케일링 | 프롬프트 토큰당 TTFT 증가 (ms/token): 서로 다른 프롬프트 길이별 TTFT 중앙값의 최소제곱 기울기, R²는 적합도 | 선형 (R² ≈ 1) |
 | Decode TPS CV | 시나리오 간 Decode TPS 중앙값의 변동 계수 (모집단 표준편차 / 평균) | ~0% |
-| GPU 활용률 | 디코드 스텝에서 장치 커널 시간 / 스텝 벽시계 시간 (엔진이 잰 값) | >95% |
+| GPU 활용률 | 디코드 스텝에서 장치 커널 시간 / 스텝 실제 경과 시간 (엔진 측정값) | >95% |
 | 커널 오버헤드 | 커널당 실행 오버헤드: (스텝 시간 − 커널 시간) / 커널 수 | <10 us |
 
-엔진이 재지 않은 지표는 "—"로 표시하고 값을 지어내지 않습니다. "(추정)"은 가져온 파일에 들어 있던 추정치에만 붙습니다.
+엔진이 재지 않은 지표는 "—"로 표시하고 추정값으로 채우지 않습니다. "(추정)"은 가져온 파일에 들어 있던 추정값에만 붙습니다.
 
 ## 재현 방법
 
 ```bash
-# 1. 벤치마크 실행 (엔진마다 한 번; 시나리오가 끝날 때마다 결과 파일을 갱신하므로 중단해도 측정값이 남습니다)
+# 1. 벤치마크 실행 (엔진별 1회 실행. 시나리오마다 저장되므로 중단해도 결과가 남습니다)
 <#if reproduce?has_content>
 <#list reproduce as r>
 ${r}

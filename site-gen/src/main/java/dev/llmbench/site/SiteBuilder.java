@@ -287,7 +287,7 @@ public final class SiteBuilder {
         m.put("releaseHeading", ko ? "릴리스" : "Release");
         m.put("enginesHeading", ko ? "엔진" : "Engines");
         m.put("modelsHeading", ko ? "모델" : "Models");
-        m.put("compareHeading", ko ? "이전 릴리스 대비" : "Against the previous release");
+        m.put("compareHeading", ko ? "이전 릴리스와 비교" : "Against the previous release");
         m.put("trendsHeading", ko ? "릴리스별 추이" : "Trends across releases");
         m.put("languages", languages(lang, langs, "index"));
         List<Map<String, String>> rows = new ArrayList<>();
@@ -297,7 +297,7 @@ public final class SiteBuilder {
             rows.add(Map.of("tag", r.release(),
                     "href", "releases/" + r.release() + "/" + pageFile("index", lang, langs),
                     "diffHref", hasPrevious ? "releases/" + r.release() + "/" + pageFile("diff", lang, langs) : "",
-                    "diffText", hasPrevious ? newestFirst.get(i + 1).release() + (ko ? " 대비" : " → " + r.release()) : "",
+                    "diffText", hasPrevious ? newestFirst.get(i + 1).release() + " → " + r.release() : "",
                     "engines", String.join(", ", r.engines().stream().map(EngineReport::label).toList()),
                     "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(EngineReport::modelName).toList()))));
         }

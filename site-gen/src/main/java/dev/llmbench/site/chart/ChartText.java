@@ -13,11 +13,11 @@ record ChartText(String ttftTitle, String promptAxis, String ttftAxis,
                  String decodeTpsAxis, String logScale) {
 
     static final ChartText KO = new ChartText(
-            "프롬프트 길이 대비 TTFT", "프롬프트 길이 (토큰)", "TTFT (ms)",
-            "스텝별 디코드 TPS", "토큰", "디코드 스텝", "TPS (토큰/초)", "중앙값", "스텝별 측정값이 없습니다",
-            "시나리오별 처리량", "시나리오", "처리량 (토큰/초)", "프리필 (토큰/초)", "디코드 (토큰/초)", "프리필", "디코드",
-            "시나리오 측정값이 없습니다", "릴리스별 TTFT 중앙값", "릴리스별 디코드 TPS 중앙값", "릴리스",
-            "디코드 TPS (토큰/초)", "로그 축");
+            "프롬프트 길이별 TTFT", "프롬프트 길이 (토큰)", "TTFT (ms)",
+            "스텝별 Decode TPS", "토큰", "디코드 스텝", "TPS (토큰/초)", "중앙값", "스텝별 측정값이 없습니다",
+            "시나리오별 처리량", "시나리오", "처리량 (토큰/초)", "Prefill (토큰/초)", "Decode (토큰/초)", "Prefill", "Decode",
+            "시나리오 측정값이 없습니다", "릴리스별 TTFT 추이", "릴리스별 Decode TPS 추이", "릴리스",
+            "Decode TPS (토큰/초)", "로그 축");
 
     static final ChartText EN = new ChartText(
             "Prompt Length vs TTFT", "Prompt Length (tokens)", "TTFT (ms)",

@@ -53,7 +53,8 @@ public final class DiffPageModel {
             engines.add(em);
         }
         model.put("engines", engines);
-        model.put("unmatched", d.unmatched().stream().map(MarkdownText::escape).toList());
+        model.put("unmatched", d.unmatched().stream()
+                .map(u -> MarkdownText.escape(m.get("diff.unmatchedRun", u.run(), u.onlyIn()))).toList());
         return model;
     }
 

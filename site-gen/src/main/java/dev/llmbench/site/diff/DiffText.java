@@ -37,8 +37,8 @@ public final class DiffText {
                 sb.append("  ").append(m.get("diff.onlyIn", d.newRelease(), String.join(", ", e.onlyNew()))).append('\n');
             }
         }
-        for (String u : d.unmatched()) {
-            sb.append('\n').append(m.get("diff.unmatched", u)).append('\n');
+        for (ReleaseDiff.Unmatched u : d.unmatched()) {
+            sb.append('\n').append(m.get("diff.unmatched", m.get("diff.unmatchedRun", u.run(), u.onlyIn()))).append('\n');
         }
         sb.append('\n').append(m.get("diff.text.tally", String.valueOf(d.count(Verdict.BETTER)),
                 String.valueOf(d.count(Verdict.WORSE)), String.valueOf(d.count(Verdict.UNCHANGED)),

@@ -40,18 +40,18 @@ public final class Differ {
         Map<String, EngineReport> olds = byKey(oldRelease);
         Map<String, EngineReport> news = byKey(newRelease);
         List<EngineDiff> engines = new ArrayList<>();
-        List<String> unmatched = new ArrayList<>();
+        List<ReleaseDiff.Unmatched> unmatched = new ArrayList<>();
         for (Map.Entry<String, EngineReport> e : news.entrySet()) {
             EngineReport old = olds.get(e.getKey());
             if (old == null) {
-                unmatched.add(e.getKey() + " (only in " + newRelease.release() + ")");
+                unmatched.add(new ReleaseDiff.Unmatched(e.getKey(), newRelease.release()));
             } else {
                 engines.add(compare(old, e.getValue()));
             }
         }
         for (String key : olds.keySet()) {
             if (!news.containsKey(key)) {
-                unmatched.add(key + " (only in " + oldRelease.release() + ")");
+                unmatched.add(new ReleaseDiff.Unmatched(key, oldRelease.release()));
             }
         }
         return new ReleaseDiff(oldRelease.release(), newRelease.release(), threshold, alpha, engines, unmatched);

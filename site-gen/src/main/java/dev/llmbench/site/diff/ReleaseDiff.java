@@ -10,10 +10,14 @@ import java.util.List;
  * @param threshold    smallest relative change that counts (0.05 = 5 %)
  * @param alpha        significance level of the test
  * @param engines      engines measured in both releases
- * @param unmatched    "engine / model" runs present in only one of the releases
+ * @param unmatched    runs present in only one of the releases
  */
 public record ReleaseDiff(String oldRelease, String newRelease, double threshold, double alpha, List<EngineDiff> engines,
-                          List<String> unmatched) {
+                          List<Unmatched> unmatched) {
+    /** An "engine / model" run measured in release {@code onlyIn} alone. */
+    public record Unmatched(String run, String onlyIn) {
+    }
+
     public ReleaseDiff {
         engines = List.copyOf(engines);
         unmatched = List.copyOf(unmatched);

@@ -247,7 +247,7 @@ public final class ReleasePageModel {
         String kind = lang == Lang.KO ? ("synthetic".equals(mi.source()) ? "합성 가중치" : "파일")
                 : ("synthetic".equals(mi.source()) ? "synthetic weights" : "file");
         return MarkdownText.escape(mi.name()) + " (" + MarkdownText.escape(dtypeName(mi.dtype())) + ", " + params
-                + ", " + kind + ", config `" + MarkdownText.code(shortHash(mi.configSha256())) + "`)";
+                + ", " + kind + ", " + msg.get("model.configHash") + " `" + MarkdownText.code(shortHash(mi.configSha256())) + "`)";
     }
 
     private static String shortHash(String sha) {
@@ -297,7 +297,7 @@ public final class ReleasePageModel {
         parts.add(env.cpu() + " (" + msg.get("env.cores", Integer.toString(env.cores())) + ")");
         parts.add(msg.get("env.ram", fmt.fixed(env.memoryBytes() / GIB, 0)));
         if (env.accelerator() != null) {
-            parts.add(env.accelerator() + (env.driver() == null ? "" : " (driver " + env.driver() + ")"));
+            parts.add(env.accelerator() + (env.driver() == null ? "" : " (" + msg.get("env.driver", env.driver()) + ")"));
         }
         parts.add(env.os() + (env.osVersion() == null ? "" : " " + env.osVersion()) + (env.arch() == null ? "" : " " + env.arch()));
         parts.add("JDK " + env.jdk());

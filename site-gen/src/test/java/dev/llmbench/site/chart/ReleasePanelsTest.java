@@ -78,7 +78,7 @@ class ReleasePanelsTest {
 
         XYChart chart = (XYChart) ReleasePanels.stepTps(report, ChartText.KO, W, H);
 
-        assertThat(chart.getTitle()).isEqualTo("스텝별 디코드 TPS (S6: 512 토큰)");
+        assertThat(chart.getTitle()).isEqualTo("스텝별 Decode TPS (S6: 512 토큰)");
         XYSeries line = chart.getSeriesMap().get("NPU (Metal)");
         assertThat(line.getXData()).hasSize(511);
         double[] values = report.engines().getFirst().scenarios().get(5).stepTps().stream()

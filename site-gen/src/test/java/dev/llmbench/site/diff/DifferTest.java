@@ -80,7 +80,7 @@ class DifferTest {
         assertThat(d.engines()).hasSize(1);
         assertThat(d.engines().get(0).onlyOld()).containsExactly("S2");
         assertThat(d.engines().get(0).onlyNew()).containsExactly("S3");
-        assertThat(d.unmatched()).containsExactly("cuda (H100) / synthetic:tiny (only in v2)");
+        assertThat(d.unmatched()).containsExactly(new ReleaseDiff.Unmatched("cuda (H100) / synthetic:tiny", "v2"));
     }
 
     @Test
