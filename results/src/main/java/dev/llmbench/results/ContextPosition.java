@@ -26,6 +26,23 @@ public record ContextPosition(int position, CacheFill fill, int steps, List<Run>
         }
     }
 
+    /**
+     * The context suite's default positions, as the old tool chose them: powers of two below
+     * {@code max_cache_len - prefill_seq_len}, then that last position (1, 2, 4, ..., 16384, 32640 for 32,768 and 128).
+     * Empty when the cache is no larger than the prefill window.
+     */
+    public static List<Integer> defaultPositions(int maxCacheLen, int prefillSeqLen) {
+        int last = maxCacheLen - prefillSeqLen;
+        List<Integer> out = new ArrayList<>();
+        for (int p = 1; p < last; p *= 2) {
+            out.add(p);
+        }
+        if (last >= 1) {
+            out.add(last);
+        }
+        return out;
+    }
+
     /** Runs that count for statistics (warm-ups excluded). */
     public List<Run> measuredRuns() {
         return runs.stream().filter(r -> !r.warmup()).toList();

@@ -106,4 +106,13 @@ class ContextResultsTest {
                     .hasMessageContaining(ResultsSchemaTest.toJsonPath(change[0] + "/" + change[1]));
         }
     }
+
+    @Test
+    void defaultPositionsArePowersOfTwoBelowTheCacheLessTheWindowThenThatPosition() {
+        assertThat(ContextPosition.defaultPositions(32768, 128)).containsExactly(1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
+                1024, 2048, 4096, 8192, 16384, 32640);
+        assertThat(ContextPosition.defaultPositions(2048, 1024)).endsWith(512, 1024);
+        assertThat(ContextPosition.defaultPositions(129, 128)).containsExactly(1);
+        assertThat(ContextPosition.defaultPositions(128, 128)).isEmpty();
+    }
 }

@@ -350,7 +350,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private ContextSuite contextSuite(EngineOptions options, BenchmarkResults earlier) {
         List<Integer> chosen = positions.isEmpty()
-                ? ContextSuite.defaultPositions(options.maxCacheLen(), options.prefillSeqLen())
+                ? ContextPosition.defaultPositions(options.maxCacheLen(), options.prefillSeqLen())
                 : ContextSuite.sorted(positions);
         if (chosen.isEmpty()) {
             throw CliException.of(ExitCode.INVALID_INPUT, "context.no.positions", options.maxCacheLen(),

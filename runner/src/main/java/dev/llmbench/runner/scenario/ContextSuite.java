@@ -1,6 +1,5 @@
 package dev.llmbench.runner.scenario;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -37,23 +36,6 @@ public record ContextSuite(List<Integer> positions, int steps, int warmupRuns, i
         if (warmupRuns < 0 || runs < 1) {
             throw new IllegalArgumentException("expected warmupRuns >= 0 and runs >= 1, got " + warmupRuns + " and " + runs);
         }
-    }
-
-    /**
-     * The default positions, as the old tool chose them: powers of two below {@code max_cache_len - prefill_seq_len},
-     * then that last position (1, 2, 4, ..., 16384, 32640 for 32,768 and 128). Empty when the cache is no larger than
-     * the prefill window.
-     */
-    public static List<Integer> defaultPositions(int maxCacheLen, int prefillSeqLen) {
-        int last = maxCacheLen - prefillSeqLen;
-        List<Integer> out = new ArrayList<>();
-        for (int p = 1; p < last; p *= 2) {
-            out.add(p);
-        }
-        if (last >= 1) {
-            out.add(last);
-        }
-        return out;
     }
 
     /** {@code given} sorted ascending, repeats dropped. */
