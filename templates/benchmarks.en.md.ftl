@@ -141,7 +141,7 @@ How much a decode step slows down as the KV cache fills. At each position the KV
 The step time is the median ± sample standard deviation (n − 1) of every step of the measured runs (warm-ups left out); TPS is 1000 / the median step time.
 
 <#if context.direct>
-- **direct (random values)**: the engine writes random values from a seed straight into its KV cache. Attention reads the same bytes as from a real cache, but it is not a real prompt.
+- **direct (random values)**: the engine writes random values (ours: from `--seed`) straight into its KV cache. Attention reads the same bytes as from a real cache, but it is not a real prompt.
 </#if>
 <#if context.prefill>
 - **prefill**: the cache is filled by a real prefill of that many prompt tokens, in chunks of `prefill_seq_len`.
@@ -175,10 +175,10 @@ Peak TPS: ${e.peakTps} at position ${e.peakPosition}.<#if e.ttft??> The old tool
 
 Ratios are taken against **${context.comparison.reference}**: engine TPS / reference TPS at each position; above 1 is faster than the reference.
 
-| Position | <#list context.comparison.header as h>${h} | </#list>
+| Position |<#list context.comparison.header as h> ${h} |</#list>
 |----------|<#list context.comparison.header as h>------|</#list>
 <#list context.comparison.rows as r>
-| <#list r as c>${c} | </#list>
+|<#list r as c> ${c} |</#list>
 </#list>
 <#if charts.context_comparison??>
 
@@ -198,11 +198,11 @@ Panels 1 and 2 are those of the chart above. **Panel 3 — TPS ratio by cache po
 ${r}
 </#list>
 <#else>
-./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+./bench run --engine metal --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/metal-MODEL.json
 
 # With the CPU baseline (the java engine; slower)
-./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+./bench run --engine java --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/java-MODEL.json
 </#if>
 

@@ -141,7 +141,7 @@ KV 캐시가 찰수록 디코드 스텝이 얼마나 느려지는지 측정합�
 스텝 시간은 측정 실행의 모든 스텝(워밍업 제외)의 중앙값 ± 표본 표준편차(n − 1)이고, TPS는 1000 / 스텝 시간 중앙값입니다.
 
 <#if context.direct>
-- **직접 (랜덤 값)**: 엔진이 시드에서 만든 랜덤 값을 KV 캐시에 바로 씁니다. 어텐션이 읽는 바이트는 실제 캐시와 같지만 실제 프롬프트는 아닙니다.
+- **직접 (랜덤 값)**: 엔진이 랜덤 값(우리 엔진은 `--seed`에서 만든 값)을 KV 캐시에 바로 씁니다. 어텐션이 읽는 바이트는 실제 캐시와 같지만 실제 프롬프트는 아닙니다.
 </#if>
 <#if context.prefill>
 - **prefill**: 그 위치만큼의 프롬프트 토큰을 `prefill_seq_len` 단위로 실제로 prefill해 캐시를 채웁니다.
@@ -175,10 +175,10 @@ KV 캐시가 찰수록 디코드 스텝이 얼마나 느려지는지 측정합�
 
 **${context.comparison.reference}** 엔진을 기준으로 삼았습니다. 비율은 위치별 엔진 TPS / 기준 엔진 TPS이며 1보다 크면 기준보다 빠릅니다.
 
-| 위치 | <#list context.comparison.header as h>${h} | </#list>
+| 위치 |<#list context.comparison.header as h> ${h} |</#list>
 |------|<#list context.comparison.header as h>------|</#list>
 <#list context.comparison.rows as r>
-| <#list r as c>${c} | </#list>
+|<#list r as c> ${c} |</#list>
 </#list>
 <#if charts.context_comparison??>
 
@@ -198,11 +198,11 @@ KV 캐시가 찰수록 디코드 스텝이 얼마나 느려지는지 측정합�
 ${r}
 </#list>
 <#else>
-./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+./bench run --engine metal --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/metal-MODEL.json
 
 # CPU 기준선 포함 (java 엔진, 더 느림)
-./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+./bench run --engine java --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/java-MODEL.json
 </#if>
 

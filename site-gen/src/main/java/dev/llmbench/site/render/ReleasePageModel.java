@@ -69,6 +69,7 @@ public final class ReleasePageModel {
         m.put("scenarios", scenarios(engines));
         m.put("hasScenarios", engines.stream().anyMatch(e -> !e.scenarios().isEmpty()));
         m.put("context", context(release));
+        m.put("fallbackSuite", engines.stream().allMatch(e -> e.scenarios().isEmpty()) ? "context" : "default");
         m.put("environments", distinct(engines.stream().map(this::environmentLine).toList()));
         m.put("engines", engines.stream().map(this::engine).toList());
         m.put("warnings", warnings(engines));
