@@ -159,7 +159,10 @@ The step time is the median ± sample standard deviation (n − 1) of every step
 | ${r.position} | ${r.tps} | ${r.step} | ${r.fill} |
 </#list>
 
-Peak TPS: ${e.peakTps} at position ${e.peakPosition}.<#if e.ttft??> The old tool's TTFT is ${e.ttft} ms; it times the fixed prefill window, so it is the same at every position.</#if>
+- **Peak TPS**: ${e.peakTps} (position ${e.peakPosition})
+<#if e.ttft??>
+- **TTFT (old tool)**: ${e.ttft} ms. It times the fixed prefill window, so it is the same at every position.
+</#if>
 </#list>
 <#if charts.context_scaling??>
 

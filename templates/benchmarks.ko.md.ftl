@@ -159,7 +159,10 @@ KV 캐시가 찰수록 디코드 스텝이 얼마나 느려지는지 측정합�
 | ${r.position} | ${r.tps} | ${r.step} | ${r.fill} |
 </#list>
 
-최고 TPS는 위치 ${e.peakPosition}의 ${e.peakTps}입니다.<#if e.ttft??> 이전 도구가 기록한 TTFT는 ${e.ttft} ms이며, 고정 prefill 창을 잰 값이라 모든 위치에서 같습니다.</#if>
+- **최고 TPS**: ${e.peakTps} (위치 ${e.peakPosition})
+<#if e.ttft??>
+- **TTFT (이전 도구)**: ${e.ttft} ms. 고정 prefill 창을 잰 값이라 모든 위치에서 같습니다.
+</#if>
 </#list>
 <#if charts.context_scaling??>
 

@@ -3,6 +3,7 @@ package dev.llmbench.results;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,11 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The context suite's positions: written, validated against the schema, read back; bad ones named by path. */
 class ContextResultsTest {
+    @BeforeAll
+    static void loadSchema() throws java.io.IOException {
+        ResultsSchemaTest.loadSchema(); // whichever test class runs first
+    }
+
     static BenchmarkResults withContext() {
         BenchmarkResults base = ResultsFixtures.cpuComplete();
         List<ContextPosition> positions = List.of(

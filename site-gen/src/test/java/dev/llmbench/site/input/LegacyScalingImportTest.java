@@ -59,14 +59,15 @@ class LegacyScalingImportTest {
                 "| 32640 | 1.2 | 813.6 | 1.2 | 818.2 | 0.99× |\n");
         assertThat(page).contains("## 컨텍스트 스케일링", "### Executor", "### DAGExecutor", "### 엔진 비교",
                 "| 1 | 2.8 | 359.5 ± 1.2 | 직접 (랜덤 값) |",
-                "이전 도구가 기록한 TTFT는 359.5 ms이며, 고정 prefill 창을 잰 값이라 모든 위치에서 같습니다.",
+                "- **TTFT (이전 도구)**: 359.5 ms. 고정 prefill 창을 잰 값이라 모든 위치에서 같습니다.",
+                "- **최고 TPS**: 2.8 (위치 1)",
                 "설계상 위치와 상관없이 같습니다", "| 컴파일 시간 | 0.19 sec |", "| 가중치 로딩 시간 | 1.44 sec |",
                 "Apple M4 Pro, 48 GB RAM, macOS 26.2, Python 3.14.0.", "--suite context");
         // a page of the context suite only: no scenario table, scenario charts or their metrics
         assertThat(page).doesNotContain("### 시나리오", "### 차트", "### 분석 지표", "Prefill 스케일링");
         String en = page(tmp.resolve("en"), Lang.EN);
         assertThat(en).contains("## Context scaling", "| 1 | 2.8 | 359.5 | 2.7 | 372.1 | 0.97× |",
-                "it times the fixed prefill window, so it is the same at every position");
+                "It times the fixed prefill window, so it is the same at every position.");
     }
 
     @Test
