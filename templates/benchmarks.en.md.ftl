@@ -24,6 +24,7 @@ This page was made from a `benchmark_results.json` of the old Python tool; read 
 <#else>
 - **Measurement**: ${warmupRuns} warm-up runs, then ${measuredRuns} measured runs; median ± sample standard deviation (n − 1); raw samples kept
 </#if>
+<#if hasScenarios>
 - **Metrics**: TTFT (time to first token), TPS (tokens per second), prefill throughput
     - TTFT: wall clock from handing the prompt to the engine until the first generated token is on the host
     - Decode TPS: (generated tokens − 1) / sum of the decode step times
@@ -33,6 +34,8 @@ This page was made from a `benchmark_results.json` of the old Python tool; read 
 <#else>
 - **EOS**: not ignored; runs that stopped early at EOS may differ in token count.
 </#if>
+</#if>
+<#if hasScenarios>
 
 ### Scenarios
 
@@ -41,6 +44,7 @@ This page was made from a `benchmark_results.json` of the old Python tool; read 
 <#list scenarios as s>
 | ${s.id} | ${s.prompt} | ${s.decode} | ${s.description} |
 </#list>
+</#if>
 
 ## Results
 
@@ -53,12 +57,14 @@ This page was made from a `benchmark_results.json` of the old Python tool; read 
 <#list engines as e>
 
 ### ${e.label}
+<#if e.rows?has_content>
 
 | ID | Prompt | Decode | TTFT (ms) | Decode TPS | Prefill TPS |
 |----|--------|--------|-----------|------------|-------------|
 <#list e.rows as r>
 | ${r.id} | ${r.prompt} | ${r.decode} | ${r.ttft} | ${r.decodeTps} | ${r.prefillTps} |
 </#list>
+</#if>
 
 | Metric | Value |
 |--------|-------|
@@ -90,6 +96,7 @@ so its ratio is the TTFT ratio: one column shows both.
 | ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} |
 </#list>
 </#if>
+<#if hasScenarios>
 
 ### Charts
 
@@ -125,6 +132,65 @@ Single panels:<#if charts.ttft_vs_prompt??> [TTFT vs prompt length](${charts.ttf
 | Kernel overhead | launch overhead per kernel: (step time − kernel time) / kernel count | <10 us |
 
 A metric the engine did not measure shows "—"; no number is made up. "(estimated)" marks only estimates carried by an imported file.
+</#if>
+<#if context??>
+
+## Context scaling
+
+How much a decode step slows down as the KV cache fills. At each position the KV cache is filled up to that position, then decode steps are timed one after another.
+The step time is the median ± sample standard deviation (n − 1) of every step of the measured runs (warm-ups left out); TPS is 1000 / the median step time.
+
+<#if context.direct>
+- **direct (random values)**: the engine writes random values (ours: from `--seed`) straight into its KV cache. Attention reads the same bytes as from a real cache, but it is not a real prompt.
+</#if>
+<#if context.prefill>
+- **prefill**: the cache is filled by a real prefill of that many prompt tokens, in chunks of `prefill_seq_len`.
+</#if>
+<#if context.legacy>
+- **Old tool's file**: measured after a fixed prefill window; a position is the decode step number after that window. The old tool's TTFT is the prefill of that fixed window, so it is the same at every position by design.
+</#if>
+<#list context.engines as e>
+
+### ${e.label}
+
+| Position | Decode TPS | Step time (ms) | Cache fill |
+|----------|------------|----------------|------------|
+<#list e.rows as r>
+| ${r.position} | ${r.tps} | ${r.step} | ${r.fill} |
+</#list>
+
+- **Peak TPS**: ${e.peakTps} (position ${e.peakPosition})
+<#if e.ttft??>
+- **TTFT (old tool)**: ${e.ttft} ms. It times the fixed prefill window, so it is the same at every position.
+</#if>
+</#list>
+<#if charts.context_scaling??>
+
+![Context scaling chart](${charts.context_scaling})
+
+**Panel 1 — Decode TPS by cache position**: decode throughput over the KV cache position (log2 x axis).
+
+**Panel 2 — Step time by cache position**: median decode step time with sample standard deviation error bars (log2 x axis).
+</#if>
+<#if context.comparison??>
+
+### Engine comparison
+
+Ratios are taken against **${context.comparison.reference}**: engine TPS / reference TPS at each position; above 1 is faster than the reference.
+
+| Position |<#list context.comparison.header as h> ${h} |</#list>
+|----------|<#list context.comparison.header as h>------|</#list>
+<#list context.comparison.rows as r>
+|<#list r as c> ${c} |</#list>
+</#list>
+<#if charts.context_comparison??>
+
+![Engine comparison chart](${charts.context_comparison})
+
+Panels 1 and 2 are those of the chart above. **Panel 3 — TPS ratio by cache position**: each engine's TPS over the reference engine's at every position; 1 means the same speed.
+</#if>
+</#if>
+</#if>
 
 ## How to reproduce
 
@@ -135,11 +201,11 @@ A metric the engine did not measure shows "—"; no number is made up. "(estimat
 ${r}
 </#list>
 <#else>
-./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+./bench run --engine metal --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/metal-MODEL.json
 
 # With the CPU baseline (the java engine; slower)
-./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+./bench run --engine java --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/java-MODEL.json
 </#if>
 

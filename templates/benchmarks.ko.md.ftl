@@ -24,6 +24,7 @@
 <#else>
 - **측정**: ${warmupRuns}회 워밍업 후 ${measuredRuns}회 실행, 중앙값 ± 표본 표준편차(n − 1) 기록, 원시 샘플 보존
 </#if>
+<#if hasScenarios>
 - **지표**: TTFT (첫 토큰까지 시간), TPS (초당 토큰 수), Prefill 처리량
     - TTFT: 프롬프트를 엔진에 넘긴 순간부터 첫 생성 토큰이 호스트에 도착할 때까지의 실제 경과 시간
     - Decode TPS: (생성 토큰 수 − 1) / 디코드 스텝 시간의 합
@@ -33,6 +34,8 @@
 <#else>
 - **EOS**: 무시하지 않았습니다. EOS에서 일찍 멈춘 실행은 토큰 수가 다를 수 있습니다.
 </#if>
+</#if>
+<#if hasScenarios>
 
 ### 시나리오
 
@@ -41,6 +44,7 @@
 <#list scenarios as s>
 | ${s.id} | ${s.prompt} | ${s.decode} | ${s.description} |
 </#list>
+</#if>
 
 ## 결과
 
@@ -53,12 +57,14 @@
 <#list engines as e>
 
 ### ${e.label}
+<#if e.rows?has_content>
 
 | ID | 프롬프트 | 디코드 | TTFT (ms) | Decode TPS | Prefill TPS |
 |----|---------|--------|-----------|------------|-------------|
 <#list e.rows as r>
 | ${r.id} | ${r.prompt} | ${r.decode} | ${r.ttft} | ${r.decodeTps} | ${r.prefillTps} |
 </#list>
+</#if>
 
 | 지표 | 값 |
 |------|-----|
@@ -90,6 +96,7 @@ Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므�
 | ${s.id} | ${s.engine} | ${s.ttft} | ${s.decode} |
 </#list>
 </#if>
+<#if hasScenarios>
 
 ### 차트
 
@@ -125,6 +132,65 @@ Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므�
 | 커널 오버헤드 | 커널당 실행 오버헤드: (스텝 시간 − 커널 시간) / 커널 수 | <10 us |
 
 엔진이 재지 않은 지표는 "—"로 표시하고 추정값으로 채우지 않습니다. "(추정)"은 가져온 파일에 들어 있던 추정값에만 붙습니다.
+</#if>
+<#if context??>
+
+## 컨텍스트 스케일링
+
+KV 캐시가 찰수록 디코드 스텝이 얼마나 느려지는지 측정합니다. 위치마다 KV 캐시를 그 위치까지 채운 뒤 디코드 스텝을 연달아 잽니다.
+스텝 시간은 측정 실행의 모든 스텝(워밍업 제외)의 중앙값 ± 표본 표준편차(n − 1)이고, TPS는 1000 / 스텝 시간 중앙값입니다.
+
+<#if context.direct>
+- **직접 (랜덤 값)**: 엔진이 랜덤 값(우리 엔진은 `--seed`에서 만든 값)을 KV 캐시에 바로 씁니다. 어텐션이 읽는 바이트는 실제 캐시와 같지만 실제 프롬프트는 아닙니다.
+</#if>
+<#if context.prefill>
+- **prefill**: 그 위치만큼의 프롬프트 토큰을 `prefill_seq_len` 단위로 실제로 prefill해 캐시를 채웁니다.
+</#if>
+<#if context.legacy>
+- **이전 도구의 파일**: 고정 prefill 창 뒤에서 잰 값이며, 위치는 그 창 다음의 디코드 스텝 번호입니다. 이전 도구의 TTFT는 이 고정 창의 prefill 시간이므로 설계상 위치와 상관없이 같습니다.
+</#if>
+<#list context.engines as e>
+
+### ${e.label}
+
+| 위치 | Decode TPS | 스텝 시간 (ms) | 캐시 채우기 |
+|------|------------|----------------|-------------|
+<#list e.rows as r>
+| ${r.position} | ${r.tps} | ${r.step} | ${r.fill} |
+</#list>
+
+- **최고 TPS**: ${e.peakTps} (위치 ${e.peakPosition})
+<#if e.ttft??>
+- **TTFT (이전 도구)**: ${e.ttft} ms. 고정 prefill 창을 잰 값이라 모든 위치에서 같습니다.
+</#if>
+</#list>
+<#if charts.context_scaling??>
+
+![컨텍스트 스케일링 차트](${charts.context_scaling})
+
+**패널 1 — 캐시 위치별 Decode TPS**: KV 캐시 위치에 따른 디코드 처리량 (log2 x축).
+
+**패널 2 — 캐시 위치별 스텝 시간**: 디코드 스텝 시간의 중앙값과 표본 표준편차 오차 막대 (log2 x축).
+</#if>
+<#if context.comparison??>
+
+### 엔진 비교
+
+**${context.comparison.reference}** 엔진을 기준으로 삼았습니다. 비율은 위치별 엔진 TPS / 기준 엔진 TPS이며 1보다 크면 기준보다 빠릅니다.
+
+| 위치 |<#list context.comparison.header as h> ${h} |</#list>
+|------|<#list context.comparison.header as h>------|</#list>
+<#list context.comparison.rows as r>
+|<#list r as c> ${c} |</#list>
+</#list>
+<#if charts.context_comparison??>
+
+![엔진 비교 차트](${charts.context_comparison})
+
+패널 1과 2는 위 차트와 같습니다. **패널 3 — 캐시 위치별 TPS 비율**: 위치마다 각 엔진의 TPS를 기준 엔진의 TPS로 나눈 값이며, 1에 가까울수록 두 엔진의 속도가 같습니다.
+</#if>
+</#if>
+</#if>
 
 ## 재현 방법
 
@@ -135,11 +201,11 @@ Prefill TPS는 프롬프트 토큰 수 / TTFT라서 배율이 TTFT와 같으므�
 ${r}
 </#list>
 <#else>
-./bench run --engine metal --model DIR --suite default --release ${releaseCode} \
+./bench run --engine metal --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/metal-MODEL.json
 
 # CPU 기준선 포함 (java 엔진, 더 느림)
-./bench run --engine java --model DIR --suite default --release ${releaseCode} \
+./bench run --engine java --model DIR --suite ${fallbackSuite} --release ${releaseCode} \
     --json benchmarks/results/${releaseCode}/java-MODEL.json
 </#if>
 

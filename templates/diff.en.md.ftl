@@ -10,6 +10,9 @@ The raw samples of both releases are compared per scenario and metric. A cell is
 when its median moved by at least ${threshold} and the exact Mann-Whitney U test gives p below ${alpha}. A median
 that moved without the test confirming it is **inconclusive**; a move smaller than ${threshold} is **unchanged**.
 Lower TTFT is better; higher TPS is better.
+<#if hasContext>
+Context scaling is compared by KV cache position; a lower step time is better.
+</#if>
 
 **Summary**: better ${better}, worse ${worse}, unchanged ${unchanged}, inconclusive ${inconclusive}
 <#list engines as e>
@@ -28,6 +31,14 @@ Scenarios only in `${oldRelease}`: ${e.onlyOld}
 <#if e.onlyNew?has_content>
 
 Scenarios only in `${newRelease}`: ${e.onlyNew}
+</#if>
+<#if e.onlyOldPositions?has_content>
+
+Context positions only in `${oldRelease}`: ${e.onlyOldPositions}
+</#if>
+<#if e.onlyNewPositions?has_content>
+
+Context positions only in `${newRelease}`: ${e.onlyNewPositions}
 </#if>
 </#list>
 <#if unmatched?has_content>

@@ -9,6 +9,9 @@
 두 릴리스의 원시 샘플을 시나리오와 지표별로 비교했습니다. 중앙값 변화가 ${threshold} 이상이고 Mann-Whitney U 정확 검정의
 p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합니다. 중앙값은 변했지만 유의한 차이가 없으면
 **판단 보류**, 변화가 ${threshold}보다 작으면 **변화 없음**입니다. TTFT는 낮을수록, TPS는 높을수록 좋습니다.
+<#if hasContext>
+컨텍스트 스케일링은 KV 캐시 위치별로 비교하며, 스텝 시간은 낮을수록 좋습니다.
+</#if>
 
 **요약**: 개선 ${better}, 저하 ${worse}, 변화 없음 ${unchanged}, 판단 보류 ${inconclusive}
 <#list engines as e>
@@ -27,6 +30,14 @@ p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합�
 <#if e.onlyNew?has_content>
 
 `${newRelease}`에만 있는 시나리오: ${e.onlyNew}
+</#if>
+<#if e.onlyOldPositions?has_content>
+
+`${oldRelease}`에만 있는 컨텍스트 위치: ${e.onlyOldPositions}
+</#if>
+<#if e.onlyNewPositions?has_content>
+
+`${newRelease}`에만 있는 컨텍스트 위치: ${e.onlyNewPositions}
 </#if>
 </#list>
 <#if unmatched?has_content>

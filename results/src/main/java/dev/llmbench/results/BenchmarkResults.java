@@ -1,5 +1,7 @@
 package dev.llmbench.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -15,7 +17,8 @@ public record BenchmarkResults(
         Protocol protocol,
         LoadMetrics load,
         List<ScenarioResult> scenarios,
-        List<Warning> warnings) {
+        List<Warning> warnings,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ContextPosition> context) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -31,22 +34,41 @@ public record BenchmarkResults(
         Checks.notNull(load, "load");
         scenarios = List.copyOf(Checks.notNull(scenarios, "scenarios"));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        context = context == null ? List.of() : List.copyOf(context);
+        for (int i = 1; i < context.size(); i++) {
+            if (context.get(i).position() <= context.get(i - 1).position()) {
+                throw new IllegalArgumentException("context[" + i + "].position is " + context.get(i).position()
+                        + ", expected positions in ascending order without repeats");
+            }
+        }
+    }
+
+    /** A file of scenarios only (no context suite). */
+    public BenchmarkResults(int schemaVersion, RunInfo run, Environment environment, EngineInfo engine, ModelInfo model,
+                            Protocol protocol, LoadMetrics load, List<ScenarioResult> scenarios, List<Warning> warnings) {
+        this(schemaVersion, run, environment, engine, model, protocol, load, scenarios, warnings, List.of());
     }
 
     /** A copy with the scenario list replaced, as the runner makes after each finished scenario. */
     public BenchmarkResults withScenarios(List<ScenarioResult> newScenarios) {
-        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, load, newScenarios, warnings);
+        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, load, newScenarios, warnings, context);
     }
 
     public BenchmarkResults withRun(RunInfo newRun) {
-        return new BenchmarkResults(schemaVersion, newRun, environment, engine, model, protocol, load, scenarios, warnings);
+        return new BenchmarkResults(schemaVersion, newRun, environment, engine, model, protocol, load, scenarios, warnings, context);
     }
 
     public BenchmarkResults withLoad(LoadMetrics newLoad) {
-        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, newLoad, scenarios, warnings);
+        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, newLoad, scenarios, warnings, context);
+    }
+
+    /** A copy with the context positions replaced, as the runner makes after each finished position. */
+    public BenchmarkResults withContext(List<ContextPosition> newContext) {
+        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, load, scenarios, warnings,
+                newContext);
     }
 
     public BenchmarkResults withWarnings(List<Warning> newWarnings) {
-        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, load, scenarios, newWarnings);
+        return new BenchmarkResults(schemaVersion, run, environment, engine, model, protocol, load, scenarios, newWarnings, context);
     }
 }

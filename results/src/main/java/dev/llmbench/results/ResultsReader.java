@@ -57,7 +57,8 @@ public final class ResultsReader {
         ObjectNode root = (ObjectNode) tree;
         JsonNode version = root.get("schema_version");
         if (version == null) {
-            boolean legacy = root.has("npu_results") || root.has("cpu_results");
+            boolean legacy = root.has("npu_results") || root.has("cpu_results") || root.has("executor_results")
+                    || root.has("dag_results");
             throw new ResultsFormatException(name, "$.schema_version", "is missing; expected the integer "
                     + BenchmarkResults.CURRENT_SCHEMA_VERSION + (legacy
                     ? " (this looks like the old tool's benchmark_results.json, which is imported, not read, as a results file)"

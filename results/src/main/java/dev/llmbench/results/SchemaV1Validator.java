@@ -159,6 +159,27 @@ final class SchemaV1Validator {
                     }
                 }
             });
+    private static final Shape CONTEXT_RUN = new Shape()
+            .required("index", integer(0, Integer.MAX_VALUE))
+            .required("warmup", bool())
+            .required("fill_ms", nonNegative())
+            .required("step_ms", array(nonNegative()));
+    private static final Shape CONTEXT = new Shape()
+            .required("position", integer(1, Integer.MAX_VALUE))
+            .required("fill", oneOf("direct", "prefill"))
+            .required("steps", integer(1, Integer.MAX_VALUE))
+            .required("runs", array(object(CONTEXT_RUN)))
+            .across((v, node, path) -> {
+                long steps = node.get("steps").asLong();
+                JsonNode runs = node.get("runs");
+                for (int i = 0; i < runs.size(); i++) {
+                    int n = runs.get(i).get("step_ms").size();
+                    if (n != steps) {
+                        throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "runs"), i), "step_ms"),
+                                "has " + n + " entries, expected steps = " + steps + " (one time per timed decode step)");
+                    }
+                }
+            });
     private static final Shape WARNING = new Shape()
             .required("code", text())
             .required("message", text())
@@ -172,7 +193,19 @@ final class SchemaV1Validator {
             .required("protocol", object(PROTOCOL))
             .required("load", object(LOAD))
             .required("scenarios", array(object(SCENARIO)))
-            .optionalNotNull("warnings", array(object(WARNING)));
+            .optionalNotNull("warnings", array(object(WARNING)))
+            .optionalNotNull("context", array(object(CONTEXT)))
+            .across((v, node, path) -> {
+                JsonNode context = node.get("context");
+                for (int i = 1; context != null && i < context.size(); i++) {
+                    long before = context.get(i - 1).get("position").asLong();
+                    long now = context.get(i).get("position").asLong();
+                    if (now <= before) {
+                        throw v.problem(JsonPaths.field(JsonPaths.index(JsonPaths.field(path, "context"), i), "position"),
+                                "is " + now + " after " + before + "; expected positions in ascending order without repeats");
+                    }
+                }
+            });
 
     /** Validates a whole file's tree; unknown fields are added to the warnings. */
     void validate(JsonNode root) throws ResultsFormatException {

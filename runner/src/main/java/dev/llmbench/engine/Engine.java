@@ -53,6 +53,15 @@ public interface Engine extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Writing the KV cache directly, for the context suite: random values from a seed, which attention reads like a
+     * real cache of that length. Empty when the engine cannot (the default, and the native engines for now); the
+     * runner then reaches a position by a real prefill in chunks.
+     */
+    default Optional<CacheFiller> cacheFiller() {
+        return Optional.empty();
+    }
+
     /** Device-side kernel timing, when the engine measures it (GPU engines); empty for CPU engines. */
     default Optional<KernelTimer> kernelTimer() {
         return Optional.empty();
@@ -76,6 +85,17 @@ public interface Engine extends AutoCloseable {
         double lastKernelMs();
 
         int lastKernelCount();
+    }
+
+    /** Direct KV cache filling; see {@link #cacheFiller()}. */
+    interface CacheFiller {
+        /**
+         * Starts a new sequence whose first {@code positions} cache entries, keys and values of every layer, hold
+         * random values from {@code seed}: the next {@link Engine#decode} runs at position {@code positions}.
+         *
+         * @throws IllegalArgumentException when {@code positions} is not in {@code [1, max_cache_len)}
+         */
+        void fill(int positions, long seed);
     }
 
     record DeviceMemory(long peakBytes, String method) {

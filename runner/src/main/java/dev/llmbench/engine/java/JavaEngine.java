@@ -145,6 +145,11 @@ final class JavaEngine implements Engine {
     }
 
     @Override
+    public Optional<CacheFiller> cacheFiller() {
+        return Optional.of(model::fillCache);
+    }
+
+    @Override
     public boolean sawNonFiniteLogits() {
         return model.sawNonFinite();
     }

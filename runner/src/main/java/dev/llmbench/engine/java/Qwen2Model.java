@@ -1,6 +1,7 @@
 package dev.llmbench.engine.java;
 
 import dev.llmbench.model.ModelConfig;
+import dev.llmbench.model.SyntheticWeights;
 import dev.llmbench.model.Tensor;
 import dev.llmbench.model.Weights;
 
@@ -16,7 +17,8 @@ import java.lang.foreign.ValueLayout;
  * ({@link Kernels#gemm}); attention is causal within the chunk and over all earlier positions in the cache. Decode runs
  * the same code with a chunk of one token, where projections are matrix-vector products ({@link Kernels#gemv}).
  * Logits are computed for the last position only. All buffers are allocated here, once: a step allocates nothing.
- * The KV cache is f32.
+ * The KV cache is f32. For the context suite the cache can also be filled directly with random values
+ * ({@link #fillCache}).
  */
 final class Qwen2Model {
     private final ModelConfig c;
@@ -66,6 +68,7 @@ final class Qwen2Model {
     private final Projection[][] gateUp; // (layer) gate and up of the normalised input
     private final Projection[] down;    // (layer) down_proj of SiLU(gate) * up, added to the residual stream
     private final Projection lmHead;
+    private final FillOp fill = new FillOp();
 
     private int pos;
     private boolean nonFinite;
@@ -143,6 +146,21 @@ final class Qwen2Model {
 
     void reset() {
         pos = 0;
+        nonFinite = false;
+    }
+
+    /**
+     * Starts a new sequence whose first {@code positions} cache entries of every layer hold random keys and values
+     * (uniform in [-1, 1), from {@code seed}), so that the next {@link #decode} runs at position {@code positions}:
+     * the context suite's direct fill. Attention reads it like a real cache of that length; it is not a prompt.
+     */
+    void fillCache(int positions, long seed) {
+        if (positions < 1 || positions >= maxCacheLen) {
+            throw new IllegalArgumentException("cannot fill " + positions + " cache positions: expected 1 to "
+                    + (maxCacheLen - 1) + " (max_cache_len " + maxCacheLen + " less the position the next step writes)");
+        }
+        fill.run(positions, seed);
+        pos = positions;
         nonFinite = false;
     }
 
@@ -489,6 +507,41 @@ final class Qwen2Model {
                 for (int i = 0; i < hd; i++) {
                     att[h * hd + i] *= inv;
                 }
+            }
+        }
+    }
+
+    /**
+     * The direct fill: one unit per (layer, keys or values, block of {@link #BLOCK} positions). Element {@code i} of a
+     * layer's keys or values is a hash of its index and the seed, so the contents do not depend on the thread count.
+     */
+    private final class FillOp extends WorkerPool.Op {
+        private static final int BLOCK = 256;
+        private int positions;
+        private int blocks;
+        private long seed;
+
+        void run(int positions, long seed) {
+            this.positions = positions;
+            this.seed = seed;
+            blocks = Math.ceilDiv(positions, BLOCK);
+            pool.run(this, c.numLayers() * 2 * blocks);
+        }
+
+        @Override
+        void unit(int u, int worker) {
+            int block = u % blocks;
+            int part = u / blocks; // layer * 2 + (0 keys, 1 values)
+            int layer = part / 2;
+            MemorySegment cache = part % 2 == 0 ? keyCache : valueCache;
+            long base = SyntheticWeights.mix(seed ^ (part + 1) * 0x9E3779B97F4A7C15L);
+            long first = (long) block * BLOCK * c.kvDim();
+            long end = (long) Math.min(positions, (block + 1) * BLOCK) * c.kvDim();
+            long at = cacheOffset(layer, 0);
+            for (long i = first; i < end; i++) {
+                // the top 24 bits of the hash, as a float in [-1, 1)
+                float value = (SyntheticWeights.mix(base + i) >>> 40) * 0x1p-23f - 1f;
+                cache.set(ValueLayout.JAVA_FLOAT, at + i * Float.BYTES, value);
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.llmbench.engine.EngineProvider;
 import dev.llmbench.engine.StreamingEngine;
 import dev.llmbench.results.BenchmarkResults;
 import dev.llmbench.results.ConcurrencyLevel;
+import dev.llmbench.results.ContextPosition;
 import dev.llmbench.results.ResultsFormatException;
 import dev.llmbench.results.ResultsReader;
 import dev.llmbench.results.RunSample;
@@ -17,11 +18,13 @@ import dev.llmbench.results.Warning;
 import dev.llmbench.runner.environment.EnvironmentProbe;
 import dev.llmbench.runner.output.OutputLock;
 import dev.llmbench.runner.output.OutputPaths;
+import dev.llmbench.runner.scenario.ContextSuite;
 import dev.llmbench.runner.scenario.Scenario;
 import dev.llmbench.runner.scenario.Suite;
 import dev.llmbench.runner.scenario.SuiteFormatException;
 import dev.llmbench.runner.scenario.Suites;
 import dev.llmbench.runner.session.BenchmarkSession;
+import dev.llmbench.runner.session.ContextSession;
 import dev.llmbench.runner.session.Progress;
 import dev.llmbench.runner.session.SessionException;
 import picocli.CommandLine.Command;
@@ -62,6 +65,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "N")
     Integer runs;
+
+    @Option(names = "--positions", paramLabel = "1,2,4", split = ",")
+    List<Integer> positions = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N")
+    Integer steps;
 
     @Option(names = "--concurrency", paramLabel = "1,4,16,64", split = ",")
     List<Integer> concurrency = new ArrayList<>();
@@ -111,14 +120,26 @@ final class RunCommand implements Callable<Integer> {
             throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.baseline");
         }
 
+        boolean context = ContextSuite.NAME.equals(suite);
+        if (!context && (!positions.isEmpty() || steps != null)) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.options", positions.isEmpty() ? "--steps" : "--positions");
+        }
+        if (context && !levels.isEmpty()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.with", "--concurrency");
+        }
+        if (context && !scenarios.isEmpty()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.with", "--scenarios");
+        }
+
         BenchmarkResults earlier = resume == null ? null : readResume(resume);
         String tag = release != null ? release : earlier != null ? earlier.run().release() : DEFAULT_RELEASE;
         String problem = OutputPaths.releaseProblem(tag);
         if (problem != null) {
             throw CliException.of(ExitCode.INVALID_INPUT, "release.invalid", tag, problem);
         }
-        Suite chosen = suite(earlier);
-        if (chosen.maxCacheTokens() > options.maxCacheLen()) {
+        Suite chosen = context ? null : suite(earlier);
+        ContextSuite contextSuite = context ? contextSuite(options, earlier) : null;
+        if (chosen != null && chosen.maxCacheTokens() > options.maxCacheLen()) {
             Scenario worst = chosen.scenarios().stream().filter(s -> s.cacheTokens() > options.maxCacheLen())
                     .findFirst().orElseThrow();
             throw CliException.of(ExitCode.INVALID_INPUT, "cache.too.small", worst.id(), worst.promptTokens(),
@@ -137,9 +158,9 @@ final class RunCommand implements Callable<Integer> {
         }
 
         try (OutputLock lock = lock(output); OutputLock baselineLock = baselineOutput == null ? null : lock(baselineOutput)) {
-            ExitCode code = runEngine(primary, options, chosen, tag, output, earlier, levels);
+            ExitCode code = runEngine(primary, options, chosen, contextSuite, tag, output, earlier, levels);
             if (code == ExitCode.OK && second != null) {
-                code = runEngine(second, options, chosen, tag, baselineOutput, null, List.of());
+                code = runEngine(second, options, chosen, contextSuite, tag, baselineOutput, null, List.of());
             }
             return code.code();
         } catch (IOException e) {
@@ -172,23 +193,21 @@ final class RunCommand implements Callable<Integer> {
         return List.copyOf(above);
     }
 
-    private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, String tag, Path output,
-                               BenchmarkResults earlier, List<Integer> levels) {
+    /** One session of either kind, with the shutdown hook's way to stop it. */
+    private interface Session {
+        BenchmarkSession.Outcome run() throws IOException;
+
+        void interrupt();
+    }
+
+    /** @param chosen the scenario suite, or null when {@code contextSuite} is run instead */
+    private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, ContextSuite contextSuite,
+                               String tag, Path output, BenchmarkResults earlier, List<Integer> levels) {
         Progress progress = quiet ? Progress.SILENT : new TerminalProgress(main.err, main.terminal);
         try (Engine engine = EngineSelection.open(provider, options)) {
-            if (!levels.isEmpty() && (!(engine instanceof StreamingEngine s) || s.maxStreams() < levels.getLast())) {
-                throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.one.stream", provider.name(), levels.getLast());
-            }
-            if (earlier != null) {
-                try {
-                    BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), chosen,
-                            EnvironmentProbe.capture(engine.accelerator()));
-                } catch (SessionException e) {
-                    throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
-                }
-            }
-            BenchmarkSession session = new BenchmarkSession(engine,
-                    new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier, levels), output, progress);
+            Session session = contextSuite != null
+                    ? contextSession(engine, provider, contextSuite, tag, output, earlier, progress)
+                    : scenarioSession(engine, provider, chosen, tag, output, earlier, levels, progress);
             Thread hook = new Thread(session::interrupt, "llmbench-interrupt");
             Runtime.getRuntime().addShutdownHook(hook);
             BenchmarkSession.Outcome outcome;
@@ -210,6 +229,62 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.of(ExitCode.FAILURE, "output.write", output, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    private Session contextSession(Engine engine, EngineProvider provider, ContextSuite contextSuite, String tag,
+                                   Path output, BenchmarkResults earlier, Progress progress) {
+        if (engine instanceof StreamingEngine) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.streaming", provider.name());
+        }
+        if (earlier != null) {
+            try {
+                BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), ContextSuite.NAME,
+                        contextSuite.warmupRuns(), contextSuite.runs(), EnvironmentProbe.capture(engine.accelerator()));
+            } catch (SessionException e) {
+                throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
+            }
+        }
+        ContextSession session = new ContextSession(engine,
+                new ContextSession.Settings(tag, contextSuite, selection.seed, main.clock, earlier), output, progress);
+        return new Session() {
+            @Override
+            public BenchmarkSession.Outcome run() throws IOException {
+                return session.run();
+            }
+
+            @Override
+            public void interrupt() {
+                session.interrupt();
+            }
+        };
+    }
+
+    private Session scenarioSession(Engine engine, EngineProvider provider, Suite chosen, String tag, Path output,
+                                    BenchmarkResults earlier, List<Integer> levels, Progress progress) {
+        if (!levels.isEmpty() && (!(engine instanceof StreamingEngine s) || s.maxStreams() < levels.getLast())) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.one.stream", provider.name(), levels.getLast());
+        }
+        if (earlier != null) {
+            try {
+                BenchmarkSession.checkResumable(resume, earlier, engine.info(), engine.model(), chosen,
+                        EnvironmentProbe.capture(engine.accelerator()));
+            } catch (SessionException e) {
+                throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
+            }
+        }
+        BenchmarkSession session = new BenchmarkSession(engine,
+                new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier, levels), output, progress);
+        return new Session() {
+            @Override
+            public BenchmarkSession.Outcome run() throws IOException {
+                return session.run();
+            }
+
+            @Override
+            public void interrupt() {
+                session.interrupt();
+            }
+        };
     }
 
     /**
@@ -269,6 +344,50 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The context suite: --positions (default: powers of two up to max_cache_len - prefill_seq_len, then that one),
+     * --steps, --warmup and --runs (or the resumed file's counts), checked against the cache.
+     */
+    private ContextSuite contextSuite(EngineOptions options, BenchmarkResults earlier) {
+        List<Integer> chosen = positions.isEmpty()
+                ? ContextPosition.defaultPositions(options.maxCacheLen(), options.prefillSeqLen())
+                : ContextSuite.sorted(positions);
+        if (chosen.isEmpty()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.no.positions", options.maxCacheLen(),
+                    options.prefillSeqLen());
+        }
+        if (chosen.getFirst() < 1) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--positions", 1, options.maxCacheLen() - 1,
+                    chosen.getFirst());
+        }
+        Integer w = warmup;
+        Integer r = runs;
+        Integer n = steps;
+        if (earlier != null) {
+            w = w == null ? Integer.valueOf(earlier.protocol().warmupRuns()) : w;
+            r = r == null ? Integer.valueOf(earlier.protocol().measuredRuns()) : r;
+            n = n == null && !earlier.context().isEmpty() ? Integer.valueOf(earlier.context().getFirst().steps()) : n;
+        }
+        w = w == null ? ContextSuite.DEFAULT_WARMUP_RUNS : w;
+        r = r == null ? ContextSuite.DEFAULT_RUNS : r;
+        n = n == null ? ContextSuite.DEFAULT_STEPS : n;
+        if (w < 0 || w > Suite.MAX_RUNS) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--warmup", 0, Suite.MAX_RUNS, w);
+        }
+        if (r < 1 || r > Suite.MAX_RUNS) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--runs", 1, Suite.MAX_RUNS, r);
+        }
+        if (n < 1 || n > ContextSuite.MAX_STEPS) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "option.range", "--steps", 1, ContextSuite.MAX_STEPS, n);
+        }
+        ContextSuite suite = new ContextSuite(chosen, n, w, r);
+        if (suite.cacheTokens() > options.maxCacheLen()) {
+            throw CliException.of(ExitCode.INVALID_INPUT, "context.cache", suite.lastPosition(), n, suite.cacheTokens(),
+                    options.maxCacheLen());
+        }
+        return suite;
+    }
+
     private static int listEngines(PrintStream out) {
         var entries = EngineCatalog.entries();
         if (entries.isEmpty()) {
@@ -318,6 +437,14 @@ final class RunCommand implements Callable<Integer> {
                         itl == null ? "-" : Numbers.fixed(itl.percentile(90), 3),
                         itl == null ? "-" : Numbers.fixed(itl.percentile(99), 3)));
             }
+        }
+        for (ContextPosition p : r.context()) {
+            if (p.measuredRuns().isEmpty()) {
+                continue;
+            }
+            Statistics step = p.stepStatistics();
+            out.println(Messages.get("summary.position", p.position(), p.fill().json(), Numbers.fixed(step.median(), 3),
+                    Numbers.fixed(step.stddev(), 3), Numbers.fixed(ContextPosition.tps(step.median()), 2)));
         }
         for (Warning w : r.warnings()) {
             out.println(Messages.get("summary.warning", w.scenario() == null ? "-" : w.scenario(), w.code(), w.message()));

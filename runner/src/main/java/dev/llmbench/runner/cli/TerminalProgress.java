@@ -1,6 +1,7 @@
 package dev.llmbench.runner.cli;
 
 import dev.llmbench.results.ConcurrencyLevel;
+import dev.llmbench.results.ContextPosition;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
 import dev.llmbench.runner.scenario.Scenario;
@@ -37,6 +38,31 @@ final class TerminalProgress implements Progress {
                 scenarioNumber, scenarioCount, scenario.promptTokens(), scenario.decodeTokens(), runsDone, runsTotal,
                 Numbers.fixed(sample.ttftMs(), 2), Numbers.fixed(prefillTps, 1), Numbers.fixed(sample.decodeTps(), 2),
                 Numbers.duration(secondsLeft));
+        if (terminal) {
+            err.print(CLEAR_LINE + line);
+            lineOpen = true;
+            if (runsDone == runsTotal) {
+                err.println();
+                lineOpen = false;
+            }
+            err.flush();
+        } else {
+            err.println(line);
+        }
+    }
+
+    @Override
+    public void contextStarted(String engine, String model, int positions, int resumed) {
+        err.println(Messages.get("progress.context.started", engine, model, positions, resumed));
+    }
+
+    @Override
+    public void contextRunFinished(String engine, int position, int positionNumber, int positionCount,
+                                   ContextPosition.Run run, int runsDone, int runsTotal) {
+        double median = dev.llmbench.results.Statistics.of(run.stepMs()).median();
+        String line = Messages.get(run.warmup() ? "progress.position.warmup" : "progress.position", engine, position,
+                positionNumber, positionCount, runsDone, runsTotal, Numbers.fixed(run.fillMs(), 1),
+                Numbers.fixed(median, 3), Numbers.fixed(ContextPosition.tps(median), 2));
         if (terminal) {
             err.print(CLEAR_LINE + line);
             lineOpen = true;

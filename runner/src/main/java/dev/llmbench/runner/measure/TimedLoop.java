@@ -58,4 +58,19 @@ public final class TimedLoop {
             pausedNs[i] = clock.nanoTime() - marks[i + 1];
         }
     }
+
+    /**
+     * {@code steps} decode steps from where the engine's sequence stands (the context suite), the first fed
+     * {@code token}.
+     *
+     * @param marks clock readings, length {@code >= steps + 1}: {@code marks[0]} before the first step,
+     *              {@code marks[k + 1]} when step {@code k}'s token was on the host
+     */
+    public static void steps(Engine engine, Clock clock, int token, int steps, long[] marks) {
+        marks[0] = clock.nanoTime();
+        for (int k = 0; k < steps; k++) {
+            token = engine.decode(token);
+            marks[k + 1] = clock.nanoTime();
+        }
+    }
 }

@@ -98,6 +98,13 @@ public final class BenchmarkSession {
      */
     public static void checkResumable(Path resumeFile, BenchmarkResults resume, EngineInfo engine, ModelInfo model,
                                       Suite suite, Environment here) throws SessionException {
+        checkResumable(resumeFile, resume, engine, model, suite.name(), suite.warmupRuns(), suite.runs(), here);
+    }
+
+    /** As above, for a suite given by its name and run counts (the context suite). */
+    public static void checkResumable(Path resumeFile, BenchmarkResults resume, EngineInfo engine, ModelInfo model,
+                                      String suiteName, int warmupRuns, int runs, Environment here)
+            throws SessionException {
         String fix = "; resume with the same --engine, --model, --suite and engine settings on the same machine,"
                 + " or start a new file with --json";
         differ(resumeFile, "$.engine.name", resume.engine().name(), engine.name(), fix);
@@ -107,11 +114,11 @@ public final class BenchmarkSession {
         }
         differ(resumeFile, "$.model.name", resume.model().name(), model.name(), fix);
         differ(resumeFile, "$.model.config_sha256", resume.model().configSha256(), model.configSha256(), fix);
-        differ(resumeFile, "$.protocol.suite", resume.protocol().suite(), suite.name(), fix);
-        if (resume.protocol().warmupRuns() != suite.warmupRuns() || resume.protocol().measuredRuns() != suite.runs()) {
+        differ(resumeFile, "$.protocol.suite", resume.protocol().suite(), suiteName, fix);
+        if (resume.protocol().warmupRuns() != warmupRuns || resume.protocol().measuredRuns() != runs) {
             throw new SessionException(resumeFile + " at $.protocol: the file has " + resume.protocol().warmupRuns()
                     + " warm-up and " + resume.protocol().measuredRuns() + " measured runs, this run asks for "
-                    + suite.warmupRuns() + " and " + suite.runs() + "; drop --warmup and --runs when resuming");
+                    + warmupRuns + " and " + runs + "; drop --warmup and --runs when resuming");
         }
         Environment then = resume.environment();
         differ(resumeFile, "$.environment.os", then.os(), here.os(), fix);
@@ -165,7 +172,7 @@ public final class BenchmarkSession {
         Environment environment = EnvironmentProbe.capture(engine.accelerator());
         BenchmarkResults results = new BenchmarkResults(BenchmarkResults.CURRENT_SCHEMA_VERSION,
                 new RunInfo(settings.release(), RunStatus.PARTIAL, started, null, null, ToolVersion.current()),
-                environment, engine.info(), engine.model(), protocol, load(),
+                environment, engine.info(), engine.model(), protocol, load(engine),
                 ordered(done), warnings(done, runtimeWarnings));
         file.update(results);
         String engineName = engine.info().name();
@@ -219,7 +226,7 @@ public final class BenchmarkSession {
                 runtimeWarnings.add(Validity.nonFiniteLogits(scenario.id()));
             }
             results = file.current().withScenarios(ordered(done))
-                    .withWarnings(warnings(done, runtimeWarnings)).withLoad(load());
+                    .withWarnings(warnings(done, runtimeWarnings)).withLoad(load(engine));
             file.update(results);
         }
         return end(RunStatus.COMPLETE, null);
@@ -277,7 +284,8 @@ public final class BenchmarkSession {
         return !Boolean.FALSE.equals(engine.info().settings().get("ignore_eos"));
     }
 
-    private LoadMetrics load() {
+    /** Load metrics of {@code engine}, with the peak memory so far. */
+    static LoadMetrics load(Engine engine) {
         // a server's memory is not this process's: an engine timed from a stream reports none
         Optional<PeakMemory.Reading> peak = engine instanceof StreamingEngine ? Optional.empty() : PeakMemory.measure();
         Optional<Engine.DeviceMemory> device = engine.deviceMemory();

@@ -1,6 +1,7 @@
 package dev.llmbench.runner.session;
 
 import dev.llmbench.results.ConcurrencyLevel;
+import dev.llmbench.results.ContextPosition;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.RunStatus;
 import dev.llmbench.runner.scenario.Scenario;
@@ -28,6 +29,19 @@ public interface Progress {
 
     /** A concurrency level of a scenario finished. */
     default void levelFinished(String engine, Scenario scenario, ConcurrencyLevel level) {
+    }
+
+    /** The engine is loaded and {@code positions} context positions are to run ({@code resumed} were kept). */
+    default void contextStarted(String engine, String model, int positions, int resumed) {
+    }
+
+    /**
+     * A run of the context suite finished at a position.
+     *
+     * @param positionNumber 1-based among the positions this session runs
+     */
+    default void contextRunFinished(String engine, int position, int positionNumber, int positionCount,
+                                    ContextPosition.Run run, int runsDone, int runsTotal) {
     }
 
     default void finished(String engine, RunStatus status, Path file) {

@@ -142,6 +142,31 @@ class ForwardPassTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the vocabulary");
     }
 
+    // the context suite's direct fill: the next decode runs at the filled position, over values set by the seed alone
+    @Test
+    void directCacheFillDependsOnTheSeedOnly() throws Exception {
+        Weights w = weights(TIED, 9);
+        Qwen2Model small = new Qwen2Model(w, pool, arena, 16, 128);
+        small.prefill(prompt(20, TIED.vocabSize()), 20);
+        small.fillCache(100, 7);
+        assertThat(small.position()).isEqualTo(100);
+        small.decode(5);
+        assertThat(small.position()).isEqualTo(101);
+        float[] seven = small.logits().clone();
+        small.fillCache(100, 8);
+        small.decode(5);
+        assertThat(small.logits()).isNotEqualTo(seven);
+        try (WorkerPool four = new WorkerPool(4)) {
+            // another cache size (so another layout of the layers) and thread count: the same cache contents
+            Qwen2Model large = new Qwen2Model(w, four, arena, 64, 512);
+            large.fillCache(100, 7);
+            large.decode(5);
+            assertLogitsClose(large.logits(), seven);
+        }
+        assertThatThrownBy(() -> small.fillCache(0, 7)).hasMessageContaining("expected 1 to 127");
+        assertThatThrownBy(() -> small.fillCache(128, 7)).hasMessageContaining("max_cache_len 128");
+    }
+
     static void assertLogitsClose(float[] got, float[] want) {
         assertThat(got).hasSameSizeAs(want);
         float worst = 0;

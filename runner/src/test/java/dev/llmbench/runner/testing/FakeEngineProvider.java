@@ -24,7 +24,9 @@ import java.util.function.IntConsumer;
  * {@code 1 + k * 0.05} ms. Models: {@code synthetic:tiny} (vocab 1000, no tokenizer), {@code synthetic:tok}
  * (UTF-8 bytes tokenizer, vocab 300). Options: {@code fail_prompt=N} throws in the prefill of length N,
  * {@code nan=true}, {@code drift=true} (ids change between runs), {@code flat_ttft=true} (TTFT ignores length),
- * {@code sleep_ms=N} (each decode step also sleeps, for tests that stop a real process mid-run).
+ * {@code sleep_ms=N} (each decode step also sleeps, for tests that stop a real process mid-run),
+ * {@code direct_fill=true} (a {@link Engine.CacheFiller} that takes {@code positions * 0.001} ms; the k-th fill of a
+ * position counts as the k-th run of that length for the decode steps that follow).
  */
 public class FakeEngineProvider implements EngineProvider {
     /** Called with the prompt length at every prefill; tests use it to interrupt a session mid-suite. */
@@ -79,6 +81,7 @@ public class FakeEngineProvider implements EngineProvider {
         private final boolean drift;
         private final boolean flatTtft;
         private final long sleepMs;
+        private final boolean directFill;
         private final EngineOptions options;
         private final Map<Integer, Integer> runsPerLength = new HashMap<>();
         private int run;
@@ -96,6 +99,7 @@ public class FakeEngineProvider implements EngineProvider {
             this.drift = Boolean.parseBoolean(extra.getOrDefault("drift", "false"));
             this.flatTtft = Boolean.parseBoolean(extra.getOrDefault("flat_ttft", "false"));
             this.sleepMs = Long.parseLong(extra.getOrDefault("sleep_ms", "0"));
+            this.directFill = Boolean.parseBoolean(extra.getOrDefault("direct_fill", "false"));
         }
 
         @Override
@@ -150,6 +154,17 @@ public class FakeEngineProvider implements EngineProvider {
         @Override
         public double weightLoadMs() {
             return 2.5;
+        }
+
+        @Override
+        public Optional<CacheFiller> cacheFiller() {
+            if (!directFill) {
+                return Optional.empty();
+            }
+            return Optional.of((positions, seed) -> {
+                run = runsPerLength.merge(-positions, 1, Integer::sum) - 1;
+                TestClock.INSTANCE.advance(positions * 1_000L);
+            });
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.llmbench.site.analysis;
 
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.ContextPosition;
 import dev.llmbench.results.DeviceTime;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.RunSample;
@@ -62,7 +63,22 @@ public final class Analyzer {
                 fit == null ? null : fit.r2(), decodeTpsCv(scenarios), utilisation, overheadUs,
                 false, false, false);
         return new EngineReport(label, source, false, r.engine(), r.model(), r.environment(), r.protocol(),
-                r.load(), scenarios, metrics, warnings, Map.of(), concurrency);
+                r.load(), scenarios, metrics, warnings, Map.of(), concurrency, context(r, warnings));
+    }
+
+    /** The context positions with measured runs, each over every measured step; a position without one is noted. */
+    static List<ContextSummary> context(BenchmarkResults r, List<Warning> warnings) {
+        List<ContextSummary> out = new ArrayList<>();
+        for (ContextPosition p : r.context()) {
+            if (p.measuredRuns().isEmpty()) {
+                warnings.add(new Warning("context_position_unmeasured", "context position " + p.position()
+                        + " has no measured run yet; left out", null));
+                continue;
+            }
+            Summary step = Summary.of(p.measuredStepMs());
+            out.add(new ContextSummary(p.position(), p.fill(), p.steps(), step, ContextPosition.tps(step.median()), null));
+        }
+        return out;
     }
 
     static ScenarioSummary summarise(ScenarioResult s, List<RunSample> runs) {
@@ -226,7 +242,20 @@ public final class Analyzer {
 
     private static EngineReport relabel(EngineReport e, String label) {
         return new EngineReport(label, e.source(), e.legacy(), e.engine(), e.model(), e.environment(), e.protocol(),
-                e.load(), e.scenarios(), e.metrics(), e.warnings(), e.sourceEnvironment(), e.concurrency());
+                e.load(), e.scenarios(), e.metrics(), e.warnings(), e.sourceEnvironment(), e.concurrency(), e.context());
+    }
+
+    /**
+     * The engine the context suite's ratios are taken against: the baseline when it ran the suite, else the first
+     * engine on the page that did; null when fewer than two engines ran it.
+     */
+    public static EngineReport contextReference(ReleaseReport release) {
+        List<EngineReport> withContext = release.engines().stream().filter(e -> !e.context().isEmpty()).toList();
+        if (withContext.size() < 2) {
+            return null;
+        }
+        return withContext.stream().filter(e -> e.label().equals(release.baseline())).findFirst()
+                .orElse(withContext.getFirst());
     }
 
     static EngineReport baseline(List<EngineReport> engines) {

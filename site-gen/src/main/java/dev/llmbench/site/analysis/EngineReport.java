@@ -27,12 +27,15 @@ import java.util.Map;
  *                  as they lack fields those records require.
  * @param concurrency for scenarios run with several simultaneous streams, their levels (one stream first), by
  *                  scenario id in scenario order; empty when none was
+ * @param context   positions of the context suite, ascending; empty when it was not run
  */
 public record EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
                            Environment environment, Protocol protocol, LoadMetrics load,
                            List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
-                           Map<String, String> sourceEnvironment, Map<String, List<StreamLevel>> concurrency) {
+                           Map<String, String> sourceEnvironment, Map<String, List<StreamLevel>> concurrency,
+                           List<ContextSummary> context) {
     public EngineReport {
+        context = context == null ? List.of() : List.copyOf(context);
         concurrency = concurrency == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(concurrency));
         if (label == null || label.isBlank()) {
@@ -44,12 +47,21 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sourceEnvironment));
     }
 
+    /** A report without context positions. */
+    public EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
+                        Environment environment, Protocol protocol, LoadMetrics load,
+                        List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
+                        Map<String, String> sourceEnvironment, Map<String, List<StreamLevel>> concurrency) {
+        this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings,
+                sourceEnvironment, concurrency, List.of());
+    }
+
     /** A report of one of our own results files (no source environment). */
     public EngineReport(String label, String source, boolean legacy, EngineInfo engine, ModelInfo model,
                         Environment environment, Protocol protocol, LoadMetrics load,
                         List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings) {
         this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings, Map.of(),
-                Map.of());
+                Map.of(), List.of());
     }
 
     /** A report without concurrency levels (imported files, one-stream runs). */
@@ -58,7 +70,7 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
                         List<ScenarioSummary> scenarios, Metrics metrics, List<Warning> warnings,
                         Map<String, String> sourceEnvironment) {
         this(label, source, legacy, engine, model, environment, protocol, load, scenarios, metrics, warnings,
-                sourceEnvironment, Map.of());
+                sourceEnvironment, Map.of(), List.of());
     }
 
     /** The model's name; imported legacy files carry it only in their own environment block. */

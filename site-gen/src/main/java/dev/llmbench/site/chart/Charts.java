@@ -22,6 +22,8 @@ public final class Charts {
     public static final String STEP_TPS = "step_tps.png";
     public static final String THROUGHPUT = "throughput.png";
     public static final String CONCURRENCY = "concurrency.png";
+    public static final String CONTEXT_SCALING = "context_scaling.png";
+    public static final String CONTEXT_COMPARISON = "context_comparison.png";
     public static final String TREND_TTFT = "trend_ttft.png";
     public static final String TREND_DECODE_TPS = "trend_decode_tps.png";
 
@@ -78,6 +80,32 @@ public final class Charts {
         return List.of(ChartImages.writePng(ChartImages.render(
                 List.of(ConcurrencyPanel.chart(report, ConcurrencyPanel.Text.of(lang), TREND_WIDTH, TREND_HEIGHT)),
                 TREND_WIDTH, TREND_HEIGHT), assetsDir.resolve(CONCURRENCY)));
+    }
+
+    /**
+     * Writes {@value #CONTEXT_SCALING} (decode TPS and step time over the KV cache position) when some file of the
+     * release ran the context suite, and {@value #CONTEXT_COMPARISON} (the same with the TPS ratio to the reference
+     * engine) when two or more did.
+     *
+     * @return the written files, or nothing
+     */
+    public static List<Path> writeContext(ReleaseReport report, String lang, Path assetsDir) {
+        Objects.requireNonNull(report, "report");
+        if (!ContextPanels.hasContext(report)) {
+            return List.of();
+        }
+        ContextPanels.Text text = ContextPanels.Text.of(lang);
+        List<Path> written = new java.util.ArrayList<>();
+        written.add(ChartImages.writePng(ChartImages.render(List.copyOf(
+                ContextPanels.scaling(report, text, COMBINED_PANEL_WIDTH, COMBINED_PANEL_HEIGHT)),
+                COMBINED_PANEL_WIDTH, COMBINED_PANEL_HEIGHT), assetsDir.resolve(CONTEXT_SCALING)));
+        List<Chart<?, ?>> comparison = List.copyOf(
+                ContextPanels.comparison(report, text, COMBINED_PANEL_WIDTH, COMBINED_PANEL_HEIGHT));
+        if (!comparison.isEmpty()) {
+            written.add(ChartImages.writePng(ChartImages.render(comparison, COMBINED_PANEL_WIDTH, COMBINED_PANEL_HEIGHT),
+                    assetsDir.resolve(CONTEXT_COMPARISON)));
+        }
+        return written;
     }
 
     /**

@@ -50,9 +50,13 @@ public final class DiffPageModel {
             em.put("rows", rows);
             em.put("onlyOld", String.join(", ", e.onlyOld().stream().map(MarkdownText::escape).toList()));
             em.put("onlyNew", String.join(", ", e.onlyNew().stream().map(MarkdownText::escape).toList()));
+            em.put("onlyOldPositions", String.join(", ", e.onlyOldPositions().stream().map(String::valueOf).toList()));
+            em.put("onlyNewPositions", String.join(", ", e.onlyNewPositions().stream().map(String::valueOf).toList()));
             engines.add(em);
         }
         model.put("engines", engines);
+        model.put("hasContext", d.engines().stream().flatMap(e -> e.cells().stream())
+                .anyMatch(c -> c.metric() == Metric.CONTEXT_STEP_MS));
         model.put("unmatched", d.unmatched().stream()
                 .map(u -> MarkdownText.escape(m.get("diff.unmatchedRun", u.run(), u.onlyIn()))).toList());
         return model;
@@ -60,9 +64,11 @@ public final class DiffPageModel {
 
     static Map<String, String> row(CellDiff c, NumberFormatter f, Messages m) {
         Map<String, String> r = new LinkedHashMap<>();
-        r.put("scenario", MarkdownText.escape(c.scenario()));
+        r.put("scenario", c.metric() == Metric.CONTEXT_STEP_MS ? m.get("diff.position", c.scenario())
+                : MarkdownText.escape(c.scenario()));
         r.put("metric", m.get("diff.metric." + c.metric().key()));
-        int decimals = c.metric() == Metric.PREFILL_TPS ? 0 : 1;
+        int decimals = c.metric() == Metric.PREFILL_TPS ? 0 : c.metric() == Metric.CONTEXT_STEP_MS
+                && Math.min(c.oldMedian(), c.newMedian()) < 10 ? 2 : 1;
         r.put("old", f.fixed(c.oldMedian(), decimals));
         r.put("new", f.fixed(c.newMedian(), decimals));
         r.put("change", Double.isNaN(c.change()) ? NumberFormatter.NONE

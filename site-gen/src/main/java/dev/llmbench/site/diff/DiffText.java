@@ -26,7 +26,7 @@ public final class DiffText {
                     m.get("diff.col.change"), "p", m.get("diff.col.verdict")});
             for (CellDiff c : e.cells()) {
                 Map<String, String> r = DiffPageModel.row(c, f, m);
-                rows.add(new String[] {c.scenario(), r.get("metric"), r.get("old"), r.get("new"), r.get("change"),
+                rows.add(new String[] {r.get("scenario"), r.get("metric"), r.get("old"), r.get("new"), r.get("change"),
                         r.get("p"), r.get("verdict")});
             }
             table(sb, rows);
@@ -35,6 +35,14 @@ public final class DiffText {
             }
             if (!e.onlyNew().isEmpty()) {
                 sb.append("  ").append(m.get("diff.onlyIn", d.newRelease(), String.join(", ", e.onlyNew()))).append('\n');
+            }
+            if (!e.onlyOldPositions().isEmpty()) {
+                sb.append("  ").append(m.get("diff.positionsOnlyIn", d.oldRelease(),
+                        String.join(", ", e.onlyOldPositions().stream().map(String::valueOf).toList()))).append('\n');
+            }
+            if (!e.onlyNewPositions().isEmpty()) {
+                sb.append("  ").append(m.get("diff.positionsOnlyIn", d.newRelease(),
+                        String.join(", ", e.onlyNewPositions().stream().map(String::valueOf).toList()))).append('\n');
             }
         }
         for (ReleaseDiff.Unmatched u : d.unmatched()) {

@@ -2,6 +2,7 @@ package dev.llmbench.site.diff;
 
 import dev.llmbench.results.SignificanceResult;
 import dev.llmbench.results.Statistics;
+import dev.llmbench.site.analysis.ContextSummary;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.analysis.ScenarioSummary;
@@ -77,7 +78,20 @@ public final class Differ {
                 }
             }
         }
-        return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew);
+        // the context suite, position by position like scenarios: the step time of every measured step
+        Map<Integer, ContextSummary> oldByPosition = new LinkedHashMap<>();
+        old.context().forEach(p -> oldByPosition.put(p.position(), p));
+        List<Integer> onlyNewPositions = new ArrayList<>();
+        for (ContextSummary n : neu.context()) {
+            ContextSummary o = oldByPosition.remove(n.position());
+            if (o == null) {
+                onlyNewPositions.add(n.position());
+            } else {
+                cells.add(cell(Integer.toString(n.position()), Metric.CONTEXT_STEP_MS, o.stepMs(), n.stepMs()));
+            }
+        }
+        return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew,
+                List.copyOf(oldByPosition.keySet()), onlyNewPositions);
     }
 
     CellDiff cell(String scenario, Metric metric, Summary old, Summary neu) {

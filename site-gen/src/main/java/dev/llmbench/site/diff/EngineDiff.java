@@ -10,12 +10,22 @@ import java.util.List;
  * @param cells    per scenario and metric, in scenario order then metric order
  * @param onlyOld  scenario ids measured only in the old release
  * @param onlyNew  scenario ids measured only in the new release
+ * @param onlyOldPositions context positions measured only in the old release
+ * @param onlyNewPositions context positions measured only in the new release
  */
-public record EngineDiff(String engine, String model, List<CellDiff> cells, List<String> onlyOld, List<String> onlyNew) {
+public record EngineDiff(String engine, String model, List<CellDiff> cells, List<String> onlyOld, List<String> onlyNew,
+                         List<Integer> onlyOldPositions, List<Integer> onlyNewPositions) {
     public EngineDiff {
         cells = List.copyOf(cells);
         onlyOld = List.copyOf(onlyOld);
         onlyNew = List.copyOf(onlyNew);
+        onlyOldPositions = onlyOldPositions == null ? List.of() : List.copyOf(onlyOldPositions);
+        onlyNewPositions = onlyNewPositions == null ? List.of() : List.copyOf(onlyNewPositions);
+    }
+
+    /** A comparison of scenarios only. */
+    public EngineDiff(String engine, String model, List<CellDiff> cells, List<String> onlyOld, List<String> onlyNew) {
+        this(engine, model, cells, onlyOld, onlyNew, List.of(), List.of());
     }
 
     public long count(Verdict v) {

@@ -10,7 +10,9 @@ import java.util.function.Function;
 public enum Metric {
     TTFT("ttft_ms", "ms", false, ScenarioSummary::ttftMs),
     DECODE_TPS("decode_tps", "tok/s", true, ScenarioSummary::decodeTps),
-    PREFILL_TPS("prefill_tps", "tok/s", true, ScenarioSummary::prefillTps);
+    PREFILL_TPS("prefill_tps", "tok/s", true, ScenarioSummary::prefillTps),
+    /** The context suite's step time at one KV cache position; a cell's scenario is the position. */
+    CONTEXT_STEP_MS("context_step_ms", "ms", false, s -> null);
 
     private final String key;
     private final String unit;

@@ -6,7 +6,9 @@ import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.Protocol;
 import dev.llmbench.results.Warning;
 import dev.llmbench.site.SiteException;
+import dev.llmbench.results.CacheFill;
 import dev.llmbench.site.analysis.Analyzer;
+import dev.llmbench.site.analysis.ContextSummary;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ScenarioSummary;
 import dev.llmbench.site.analysis.Summary;
@@ -25,6 +27,12 @@ import java.util.Map;
  *
  * <p>Besides the old tool's fields, the optional top-level keys {@code model_id}, {@code dtype},
  * {@code prefill_seq_len} and {@code max_cache_len} are read when present (the old tool took them as arguments).
+ *
+ * <p>The old tool's later version measured context scaling instead ({@link #looksScaling}): {@code environment},
+ * {@code compile_time_sec}, {@code weight_load_time_sec}, {@code prompt_length}, {@code max_cache_len},
+ * {@code executor_results[]} and {@code dag_results[]} of {@code position}, {@code step_time_ms},
+ * {@code step_time_std_ms}, {@code tps} and {@code ttft_ms}. Each list becomes an engine with context positions; the
+ * executor is the reference its ratios are taken against, as on the old tool's page.
  */
 public final class LegacyImporter {
     /** The only model the old tool benchmarked (its {@code MODEL_ID}); used when the file does not name one. */
@@ -35,14 +43,72 @@ public final class LegacyImporter {
     private LegacyImporter() {
     }
 
-    /** True when the JSON tree has the old tool's shape. */
+    /** True when the JSON tree has the old tool's shape, either version. */
     public static boolean looksLegacy(JsonNode tree) {
         return tree != null && tree.isObject() && !tree.has("schema_version")
-                && (tree.has("npu_results") || tree.has("cpu_results"));
+                && (tree.has("npu_results") || tree.has("cpu_results") || looksScaling(tree));
     }
 
-    /** One report per non-empty result list: NPU (Metal GPU) first, then the CPU baseline. */
+    /** True when the JSON tree is the old tool's later, context-scaling file. */
+    static boolean looksScaling(JsonNode tree) {
+        return tree != null && tree.isObject() && (tree.has("executor_results") || tree.has("dag_results"))
+                && !tree.has("npu_results") && !tree.has("cpu_results");
+    }
+
+    /**
+     * The later file's two result lists as two engines (those that are not empty): {@code Executor} (the reference,
+     * marked as the baseline) and {@code DAGExecutor}.
+     */
+    static List<EngineReport> readScaling(String file, JsonNode tree) throws SiteException {
+        Reader r = new Reader(file);
+        Map<String, String> env = r.environment(tree);
+        double compileSec = r.optNumber(tree, "compile_time_sec", "$.compile_time_sec");
+        double loadSec = r.optNumber(tree, "weight_load_time_sec", "$.weight_load_time_sec");
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (String key : List.of("prompt_length", "prefill_seq_len", "max_cache_len")) {
+            double v = r.optNumber(tree, key, "$." + key);
+            if (v > 0) {
+                settings.put(key, (long) v);
+            }
+        }
+        env.put("model_id", r.optString(tree, "model_id", DEFAULT_MODEL));
+        env.put("dtype", r.optString(tree, "dtype", "bf16"));
+        List<ContextSummary> executor = r.positions(tree, "executor_results");
+        List<ContextSummary> dag = r.positions(tree, "dag_results");
+        if (executor.isEmpty() && dag.isEmpty()) {
+            throw r.error("$", "executor_results and dag_results are both empty: the file holds no measurement");
+        }
+        // the old tool's page: 3 timings per position, no warm-up at a position
+        Protocol protocol = new Protocol("context", 0, 3, "time.perf_counter", 0, true, "tokenizer", 0);
+        LoadMetrics load = new LoadMetrics(compileSec * 1000, loadSec * 1000, null, null, null, null);
+        List<Warning> warnings = List.of(new Warning("context_population_stddev", "the spread of each position is the"
+                + " population standard deviation (n), not the sample standard deviation (n - 1), and the raw samples"
+                + " were not kept", null));
+        EngineReport.Metrics none = new EngineReport.Metrics(null, null, null, null, null, false, false, false);
+        List<EngineReport> out = new ArrayList<>();
+        if (!executor.isEmpty()) {
+            Map<String, Object> marked = new LinkedHashMap<>(settings);
+            if (!dag.isEmpty()) {
+                marked.put("baseline", true);
+            }
+            out.add(new EngineReport("Executor", file, true, new EngineInfo("executor", "legacy", marked), null, null,
+                    protocol, load, List.of(), none, warnings, env, Map.of(), executor));
+        }
+        if (!dag.isEmpty()) {
+            out.add(new EngineReport("DAGExecutor", file, true, new EngineInfo("dag", "legacy", settings), null, null,
+                    protocol, load, List.of(), none, warnings, env, Map.of(), dag));
+        }
+        return out;
+    }
+
+    /**
+     * One report per non-empty result list: NPU (Metal GPU) first, then the CPU baseline; for the later file
+     * ({@link #looksScaling}) the executor, then the DAG executor.
+     */
     public static List<EngineReport> read(String file, JsonNode tree) throws SiteException {
+        if (looksScaling(tree)) {
+            return readScaling(file, tree);
+        }
         Reader r = new Reader(file);
         Map<String, String> env = r.environment(tree);
         double compileSec = r.optNumber(tree, "compile_time_sec", "$.compile_time_sec");
@@ -193,6 +259,40 @@ public final class LegacyImporter {
                 throw error(path, "expected an integer >= " + min + ", found " + v.asText());
             }
             return v.intValue();
+        }
+
+        /** Context positions of one list of the later file, ascending; each position once. */
+        List<ContextSummary> positions(JsonNode tree, String key) throws SiteException {
+            JsonNode list = tree.get(key);
+            List<ContextSummary> out = new ArrayList<>();
+            if (list == null || list.isNull()) {
+                return out;
+            }
+            if (!list.isArray()) {
+                throw error("$." + key, "expected an array of positions");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String p = "$." + key + "[" + i + "]";
+                JsonNode s = list.get(i);
+                if (!s.isObject()) {
+                    throw error(p, "expected an object with position, step_time_ms, step_time_std_ms, tps and ttft_ms");
+                }
+                int position = integer(s.get("position"), p + ".position", 1);
+                double step = number(s.get("step_time_ms"), p + ".step_time_ms");
+                double sd = number(s.get("step_time_std_ms"), p + ".step_time_std_ms");
+                double tps = number(s.get("tps"), p + ".tps");
+                JsonNode ttftNode = s.get("ttft_ms");
+                Double ttft = ttftNode == null || ttftNode.isNull() ? null : number(ttftNode, p + ".ttft_ms");
+                for (ContextSummary earlier : out) {
+                    if (earlier.position() == position) {
+                        throw error(p + ".position", "position " + position + " appears twice; expected each position once");
+                    }
+                }
+                out.add(new ContextSummary(position, CacheFill.DIRECT, 1, Summary.ofMedian(step, sd, true),
+                        tps > 0 ? tps : Double.NaN, ttft));
+            }
+            out.sort(java.util.Comparator.comparingInt(ContextSummary::position));
+            return out;
         }
 
         /** Scenario summaries of one list; early-EOS warnings (the old tool stopped at EOS) go to {@code eos}. */

@@ -13,7 +13,8 @@ import java.util.List;
 public interface ChartRenderer {
     /**
      * Charts of one release: benchmark_chart.png (three panels), ttft_vs_prompt.png, step_tps.png, throughput.png, and
-     * concurrency.png when a file ran more than one concurrency level.
+     * concurrency.png when a file ran more than one concurrency level, context_scaling.png when a file ran the context
+     * suite and context_comparison.png when two or more did.
      */
     List<Path> writeRelease(ReleaseReport report, Lang lang, Path assetsDir) throws SiteException;
 

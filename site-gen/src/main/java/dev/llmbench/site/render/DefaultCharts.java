@@ -23,6 +23,7 @@ public final class DefaultCharts implements ChartRenderer {
         try {
             List<Path> written = new java.util.ArrayList<>(Charts.writeRelease(report, lang.code(), assetsDir));
             written.addAll(Charts.writeConcurrency(report, lang.code(), assetsDir));
+            written.addAll(Charts.writeContext(report, lang.code(), assetsDir));
             return written;
         } catch (UncheckedIOException e) {
             throw new SiteException(ExitCode.INTERNAL, "cannot write the charts of release " + report.release() + ": "

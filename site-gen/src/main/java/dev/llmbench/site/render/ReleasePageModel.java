@@ -4,6 +4,9 @@ import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Warning;
+import dev.llmbench.results.CacheFill;
+import dev.llmbench.site.analysis.Analyzer;
+import dev.llmbench.site.analysis.ContextSummary;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.analysis.ScenarioSummary;
@@ -64,6 +67,9 @@ public final class ReleasePageModel {
         m.put("allLegacy", engines.stream().allMatch(EngineReport::legacy));
         m.put("ignoreEos", engines.stream().allMatch(e -> e.protocol() != null && e.protocol().ignoreEos()));
         m.put("scenarios", scenarios(engines));
+        m.put("hasScenarios", engines.stream().anyMatch(e -> !e.scenarios().isEmpty()));
+        m.put("context", context(release));
+        m.put("fallbackSuite", engines.stream().allMatch(e -> e.scenarios().isEmpty()) ? "context" : "default");
         m.put("environments", distinct(engines.stream().map(this::environmentLine).toList()));
         m.put("engines", engines.stream().map(this::engine).toList());
         m.put("warnings", warnings(engines));
@@ -124,6 +130,94 @@ public final class ReleasePageModel {
         return m;
     }
 
+    /**
+     * The context suite's section, or null when no engine ran it: per engine its positions (TPS, step time median ±
+     * sample stddev, fill), and with two or more engines one table of every engine side by side with each one's TPS
+     * over the reference engine's.
+     */
+    private Map<String, Object> context(ReleaseReport release) {
+        List<EngineReport> engines = release.engines().stream().filter(e -> !e.context().isEmpty()).toList();
+        if (engines.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Map<String, Object>> perEngine = new ArrayList<>();
+        for (EngineReport e : engines) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("label", MarkdownText.escape(e.label()));
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (ContextSummary p : e.context()) {
+                rows.add(Map.of("position", Integer.toString(p.position()), "tps", fmt.fixed(p.tps(), 1),
+                        "step", pm(p.stepMs(), stepDecimals(p.stepMs().median())),
+                        "fill", msg.get("context.fill." + p.fill().json())));
+            }
+            em.put("rows", rows);
+            ContextSummary peak = e.context().stream().max(java.util.Comparator.comparingDouble(ContextSummary::tps))
+                    .orElseThrow();
+            em.put("peakTps", fmt.fixed(peak.tps(), 1));
+            em.put("peakPosition", Integer.toString(peak.position()));
+            Double ttft = e.context().getFirst().ttftMs();
+            em.put("ttft", ttft == null ? null : fmt.fixed(ttft, 1));
+            perEngine.add(em);
+        }
+        m.put("engines", perEngine);
+        m.put("direct", engines.stream().anyMatch(e -> e.context().stream().anyMatch(p -> p.fill() == CacheFill.DIRECT)));
+        m.put("prefill", engines.stream().anyMatch(e -> e.context().stream().anyMatch(p -> p.fill() == CacheFill.PREFILL)));
+        m.put("legacy", engines.stream().anyMatch(EngineReport::legacy));
+        m.put("comparison", contextComparison(release, engines));
+        return m;
+    }
+
+    private Map<String, Object> contextComparison(ReleaseReport release, List<EngineReport> engines) {
+        EngineReport reference = Analyzer.contextReference(release);
+        if (reference == null) {
+            return null;
+        }
+        List<EngineReport> columns = new ArrayList<>();
+        columns.add(reference);
+        engines.stream().filter(e -> e != reference).forEach(columns::add);
+        List<String> header = new ArrayList<>();
+        for (EngineReport e : columns) {
+            header.add(msg.get("context.col.tps", MarkdownText.escape(e.label())));
+            header.add(msg.get("context.col.step", MarkdownText.escape(e.label())));
+        }
+        for (EngineReport e : columns.subList(1, columns.size())) {
+            header.add(MarkdownText.escape(e.label()) + " / " + MarkdownText.escape(reference.label()));
+        }
+        java.util.TreeSet<Integer> positions = new java.util.TreeSet<>();
+        columns.forEach(e -> e.context().forEach(p -> positions.add(p.position())));
+        List<List<String>> rows = new ArrayList<>();
+        for (int position : positions) {
+            List<String> cells = new ArrayList<>();
+            cells.add(Integer.toString(position));
+            for (EngineReport e : columns) {
+                ContextSummary p = at(e, position);
+                cells.add(p == null ? NumberFormatter.NONE : fmt.fixed(p.tps(), 1));
+                cells.add(p == null ? NumberFormatter.NONE : fmt.fixed(p.stepMs().median(), stepDecimals(p.stepMs().median())));
+            }
+            ContextSummary base = at(reference, position);
+            for (EngineReport e : columns.subList(1, columns.size())) {
+                ContextSummary p = at(e, position);
+                cells.add(p == null || base == null || !(base.tps() > 0) ? NumberFormatter.NONE : fmt.times(p.tps() / base.tps()));
+            }
+            rows.add(cells);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reference", MarkdownText.escape(reference.label()));
+        m.put("header", header);
+        m.put("rows", rows);
+        return m;
+    }
+
+    private static ContextSummary at(EngineReport e, int position) {
+        return e.context().stream().filter(p -> p.position() == position).findFirst().orElse(null);
+    }
+
+    /** Two decimals for steps under 10 ms, else one (the old page's 359.5). */
+    private static int stepDecimals(double ms) {
+        return ms < 10 ? 2 : 1;
+    }
+
     /** One row per scenario and concurrency level: output tokens/s, TTFT and inter-token latency p50 / p90 / p99. */
     private List<Map<String, String>> concurrency(EngineReport e) {
         List<Map<String, String>> rows = new ArrayList<>();
@@ -177,6 +271,9 @@ public final class ReleasePageModel {
             rows.add(row(msg.get("metric.compile"), msg.get("value.noLoad")));
             rows.add(row(weightLoad, msg.get("value.noLoad")));
             rows.add(row(msg.get("metric.peakMemory"), msg.get("value.noLoad")));
+        }
+        if (e.scenarios().isEmpty()) {
+            return rows; // a file of the context suite only: the scenario metrics do not apply
         }
         rows.add(row(msg.get("metric.prefillScaling"), mt.prefillScalingMsPerToken() == null ? msg.get("value.noFit")
                 : fmt.fixed(mt.prefillScalingMsPerToken(), 3) + " " + msg.get("unit.msPerToken")
@@ -334,12 +431,36 @@ public final class ReleasePageModel {
             }
             String suite = e.protocol() == null ? "default" : e.protocol().suite();
             String cmd = "./bench run --engine " + e.engine().name() + " --model " + e.model().name()
-                    + " --suite " + suite
+                    + " --suite " + suite + contextOptions(e)
                     + (e.protocol() == null ? "" : " --warmup " + e.protocol().warmupRuns() + " --runs " + e.protocol().measuredRuns())
                     + " --release " + tag + " --json " + sourceName(release, e);
             lines.add(MarkdownText.code(cmd));
         }
         return lines;
+    }
+
+    /** The context suite's options that reproduce a run: cache settings, steps and positions when not the default. */
+    private static String contextOptions(EngineReport e) {
+        if (e.context().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        Object maxCache = e.engine().settings().get("max_cache_len");
+        Object window = e.engine().settings().get("prefill_seq_len");
+        if (maxCache != null) {
+            b.append(" --max-cache-len ").append(maxCache);
+        }
+        if (window != null) {
+            b.append(" --prefill-seq-len ").append(window);
+        }
+        b.append(" --steps ").append(e.context().getFirst().steps());
+        List<Integer> positions = e.context().stream().map(ContextSummary::position).toList();
+        boolean standard = maxCache instanceof Number m && window instanceof Number w && positions.equals(
+                dev.llmbench.results.ContextPosition.defaultPositions(m.intValue(), w.intValue()));
+        if (!standard) {
+            b.append(" --positions ").append(String.join(",", positions.stream().map(String::valueOf).toList()));
+        }
+        return b.toString();
     }
 
     /** Where the file lives in the repository's results layout. */

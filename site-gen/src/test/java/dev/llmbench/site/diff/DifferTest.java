@@ -1,10 +1,12 @@
 package dev.llmbench.site.diff;
 
+import dev.llmbench.results.CacheFill;
 import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.Environment;
 import dev.llmbench.results.LoadMetrics;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.Protocol;
+import dev.llmbench.site.analysis.ContextSummary;
 import dev.llmbench.site.analysis.EngineReport;
 import dev.llmbench.site.analysis.ReleaseReport;
 import dev.llmbench.site.analysis.ScenarioSummary;
@@ -81,6 +83,37 @@ class DifferTest {
         assertThat(d.engines().get(0).onlyOld()).containsExactly("S2");
         assertThat(d.engines().get(0).onlyNew()).containsExactly("S3");
         assertThat(d.unmatched()).containsExactly(new ReleaseDiff.Unmatched("cuda (H100) / synthetic:tiny", "v2"));
+    }
+
+    @Test
+    void contextSuitesAreComparedByPosition() {
+        EngineReport before = context(Map.of(1, ttft(100), 4096, ttft(200), 8192, ttft(300)));
+        EngineReport after = context(Map.of(1, ttft(100), 4096, ttft(240), 16384, ttft(500)));
+        ReleaseDiff d = differ.compare(new ReleaseReport("v1", List.of(before), null, List.of()),
+                new ReleaseReport("v2", List.of(after), null, List.of()));
+        EngineDiff e = d.engines().getFirst();
+        assertThat(e.cells()).extracting(CellDiff::scenario).containsExactly("1", "4096");
+        assertThat(e.cells()).extracting(CellDiff::metric).containsOnly(Metric.CONTEXT_STEP_MS);
+        assertThat(e.cells().get(0).verdict()).isEqualTo(Verdict.UNCHANGED);
+        // every step at 4096 slower, five samples a side: a regression, as a lower step time is better
+        assertThat(e.cells().get(1).change()).isCloseTo(0.2, within(1e-12));
+        assertThat(e.cells().get(1).verdict()).isEqualTo(Verdict.WORSE);
+        assertThat(e.onlyOldPositions()).containsExactly(8192);
+        assertThat(e.onlyNewPositions()).containsExactly(16384);
+        assertThat(d.hasRegression()).isTrue();
+        String ko = DiffText.render(d, dev.llmbench.site.render.Lang.KO);
+        assertThat(ko).contains("위치 4096", "컨텍스트 스텝 시간 (ms)", "v1에만 있는 컨텍스트 위치: 8192");
+    }
+
+    static EngineReport context(Map<Integer, List<Double>> stepMsByPosition) {
+        List<ContextSummary> positions = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(stepMsByPosition).forEach((position, steps) -> {
+            Summary s = Summary.of(steps);
+            positions.add(new ContextSummary(position, CacheFill.DIRECT, 5, s, 1000 / s.median(), null));
+        });
+        EngineReport base = engine("java (CPU)");
+        return new EngineReport(base.label(), base.source(), false, base.engine(), base.model(), base.environment(),
+                base.protocol(), base.load(), List.of(), base.metrics(), List.of(), Map.of(), Map.of(), positions);
     }
 
     @Test
