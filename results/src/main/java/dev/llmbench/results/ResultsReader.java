@@ -14,8 +14,8 @@ import java.util.List;
  * naming the file, the JSON path and what was expected; nothing else is ever thrown for a bad file.
  *
  * <p>Steps: size limit (before parsing), strict UTF-8, JSON syntax (no NaN, no duplicate keys, bounded nesting),
- * schema_version (newer: refused; older: {@link SchemaMigrations}), the schema_version 1 rules, then binding to
- * the records. Unknown fields are warnings, not errors.
+ * schema_version (newer: refused; older: {@link SchemaMigrations}), the schema file and the rules across fields
+ * ({@link SchemaCheck}), then binding to the records. Unknown fields are warnings, not errors.
  */
 public final class ResultsReader {
     private ResultsReader() {
@@ -51,7 +51,7 @@ public final class ResultsReader {
     private static ReadResult fromTree(String name, JsonNode tree, SchemaMigrations migrations) throws ResultsFormatException {
         if (!tree.isObject()) {
             throw new ResultsFormatException(name, JsonPaths.ROOT, "expected a JSON object (a results file), got "
-                    + SchemaV1Validator.describe(tree));
+                    + SchemaCheck.describe(tree));
         }
         List<String> warnings = new ArrayList<>();
         ObjectNode root = (ObjectNode) tree;
@@ -66,7 +66,7 @@ public final class ResultsReader {
         }
         if (!version.isIntegralNumber() || !version.canConvertToInt()) {
             throw new ResultsFormatException(name, "$.schema_version", "expected an integer, got "
-                    + SchemaV1Validator.describe(version));
+                    + SchemaCheck.describe(version));
         }
         int v = version.intValue();
         if (v > BenchmarkResults.CURRENT_SCHEMA_VERSION) {
@@ -77,7 +77,7 @@ public final class ResultsReader {
         if (v < BenchmarkResults.CURRENT_SCHEMA_VERSION) {
             root = migrations.upgrade(name, root, v, warnings);
         }
-        new SchemaV1Validator(name, warnings).validate(root);
+        SchemaCheck.validate(name, root, warnings);
         return new ReadResult(bind(name, root), warnings);
     }
 

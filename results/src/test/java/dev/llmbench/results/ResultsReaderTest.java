@@ -256,7 +256,7 @@ class ResultsReaderTest {
             tree.put("extra_" + i, i);
         }
         ReadResult read = ResultsReader.readWithWarnings(write("many.json", ResultsJson.mapper().writeValueAsString(tree)));
-        assertThat(read.warnings()).hasSize(SchemaV1Validator.MAX_WARNINGS + 1);
+        assertThat(read.warnings()).hasSize(SchemaCheck.MAX_WARNINGS + 1);
         assertThat(read.warnings().getLast()).contains("450 more unknown fields");
     }
 
