@@ -19,6 +19,15 @@ Context scaling is compared by KV cache position; a lower step time is better.
 
 ## ${e.label} — ${e.model}
 
+<#if e.conditions?has_content>
+!!! warning "Measured under different conditions"
+    The two releases differ in hardware, model or settings, so a change may not come from the code alone.
+
+<#list e.conditions as c>
+    - `${c.field}`: ${c.old} → ${c.new}
+</#list>
+
+</#if>
 | Scenario | Metric | ${oldRelease} | ${newRelease} | Change | p | Verdict |
 |----------|--------|------|------|--------|---|---------|
 <#list e.rows as r>

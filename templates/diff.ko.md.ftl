@@ -18,6 +18,15 @@ p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합�
 
 ## ${e.label} — ${e.model}
 
+<#if e.conditions?has_content>
+!!! warning "측정 조건이 다름"
+    두 릴리스의 하드웨어, 모델 또는 설정이 달라 차이가 코드 변화만의 결과가 아닐 수 있습니다.
+
+<#list e.conditions as c>
+    - `${c.field}`: ${c.old} → ${c.new}
+</#list>
+
+</#if>
 | 시나리오 | 지표 | ${oldRelease} | ${newRelease} | 변화 | p | 판정 |
 |---------|------|------|------|------|---|------|
 <#list e.rows as r>

@@ -52,6 +52,8 @@ public final class DiffPageModel {
             em.put("onlyNew", String.join(", ", e.onlyNew().stream().map(MarkdownText::escape).toList()));
             em.put("onlyOldPositions", String.join(", ", e.onlyOldPositions().stream().map(String::valueOf).toList()));
             em.put("onlyNewPositions", String.join(", ", e.onlyNewPositions().stream().map(String::valueOf).toList()));
+            em.put("conditions", e.conditions().stream().map(c -> Map.of("field", MarkdownText.code(c.field()),
+                    "old", MarkdownText.escape(c.oldValue()), "new", MarkdownText.escape(c.newValue()))).toList());
             engines.add(em);
         }
         model.put("engines", engines);

@@ -91,7 +91,71 @@ public final class Differ {
             }
         }
         return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew,
-                List.copyOf(oldByPosition.keySet()), onlyNewPositions);
+                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu));
+    }
+
+    /**
+     * What differs in how the two runs were measured: the machine (but not the tool, whose change is the point), the
+     * model, the engine's settings, the protocol. Same machine, model and settings give an empty list.
+     */
+    static List<ConditionChange> conditions(EngineReport old, EngineReport neu) {
+        Map<String, String> a = conditionValues(old);
+        Map<String, String> b = conditionValues(neu);
+        List<ConditionChange> changes = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            String x = a.getOrDefault(k, "—");
+            String y = b.getOrDefault(k, "—");
+            if (!x.equals(y)) {
+                changes.add(new ConditionChange(k, x, y));
+            }
+        }
+        return changes;
+    }
+
+    private static Map<String, String> conditionValues(EngineReport r) {
+        Map<String, String> v = new LinkedHashMap<>();
+        if (r.environment() != null) {
+            var e = r.environment();
+            put(v, "environment.os", e.os());
+            put(v, "environment.os_version", e.osVersion());
+            put(v, "environment.arch", e.arch());
+            put(v, "environment.cpu", e.cpu());
+            put(v, "environment.cores", e.cores());
+            put(v, "environment.memory_bytes", e.memoryBytes());
+            put(v, "environment.accelerator", e.accelerator());
+            put(v, "environment.driver", e.driver());
+            put(v, "environment.jdk", e.jdk());
+        } else {
+            r.sourceEnvironment().forEach((k, x) -> put(v, "environment." + k, x));
+        }
+        if (r.model() != null) {
+            put(v, "model.name", r.model().name());
+            put(v, "model.source", r.model().source());
+            put(v, "model.dtype", r.model().dtype());
+            put(v, "model.parameters", r.model().parameters());
+            put(v, "model.config_sha256", r.model().configSha256());
+        }
+        if (r.engine() != null && r.engine().settings() != null) {
+            new java.util.TreeMap<>(r.engine().settings()).forEach((k, x) -> put(v, "engine.settings." + k, x));
+        }
+        if (r.protocol() != null) {
+            var p = r.protocol();
+            put(v, "protocol.suite", p.suite());
+            put(v, "protocol.warmup_runs", p.warmupRuns());
+            put(v, "protocol.measured_runs", p.measuredRuns());
+            put(v, "protocol.ignore_eos", p.ignoreEos());
+            put(v, "protocol.prompt_source", p.promptSource());
+            put(v, "protocol.seed", p.seed());
+        }
+        return v;
+    }
+
+    private static void put(Map<String, String> v, String key, Object value) {
+        if (value != null) {
+            v.put(key, String.valueOf(value));
+        }
     }
 
     CellDiff cell(String scenario, Metric metric, Summary old, Summary neu) {
