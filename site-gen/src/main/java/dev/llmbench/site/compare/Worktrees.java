@@ -23,10 +23,20 @@ public final class Worktrees implements AutoCloseable {
     private final Path repo;
     private final Path root;
     private final List<Path> added = new ArrayList<>();
+    /** Removes the worktrees when the process is stopped (Ctrl-C) before {@link #close} ran. */
+    private final Thread onExit;
 
     private Worktrees(Path repo, Path root) {
         this.repo = repo;
         this.root = root;
+        this.onExit = new Thread(() -> {
+            try {
+                removeAll();
+            } catch (IOException ignored) {
+                // the process is ending; git worktree prune clears what is left
+            }
+        }, "llmbench-compare-worktrees");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Opens {@code repo} (any folder inside a git working tree); worktrees go into a fresh temporary folder. */
@@ -74,6 +84,15 @@ public final class Worktrees implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook does the work
+        }
+        removeAll();
+    }
+
+    private synchronized void removeAll() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Path dir : added) {
             Processes.Result r = git(repo, "worktree", "remove", "--force", "--force", dir.toString());
