@@ -112,6 +112,13 @@ class WorkflowsTest {
     }
 
     @Test
+    void metalRunsOnlyOnAMac() throws Exception {
+        WorkflowDryRun.Outcome o = dryRun("metal.yml", Map.of(), Map.of("ref", "refs/heads/main", "event_name", "push"), Map.of());
+        assertThat(o.steps()).isEmpty();
+        assertThat(o.notRunHere()).containsExactly("metal (runs on macos-14)");
+    }
+
+    @Test
     void theSubpathCheckFindsLinksThatLeaveTheSite() throws Exception {
         Path site = Files.createDirectories(tmp.resolve("links/site"));
         Files.createDirectories(site.resolve("docs"));
