@@ -28,6 +28,15 @@ Context scaling is compared by KV cache position; a lower step time is better.
 </#list>
 
 </#if>
+<#if e.warnings?has_content>
+!!! warning "Runs with validity warnings"
+    A compared run carries validity warnings; read its verdicts with care.
+
+<#list e.warnings as w>
+    - `${w.release}`: `${w.code}`<#if w.scenarios?has_content> (${w.scenarios})</#if>
+</#list>
+
+</#if>
 | Scenario | Metric | ${oldRelease} | ${newRelease} | Change | p | Verdict |
 |----------|--------|------|------|--------|---|---------|
 <#list e.rows as r>

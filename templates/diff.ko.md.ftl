@@ -27,6 +27,15 @@ p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합�
 </#list>
 
 </#if>
+<#if e.warnings?has_content>
+!!! warning "유효성 경고가 있는 실행"
+    비교한 실행에 유효성 경고가 있습니다. 판정 해석에 주의하세요.
+
+<#list e.warnings as w>
+    - `${w.release}`: `${w.code}`<#if w.scenarios?has_content> (${w.scenarios})</#if>
+</#list>
+
+</#if>
 | 시나리오 | 지표 | ${oldRelease} | ${newRelease} | 변화 | p | 판정 |
 |---------|------|------|------|------|---|------|
 <#list e.rows as r>

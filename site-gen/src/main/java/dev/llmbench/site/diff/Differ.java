@@ -47,7 +47,7 @@ public final class Differ {
             if (old == null) {
                 unmatched.add(new ReleaseDiff.Unmatched(e.getKey(), newRelease.release()));
             } else {
-                engines.add(compare(old, e.getValue()));
+                engines.add(compare(oldRelease.release(), old, newRelease.release(), e.getValue()));
             }
         }
         for (String key : olds.keySet()) {
@@ -58,7 +58,7 @@ public final class Differ {
         return new ReleaseDiff(oldRelease.release(), newRelease.release(), threshold, alpha, engines, unmatched);
     }
 
-    EngineDiff compare(EngineReport old, EngineReport neu) {
+    EngineDiff compare(String oldRelease, EngineReport old, String newRelease, EngineReport neu) {
         Map<String, ScenarioSummary> oldById = new LinkedHashMap<>();
         old.scenarios().forEach(s -> oldById.put(s.id(), s));
         List<CellDiff> cells = new ArrayList<>();
@@ -90,8 +90,24 @@ public final class Differ {
                 cells.add(cell(Integer.toString(n.position()), Metric.CONTEXT_STEP_MS, o.stepMs(), n.stepMs()));
             }
         }
+        List<RunWarnings> warnings = new ArrayList<>(warnings(oldRelease, old));
+        warnings.addAll(warnings(newRelease, neu));
         return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew,
-                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu));
+                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu), warnings);
+    }
+
+    /** A run's validity warnings grouped by code, scenarios in the order they came. */
+    static List<RunWarnings> warnings(String release, EngineReport r) {
+        Map<String, java.util.LinkedHashSet<String>> byCode = new LinkedHashMap<>();
+        for (var w : r.warnings()) {
+            var scenarios = byCode.computeIfAbsent(w.code(), k -> new java.util.LinkedHashSet<>());
+            if (w.scenario() != null) {
+                scenarios.add(w.scenario());
+            }
+        }
+        List<RunWarnings> out = new ArrayList<>();
+        byCode.forEach((code, scenarios) -> out.add(new RunWarnings(release, code, List.copyOf(scenarios))));
+        return out;
     }
 
     /**

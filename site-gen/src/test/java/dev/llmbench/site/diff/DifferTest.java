@@ -142,6 +142,22 @@ class DifferTest {
     }
 
     @Test
+    void validityWarningsOfEitherRunAreNamedByCodeAndScenario() throws Exception {
+        EngineReport a = engine("java (CPU)", scenario("S1", ttft(100), tps(20)), scenario("S2", ttft(200), tps(20)));
+        EngineReport b = new EngineReport(a.label(), a.source(), false, a.engine(), a.model(), a.environment(), a.protocol(),
+                a.load(), a.scenarios(), a.metrics(), List.of(new dev.llmbench.results.Warning("high_cv", "busy", "S1"),
+                new dev.llmbench.results.Warning("high_cv", "busy", "S2")));
+        ReleaseDiff d = differ.compare(new ReleaseReport("v1", List.of(a), null, List.of()),
+                new ReleaseReport("v2", List.of(b), null, List.of()));
+        assertThat(d.engines().getFirst().warnings()).containsExactly(new RunWarnings("v2", "high_cv", List.of("S1", "S2")));
+        assertThat(DiffPageModel.markdown(d, dev.llmbench.site.render.Lang.KO, new dev.llmbench.site.render.Templates(null)))
+                .contains("!!! warning \"유효성 경고가 있는 실행\"").contains("    - `v2`: `high_cv` (S1, S2)");
+        assertThat(DiffText.render(d, dev.llmbench.site.render.Lang.EN)).contains("    v2: high_cv (S1, S2)");
+        assertThat(differ.compare(release("v1", scenario("S1", ttft(100), tps(20))), release("v2", scenario("S1", ttft(100), tps(20))))
+                .engines().getFirst().warnings()).isEmpty();
+    }
+
+    @Test
     void rejectsNonsenseSettings() {
         assertThatThrownBy(() -> new Differ(-0.1, 0.05)).hasMessageContaining("threshold");
         assertThatThrownBy(() -> new Differ(0.05, 1.5)).hasMessageContaining("alpha");
