@@ -33,11 +33,13 @@ class CompareCommandTest {
     static void twoRevisions() throws Exception {
         project = ProjectCopy.create(tmp.resolve("project"));
         base = project.git("rev-parse", "HEAD").strip();
+        // 50 ms is far above a step of the tiny model in a fresh JVM (about 10 ms before the JIT compiled the
+        // kernels, and noisy on a busy machine), so the regression stands out at 5 runs a side
         project.edit("runner/src/main/java/dev/llmbench/engine/java/JavaEngine.java",
                 "    public int decode(int tokenId) {\n",
-                "    public int decode(int tokenId) {\n        try {\n            Thread.sleep(4);\n        } catch (InterruptedException e) {\n"
+                "    public int decode(int tokenId) {\n        try {\n            Thread.sleep(50);\n        } catch (InterruptedException e) {\n"
                         + "            Thread.currentThread().interrupt();\n        }\n");
-        head = project.commit("Decode sleeps 4 ms a step");
+        head = project.commit("Decode sleeps 50 ms a step");
     }
 
     @Test
