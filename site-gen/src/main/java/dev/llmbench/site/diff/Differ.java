@@ -112,7 +112,8 @@ public final class Differ {
 
     /**
      * What differs in how the two runs were measured: the machine (but not the tool, whose change is the point), the
-     * model, the engine's settings, the protocol. Same machine, model and settings give an empty list.
+     * model, the engine's settings that both runs report, the protocol. Same machine, model and settings give an empty
+     * list.
      */
     static List<ConditionChange> conditions(EngineReport old, EngineReport neu) {
         Map<String, String> a = conditionValues(old);
@@ -121,6 +122,9 @@ public final class Differ {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(a.keySet());
         keys.addAll(b.keySet());
         for (String k : keys) {
+            if (k.startsWith("engine.settings.") && !(a.containsKey(k) && b.containsKey(k))) {
+                continue; // a newer engine describes itself with more settings; only a value both report can change
+            }
             String x = a.getOrDefault(k, "—");
             String y = b.getOrDefault(k, "—");
             if (!x.equals(y)) {

@@ -119,14 +119,18 @@ class DifferTest {
     @Test
     void aDifferentMachineModelOrSettingIsNamedBesideTheVerdicts() throws Exception {
         EngineReport a = engine("java (CPU)", scenario("S1", ttft(100), tps(20)));
-        EngineReport b = new EngineReport(a.label(), a.source(), false, new EngineInfo("java", "0.2.0", Map.of("threads", 4)),
+        a = new EngineReport(a.label(), a.source(), false, new EngineInfo("java", "0.1.0", Map.of("threads", 2)), a.model(),
+                a.environment(), a.protocol(), a.load(), a.scenarios(), a.metrics(), a.warnings());
+        // threads changed; "vector_bits" is only described by the newer engine, which is no change of a setting
+        EngineReport b = new EngineReport(a.label(), a.source(), false,
+                new EngineInfo("java", "0.2.0", Map.of("threads", 4, "vector_bits", 512)),
                 a.model(), new Environment("Linux", "6.1", "amd64", "Other CPU", 2, 1L << 34, null, null, "25"), a.protocol(),
                 a.load(), a.scenarios(), a.metrics(), a.warnings());
         ReleaseDiff d = differ.compare(new ReleaseReport("v1", List.of(a), null, List.of()),
                 new ReleaseReport("v2", List.of(b), null, List.of()));
         assertThat(d.engines().getFirst().conditions()).containsExactly(
                 new ConditionChange("environment.cpu", "Test CPU", "Other CPU"),
-                new ConditionChange("engine.settings.threads", "—", "4"));
+                new ConditionChange("engine.settings.threads", "2", "4"));
         String en = DiffPageModel.markdown(d, dev.llmbench.site.render.Lang.EN, new dev.llmbench.site.render.Templates(null));
         assertThat(en).contains("!!! warning \"Measured under different conditions\"")
                 .contains("    - `environment.cpu`: Test CPU → Other CPU");
