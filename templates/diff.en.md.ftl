@@ -19,6 +19,24 @@ Context scaling is compared by KV cache position; a lower step time is better.
 
 ## ${e.label} — ${e.model}
 
+<#if e.conditions?has_content>
+!!! warning "Measured under different conditions"
+    The two releases differ in hardware, model or settings, so a change may not come from the code alone.
+
+<#list e.conditions as c>
+    - `${c.field}`: ${c.old} → ${c.new}
+</#list>
+
+</#if>
+<#if e.warnings?has_content>
+!!! warning "Runs with validity warnings"
+    A compared run carries validity warnings; read its verdicts with care.
+
+<#list e.warnings as w>
+    - `${w.release}`: `${w.code}`<#if w.scenarios?has_content> (${w.scenarios})</#if>
+</#list>
+
+</#if>
 | Scenario | Metric | ${oldRelease} | ${newRelease} | Change | p | Verdict |
 |----------|--------|------|------|--------|---|---------|
 <#list e.rows as r>

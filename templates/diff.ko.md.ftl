@@ -18,6 +18,24 @@ p 값이 ${alpha}보다 작을 때만 **개선** 또는 **저하**로 판정합�
 
 ## ${e.label} — ${e.model}
 
+<#if e.conditions?has_content>
+!!! warning "측정 조건이 다름"
+    두 릴리스의 하드웨어, 모델 또는 설정이 달라 차이가 코드 변화만의 결과가 아닐 수 있습니다.
+
+<#list e.conditions as c>
+    - `${c.field}`: ${c.old} → ${c.new}
+</#list>
+
+</#if>
+<#if e.warnings?has_content>
+!!! warning "유효성 경고가 있는 실행"
+    비교한 실행에 유효성 경고가 있습니다. 판정 해석에 주의하세요.
+
+<#list e.warnings as w>
+    - `${w.release}`: `${w.code}`<#if w.scenarios?has_content> (${w.scenarios})</#if>
+</#list>
+
+</#if>
 | 시나리오 | 지표 | ${oldRelease} | ${newRelease} | 변화 | p | 판정 |
 |---------|------|------|------|------|---|------|
 <#list e.rows as r>

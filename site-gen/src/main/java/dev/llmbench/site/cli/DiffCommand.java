@@ -75,31 +75,20 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SiteException {
+        checkLimits(thresholdPercent, alpha);
+        Lang l = Lang.parse(lang);
+        ReleaseDiff diff = new Differ(thresholdPercent / 100, alpha).compare(release("OLD", oldInput), release("NEW", newInput));
+        report(spec, diff, format, l, templates, out);
+        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
+    }
+
+    static void checkLimits(double thresholdPercent, double alpha) throws SiteException {
         if (!(thresholdPercent >= 0 && thresholdPercent < 1000)) {
             throw SiteException.invalidInput("--threshold " + thresholdPercent + ": give a percentage from 0 to 1000, e.g. 5");
         }
         if (!(alpha > 0 && alpha < 1)) {
             throw SiteException.invalidInput("--alpha " + alpha + ": give a probability between 0 and 1, e.g. 0.05");
         }
-        Lang l = Lang.parse(lang);
-        ReleaseDiff diff = new Differ(thresholdPercent / 100, alpha).compare(release("OLD", oldInput), release("NEW", newInput));
-        String text = switch (format) {
-            case text -> DiffText.render(diff, l);
-            case json -> json(diff);
-            case md -> markdown(diff, l);
-            case html -> html(diff, l);
-        };
-        if (out == null) {
-            spec.commandLine().getOut().print(text);
-            spec.commandLine().getOut().flush();
-        } else {
-            write(out, text);
-            spec.commandLine().getErr().println("diff: wrote " + out);
-        }
-        if (diff.engines().isEmpty()) {
-            spec.commandLine().getErr().println("warning: no engine and model was measured in both releases; nothing was compared");
-        }
-        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
     }
 
     /** All runs under {@code input}, which must belong to one release. */
@@ -116,11 +105,27 @@ public final class DiffCommand implements Callable<Integer> {
         return Analyzer.release(tags.iterator().next(), engines);
     }
 
-    private String markdown(ReleaseDiff diff, Lang lang) throws SiteException {
-        return DiffPageModel.markdown(diff, lang, new Templates(templates));
+    /** Prints or writes {@code diff} in the chosen form; shared with {@code ./bench compare}. */
+    static void report(CommandSpec spec, ReleaseDiff diff, Format format, Lang l, Path templates, Path out) throws SiteException {
+        String text = switch (format) {
+            case text -> DiffText.render(diff, l);
+            case json -> json(diff);
+            case md -> DiffPageModel.markdown(diff, l, new Templates(templates));
+            case html -> html(diff, l, templates);
+        };
+        if (out == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            write(out, text);
+            spec.commandLine().getErr().println(spec.name() + ": wrote " + out);
+        }
+        if (diff.engines().isEmpty()) {
+            spec.commandLine().getErr().println("warning: no engine and model was measured in both releases; nothing was compared");
+        }
     }
 
-    private String html(ReleaseDiff diff, Lang lang) throws SiteException {
+    private static String html(ReleaseDiff diff, Lang lang, Path templates) throws SiteException {
         Templates t = new Templates(templates);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lang", lang.code());

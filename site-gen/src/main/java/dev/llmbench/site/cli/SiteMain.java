@@ -9,12 +9,12 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** {@code ./bench site|diff|publish}: the site generator's command line. */
+/** {@code ./bench site|diff|publish|compare}: the site generator's command line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SiteMain.Version.class,
         description = "Builds pages, charts and the HTML site from results files.",
-        subcommands = {SiteCommand.class, DiffCommand.class, PublishCommand.class},
+        subcommands = {SiteCommand.class, DiffCommand.class, PublishCommand.class, CompareCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:regression found or generic failure", "2:invalid input", "4:internal error"})
+        exitCodeList = {"0:ok", "1:regression found or generic failure", "2:invalid input", "3:engine or device unavailable (compare)", "4:internal error"})
 public final class SiteMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,7 +58,7 @@ public final class SiteMain implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: site, diff or publish");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: site, diff, publish or compare");
     }
 
     /** The version the build wrote into {@code llmbench-site-gen.properties}. */

@@ -52,6 +52,11 @@ public final class DiffPageModel {
             em.put("onlyNew", String.join(", ", e.onlyNew().stream().map(MarkdownText::escape).toList()));
             em.put("onlyOldPositions", String.join(", ", e.onlyOldPositions().stream().map(String::valueOf).toList()));
             em.put("onlyNewPositions", String.join(", ", e.onlyNewPositions().stream().map(String::valueOf).toList()));
+            em.put("conditions", e.conditions().stream().map(c -> Map.of("field", MarkdownText.code(c.field()),
+                    "old", MarkdownText.escape(c.oldValue()), "new", MarkdownText.escape(c.newValue()))).toList());
+            em.put("warnings", e.warnings().stream().map(w -> Map.of("release", MarkdownText.code(w.release()),
+                    "code", MarkdownText.code(w.code()),
+                    "scenarios", String.join(", ", w.scenarios().stream().map(MarkdownText::escape).toList()))).toList());
             engines.add(em);
         }
         model.put("engines", engines);

@@ -21,6 +21,16 @@ public final class DiffText {
                 f.fixed(d.alpha(), 2))).append('\n');
         for (EngineDiff e : d.engines()) {
             sb.append('\n').append(e.engine()).append(" / ").append(e.model()).append('\n');
+            if (!e.conditions().isEmpty()) {
+                sb.append("  ").append(m.get("diff.conditions.text")).append('\n');
+                e.conditions().forEach(c -> sb.append("    ").append(c.field()).append(": ").append(c.oldValue())
+                        .append(" → ").append(c.newValue()).append('\n'));
+            }
+            if (!e.warnings().isEmpty()) {
+                sb.append("  ").append(m.get("diff.warnings.text")).append('\n');
+                e.warnings().forEach(w -> sb.append("    ").append(w.release()).append(": ").append(w.code())
+                        .append(w.scenarios().isEmpty() ? "" : " (" + String.join(", ", w.scenarios()) + ")").append('\n'));
+            }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {m.get("diff.col.scenario"), m.get("diff.col.metric"), d.oldRelease(), d.newRelease(),
                     m.get("diff.col.change"), "p", m.get("diff.col.verdict")});

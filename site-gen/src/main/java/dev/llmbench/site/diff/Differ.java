@@ -47,7 +47,7 @@ public final class Differ {
             if (old == null) {
                 unmatched.add(new ReleaseDiff.Unmatched(e.getKey(), newRelease.release()));
             } else {
-                engines.add(compare(old, e.getValue()));
+                engines.add(compare(oldRelease.release(), old, newRelease.release(), e.getValue()));
             }
         }
         for (String key : olds.keySet()) {
@@ -58,7 +58,7 @@ public final class Differ {
         return new ReleaseDiff(oldRelease.release(), newRelease.release(), threshold, alpha, engines, unmatched);
     }
 
-    EngineDiff compare(EngineReport old, EngineReport neu) {
+    EngineDiff compare(String oldRelease, EngineReport old, String newRelease, EngineReport neu) {
         Map<String, ScenarioSummary> oldById = new LinkedHashMap<>();
         old.scenarios().forEach(s -> oldById.put(s.id(), s));
         List<CellDiff> cells = new ArrayList<>();
@@ -90,8 +90,92 @@ public final class Differ {
                 cells.add(cell(Integer.toString(n.position()), Metric.CONTEXT_STEP_MS, o.stepMs(), n.stepMs()));
             }
         }
+        List<RunWarnings> warnings = new ArrayList<>(warnings(oldRelease, old));
+        warnings.addAll(warnings(newRelease, neu));
         return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew,
-                List.copyOf(oldByPosition.keySet()), onlyNewPositions);
+                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu), warnings);
+    }
+
+    /** A run's validity warnings grouped by code, scenarios in the order they came. */
+    static List<RunWarnings> warnings(String release, EngineReport r) {
+        Map<String, java.util.LinkedHashSet<String>> byCode = new LinkedHashMap<>();
+        for (var w : r.warnings()) {
+            var scenarios = byCode.computeIfAbsent(w.code(), k -> new java.util.LinkedHashSet<>());
+            if (w.scenario() != null) {
+                scenarios.add(w.scenario());
+            }
+        }
+        List<RunWarnings> out = new ArrayList<>();
+        byCode.forEach((code, scenarios) -> out.add(new RunWarnings(release, code, List.copyOf(scenarios))));
+        return out;
+    }
+
+    /**
+     * What differs in how the two runs were measured: the machine (but not the tool, whose change is the point), the
+     * model, the engine's settings that both runs report, the protocol. Same machine, model and settings give an empty
+     * list.
+     */
+    static List<ConditionChange> conditions(EngineReport old, EngineReport neu) {
+        Map<String, String> a = conditionValues(old);
+        Map<String, String> b = conditionValues(neu);
+        List<ConditionChange> changes = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            if (k.startsWith("engine.settings.") && !(a.containsKey(k) && b.containsKey(k))) {
+                continue; // a newer engine describes itself with more settings; only a value both report can change
+            }
+            String x = a.getOrDefault(k, "—");
+            String y = b.getOrDefault(k, "—");
+            if (!x.equals(y)) {
+                changes.add(new ConditionChange(k, x, y));
+            }
+        }
+        return changes;
+    }
+
+    private static Map<String, String> conditionValues(EngineReport r) {
+        Map<String, String> v = new LinkedHashMap<>();
+        if (r.environment() != null) {
+            var e = r.environment();
+            put(v, "environment.os", e.os());
+            put(v, "environment.os_version", e.osVersion());
+            put(v, "environment.arch", e.arch());
+            put(v, "environment.cpu", e.cpu());
+            put(v, "environment.cores", e.cores());
+            put(v, "environment.memory_bytes", e.memoryBytes());
+            put(v, "environment.accelerator", e.accelerator());
+            put(v, "environment.driver", e.driver());
+            put(v, "environment.jdk", e.jdk());
+        } else {
+            r.sourceEnvironment().forEach((k, x) -> put(v, "environment." + k, x));
+        }
+        if (r.model() != null) {
+            put(v, "model.name", r.model().name());
+            put(v, "model.source", r.model().source());
+            put(v, "model.dtype", r.model().dtype());
+            put(v, "model.parameters", r.model().parameters());
+            put(v, "model.config_sha256", r.model().configSha256());
+        }
+        if (r.engine() != null && r.engine().settings() != null) {
+            new java.util.TreeMap<>(r.engine().settings()).forEach((k, x) -> put(v, "engine.settings." + k, x));
+        }
+        if (r.protocol() != null) {
+            var p = r.protocol();
+            put(v, "protocol.suite", p.suite());
+            put(v, "protocol.warmup_runs", p.warmupRuns());
+            put(v, "protocol.measured_runs", p.measuredRuns());
+            put(v, "protocol.ignore_eos", p.ignoreEos());
+            put(v, "protocol.prompt_source", p.promptSource());
+            put(v, "protocol.seed", p.seed());
+        }
+        return v;
+    }
+
+    private static void put(Map<String, String> v, String key, Object value) {
+        if (value != null) {
+            v.put(key, String.valueOf(value));
+        }
     }
 
     CellDiff cell(String scenario, Metric metric, Summary old, Summary neu) {

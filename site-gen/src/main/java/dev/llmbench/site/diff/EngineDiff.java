@@ -12,10 +12,15 @@ import java.util.List;
  * @param onlyNew  scenario ids measured only in the new release
  * @param onlyOldPositions context positions measured only in the old release
  * @param onlyNewPositions context positions measured only in the new release
+ * @param conditions machine, model, engine settings and protocol values that differ between the two runs
+ * @param warnings   validity warnings of either run, old first
  */
 public record EngineDiff(String engine, String model, List<CellDiff> cells, List<String> onlyOld, List<String> onlyNew,
-                         List<Integer> onlyOldPositions, List<Integer> onlyNewPositions) {
+                         List<Integer> onlyOldPositions, List<Integer> onlyNewPositions, List<ConditionChange> conditions,
+                         List<RunWarnings> warnings) {
     public EngineDiff {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         cells = List.copyOf(cells);
         onlyOld = List.copyOf(onlyOld);
         onlyNew = List.copyOf(onlyNew);
@@ -25,7 +30,7 @@ public record EngineDiff(String engine, String model, List<CellDiff> cells, List
 
     /** A comparison of scenarios only. */
     public EngineDiff(String engine, String model, List<CellDiff> cells, List<String> onlyOld, List<String> onlyNew) {
-        this(engine, model, cells, onlyOld, onlyNew, List.of(), List.of());
+        this(engine, model, cells, onlyOld, onlyNew, List.of(), List.of(), List.of(), List.of());
     }
 
     public long count(Verdict v) {

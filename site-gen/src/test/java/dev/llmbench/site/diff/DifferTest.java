@@ -117,6 +117,51 @@ class DifferTest {
     }
 
     @Test
+    void aDifferentMachineModelOrSettingIsNamedBesideTheVerdicts() throws Exception {
+        EngineReport a = engine("java (CPU)", scenario("S1", ttft(100), tps(20)));
+        a = new EngineReport(a.label(), a.source(), false, new EngineInfo("java", "0.1.0", Map.of("threads", 2)), a.model(),
+                a.environment(), a.protocol(), a.load(), a.scenarios(), a.metrics(), a.warnings());
+        // threads changed; "vector_bits" is only described by the newer engine, which is no change of a setting
+        EngineReport b = new EngineReport(a.label(), a.source(), false,
+                new EngineInfo("java", "0.2.0", Map.of("threads", 4, "vector_bits", 512)),
+                a.model(), new Environment("Linux", "6.1", "amd64", "Other CPU", 2, 1L << 34, null, null, "25"), a.protocol(),
+                a.load(), a.scenarios(), a.metrics(), a.warnings());
+        ReleaseDiff d = differ.compare(new ReleaseReport("v1", List.of(a), null, List.of()),
+                new ReleaseReport("v2", List.of(b), null, List.of()));
+        assertThat(d.engines().getFirst().conditions()).containsExactly(
+                new ConditionChange("environment.cpu", "Test CPU", "Other CPU"),
+                new ConditionChange("engine.settings.threads", "2", "4"));
+        String en = DiffPageModel.markdown(d, dev.llmbench.site.render.Lang.EN, new dev.llmbench.site.render.Templates(null));
+        assertThat(en).contains("!!! warning \"Measured under different conditions\"")
+                .contains("    - `environment.cpu`: Test CPU → Other CPU");
+        String ko = DiffText.render(d, dev.llmbench.site.render.Lang.KO);
+        assertThat(ko).contains("측정 조건").contains("environment.cpu: Test CPU → Other CPU");
+
+        // the same machine, model and settings (the engine's version is the point of the comparison): no warning
+        ReleaseDiff same = differ.compare(release("v1", scenario("S1", ttft(100), tps(20))),
+                release("v2", scenario("S1", ttft(100), tps(20))));
+        assertThat(same.engines().getFirst().conditions()).isEmpty();
+        assertThat(DiffPageModel.markdown(same, dev.llmbench.site.render.Lang.KO, new dev.llmbench.site.render.Templates(null)))
+                .doesNotContain("측정 조건");
+    }
+
+    @Test
+    void validityWarningsOfEitherRunAreNamedByCodeAndScenario() throws Exception {
+        EngineReport a = engine("java (CPU)", scenario("S1", ttft(100), tps(20)), scenario("S2", ttft(200), tps(20)));
+        EngineReport b = new EngineReport(a.label(), a.source(), false, a.engine(), a.model(), a.environment(), a.protocol(),
+                a.load(), a.scenarios(), a.metrics(), List.of(new dev.llmbench.results.Warning("high_cv", "busy", "S1"),
+                new dev.llmbench.results.Warning("high_cv", "busy", "S2")));
+        ReleaseDiff d = differ.compare(new ReleaseReport("v1", List.of(a), null, List.of()),
+                new ReleaseReport("v2", List.of(b), null, List.of()));
+        assertThat(d.engines().getFirst().warnings()).containsExactly(new RunWarnings("v2", "high_cv", List.of("S1", "S2")));
+        assertThat(DiffPageModel.markdown(d, dev.llmbench.site.render.Lang.KO, new dev.llmbench.site.render.Templates(null)))
+                .contains("!!! warning \"유효성 경고가 있는 실행\"").contains("    - `v2`: `high_cv` (S1, S2)");
+        assertThat(DiffText.render(d, dev.llmbench.site.render.Lang.EN)).contains("    v2: high_cv (S1, S2)");
+        assertThat(differ.compare(release("v1", scenario("S1", ttft(100), tps(20))), release("v2", scenario("S1", ttft(100), tps(20))))
+                .engines().getFirst().warnings()).isEmpty();
+    }
+
+    @Test
     void rejectsNonsenseSettings() {
         assertThatThrownBy(() -> new Differ(-0.1, 0.05)).hasMessageContaining("threshold");
         assertThatThrownBy(() -> new Differ(0.05, 1.5)).hasMessageContaining("alpha");
