@@ -1,6 +1,5 @@
 package dev.llmbench.site.cli;
 
-import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.compare.Comparison;
 import dev.llmbench.site.diff.Differ;
@@ -8,6 +7,7 @@ import dev.llmbench.site.diff.ReleaseDiff;
 import dev.llmbench.site.diff.Verdict;
 import dev.llmbench.site.render.Lang;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -80,41 +80,22 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", description = "where results, round files and logs go; replaced when it holds an earlier comparison (default: ${DEFAULT-VALUE})")
     Path results = Path.of("compare-output");
 
-    @Option(names = "--format", paramLabel = "text|md|json|html", description = "form of the comparison (default: ${DEFAULT-VALUE})")
-    DiffCommand.Format format = DiffCommand.Format.text;
-
-    @Option(names = "--lang", paramLabel = "ko|en", description = "language of text, md and html output (default: ${DEFAULT-VALUE})")
-    String lang = "ko";
-
-    @Option(names = "--threshold", paramLabel = "PERCENT", description = "smallest change of a median that counts (default: ${DEFAULT-VALUE})")
-    double thresholdPercent = Differ.DEFAULT_THRESHOLD * 100;
-
-    @Option(names = "--alpha", paramLabel = "P", description = "significance level of the test (default: ${DEFAULT-VALUE})")
-    double alpha = Differ.DEFAULT_ALPHA;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "write the comparison to FILE instead of standard output")
-    Path out;
-
-    @Option(names = "--templates", paramLabel = "DIR", description = "folder of templates replacing the built-in ones of the same name")
-    Path templates;
-
-    @Option(names = "--fail-on-regression", description = "exit with 1 when any cell got significantly worse")
-    boolean failOnRegression;
+    @Mixin
+    DiffOptions diffOptions = new DiffOptions();
 
     @Override
     public Integer call() throws SiteException {
-        DiffCommand.checkLimits(thresholdPercent, alpha);
-        Lang l = Lang.parse(lang);
+        Differ differ = diffOptions.differ();
+        Lang.parse(diffOptions.lang); // a wrong language is refused before anything is built
         PrintWriter err = spec.commandLine().getErr();
         Comparison.Outcome o = new Comparison(new Comparison.Options(repo, base, head, runArgs(), warmup, runs,
                 rounds != null ? rounds : runs, results), err).run();
-        ReleaseDiff diff = new Differ(thresholdPercent / 100, alpha).compare(
-                DiffCommand.release("BASE", o.baseResults()), DiffCommand.release("HEAD", o.headResults()));
-        DiffCommand.report(spec, diff, format, l, templates, out);
+        ReleaseDiff diff = differ.compare(DiffCommand.release("BASE", o.baseResults()), DiffCommand.release("HEAD", o.headResults()));
+        int exit = diffOptions.report(spec, diff);
         err.println("compare: " + diff.count(Verdict.WORSE) + " worse, " + diff.count(Verdict.BETTER) + " better, "
                 + diff.count(Verdict.UNCHANGED) + " unchanged, " + diff.count(Verdict.INCONCLUSIVE) + " inconclusive; results in "
                 + o.output());
-        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
+        return exit;
     }
 
     /** The options every round's {@code ./bench run} gets, as the user gave them. */

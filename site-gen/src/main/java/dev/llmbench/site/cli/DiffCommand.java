@@ -17,8 +17,8 @@ import dev.llmbench.site.render.MarkdownHtml;
 import dev.llmbench.site.render.Templates;
 import dev.llmbench.site.write.StagedDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -52,34 +52,14 @@ public final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NEW", description = "results file or folder of the newer release")
     Path newInput;
 
-    @Option(names = "--format", paramLabel = "text|md|json|html", description = "output form (default: ${DEFAULT-VALUE})")
-    Format format = Format.text;
-
-    @Option(names = "--lang", paramLabel = "ko|en", description = "language of text, md and html output (default: ${DEFAULT-VALUE})")
-    String lang = "ko";
-
-    @Option(names = "--threshold", paramLabel = "PERCENT", description = "smallest change of a median that counts (default: ${DEFAULT-VALUE})")
-    double thresholdPercent = Differ.DEFAULT_THRESHOLD * 100;
-
-    @Option(names = "--alpha", paramLabel = "P", description = "significance level of the test (default: ${DEFAULT-VALUE})")
-    double alpha = Differ.DEFAULT_ALPHA;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "write to FILE instead of standard output")
-    Path out;
-
-    @Option(names = "--templates", paramLabel = "DIR", description = "folder of templates replacing the built-in ones of the same name")
-    Path templates;
-
-    @Option(names = "--fail-on-regression", description = "exit with 1 when any cell got significantly worse")
-    boolean failOnRegression;
+    @Mixin
+    DiffOptions diffOptions = new DiffOptions();
 
     @Override
     public Integer call() throws SiteException {
-        checkLimits(thresholdPercent, alpha);
-        Lang l = Lang.parse(lang);
-        ReleaseDiff diff = new Differ(thresholdPercent / 100, alpha).compare(release("OLD", oldInput), release("NEW", newInput));
-        report(spec, diff, format, l, templates, out);
-        return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
+        Differ differ = diffOptions.differ();
+        Lang.parse(diffOptions.lang); // a wrong language is refused before any file is read
+        return diffOptions.report(spec, differ.compare(release("OLD", oldInput), release("NEW", newInput)));
     }
 
     static void checkLimits(double thresholdPercent, double alpha) throws SiteException {
