@@ -38,17 +38,7 @@ final class TerminalProgress implements Progress {
                 scenarioNumber, scenarioCount, scenario.promptTokens(), scenario.decodeTokens(), runsDone, runsTotal,
                 Numbers.fixed(sample.ttftMs(), 2), Numbers.fixed(prefillTps, 1), Numbers.fixed(sample.decodeTps(), 2),
                 Numbers.duration(secondsLeft));
-        if (terminal) {
-            err.print(CLEAR_LINE + line);
-            lineOpen = true;
-            if (runsDone == runsTotal) {
-                err.println();
-                lineOpen = false;
-            }
-            err.flush();
-        } else {
-            err.println(line);
-        }
+        runLine(line, runsDone == runsTotal);
     }
 
     @Override
@@ -63,10 +53,15 @@ final class TerminalProgress implements Progress {
         String line = Messages.get(run.warmup() ? "progress.position.warmup" : "progress.position", engine, position,
                 positionNumber, positionCount, runsDone, runsTotal, Numbers.fixed(run.fillMs(), 1),
                 Numbers.fixed(median, 3), Numbers.fixed(ContextPosition.tps(median), 2));
+        runLine(line, runsDone == runsTotal);
+    }
+
+    /** A run's line: rewritten in place on a terminal until the last run of its scenario or position ends it. */
+    private void runLine(String line, boolean last) {
         if (terminal) {
             err.print(CLEAR_LINE + line);
             lineOpen = true;
-            if (runsDone == runsTotal) {
+            if (last) {
                 err.println();
                 lineOpen = false;
             }
