@@ -233,13 +233,11 @@ __global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__
  * The end of the q/k/v projections for rows i and i + hd/2 of one head of the stacked [q; k; v] (values a, b, bias
  * added): q and k heads are rotated by RoPE at `pos`; q goes to q_row (nq*hd), k and v into the cache at `pos`.
  */
-__device__ __forceinline__ void rope_and_store(int head, int i, float a, float b, const float *__restrict__ rope_cos,
-                                               const float *__restrict__ rope_sin, int pos, float *__restrict__ q_row,
-                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int nq, int nkv,
-                                               int hd, int max_len) {
+__device__ __forceinline__ void store_roped(int head, int i, float a, float b, float c, float s, int pos,
+                                            float *__restrict__ q_row, float *__restrict__ k_cache,
+                                            float *__restrict__ v_cache, int nq, int nkv, int hd, int max_len) {
     const int half = hd / 2;
     if (head < nq + nkv) { // q and k heads rotate; v heads do not
-        const float c = rope_cos[pos * half + i], s = rope_sin[pos * half + i];
         const float ra = a * c - b * s, rb = b * c + a * s;
         a = ra, b = rb;
     }
@@ -253,6 +251,16 @@ __device__ __forceinline__ void rope_and_store(int head, int i, float a, float b
     float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
     cache[i] = a;
     cache[i + half] = b;
+}
+
+/** store_roped with the rotation of pair i at `pos` read from the RoPE tables. */
+__device__ __forceinline__ void rope_and_store(int head, int i, float a, float b, const float *__restrict__ rope_cos,
+                                               const float *__restrict__ rope_sin, int pos, float *__restrict__ q_row,
+                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int nq, int nkv,
+                                               int hd, int max_len) {
+    const int half = hd / 2;
+    store_roped(head, i, a, b, rope_cos[pos * half + i], rope_sin[pos * half + i], pos, q_row, k_cache, v_cache, nq, nkv,
+                hd, max_len);
 }
 
 /**
@@ -365,20 +373,21 @@ __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const
 
 /**
  * Decode attention for one query head a block, a warp per 32 positions: block (h, s) covers positions
- * [s*128, s*128+128) of KV head h / group. A lane scores one position (its K row loaded before pdl_wait() when an
- * earlier step wrote it), the warp's softmax runs on shuffles, and the lane then owns HD/32 dimensions of the
+ * [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the warp's K loads read whole
+ * 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
+ * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the
  * weighted V, the warp's 32 V rows loaded at once; the four warps' partials meet in shared memory, and splits
  * combine as in combine_splits. No barrier between scoring and the V sum. Block: 128 threads; HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
-template <int HD>
-__global__ void __launch_bounds__(128) attn_decode_warp_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
+template <int HD, int WARPS>
+__global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
                                                                const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                int nq, int nkv, int max_len, float scale) {
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
-    constexpr int WARPS = 4, SPLIT = WARPS * kWarp;
+    constexpr int SPLIT = WARPS * kWarp;
     extern __shared__ float4 smem4[]; // qs (HD), wo (WARPS, HD), wml (WARPS, 2), combine weights (splits)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
     const int h = blockIdx.x, kvh = h / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
@@ -389,33 +398,52 @@ __global__ void __launch_bounds__(128) attn_decode_warp_kernel(const float *__re
     const int base = start + warp * kWarp, p = base + lane; // this lane's position
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    float4 k4[HD / 4];
-    const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(p) * HD);
-    if (p < pos) {
+    // K rows: 8 lanes a position (lane group g = lane / 8 takes positions base + 4i + g), each lane C 16-byte chunks
+    // (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole 128-byte lines
+    constexpr int C = HD / 32, RI = kWarp / 4;
+    const int g = lane / 8, l8 = lane % 8;
+    float4 k4[RI][C];
+    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + l8;
 #pragma unroll
-        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
-        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+    for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g;
+        if (pp < pos) {
+#pragma unroll
+            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+        }
     }
+    if (p < pos)
+        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
     pdl_launch_early();
     pdl_wait();
-    if (p == pos) {
 #pragma unroll
-        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g;
+        if (pp == pos) {
+#pragma unroll
+            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+        }
     }
     for (int i = threadIdx.x; i < HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h) * HD + i] * scale;
     __syncthreads();
-    float score = -INFINITY;
-    if (p < end) {
-        float acc[4] = {0.f, 0.f, 0.f, 0.f};
-        const float4 *q4 = reinterpret_cast<const float4 *>(qs);
+    float4 qv[C];
 #pragma unroll
-        for (int i = 0; i < HD / 4; ++i) {
-            const float4 qv = q4[i];
-            float &a = acc[i & 3];
-            a = fmaf(qv.x, k4[i].x, fmaf(qv.y, k4[i].y, fmaf(qv.z, k4[i].z, fmaf(qv.w, k4[i].w, a))));
-        }
-        score = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<const float4 *>(qs)[j * 8 + l8];
+    float score = -INFINITY;
+#pragma unroll
+    for (int i = 0; i < RI; ++i) {
+        float a = 0.f;
+#pragma unroll
+        for (int j = 0; j < C; ++j)
+            a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
+        // position base + 4i + g's score, from its group's first lane to lane 4i + g
+        const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
+        if (lane / 4 == i) score = s;
     }
+    if (p >= end) score = -INFINITY;
     const float m = warp_max(score);
     const float e = p < end ? __expf(score - m) : 0.f;
     const float l = warp_sum(e);
@@ -476,8 +504,8 @@ __global__ void __launch_bounds__(128) attn_decode_warp_kernel(const float *__re
 }
 
 /** Shared memory of attn_decode_warp_kernel, bytes. */
-__host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int splits) {
-    return sizeof(float) * static_cast<size_t>(5 * hd + 8 + splits);
+__host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int warps, int splits) {
+    return sizeof(float) * static_cast<size_t>((1 + warps) * hd + 2 * warps + splits);
 }
 
 /**
@@ -864,12 +892,22 @@ __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__re
     RowLoad<W, U> a, nw;
     if (blockIdx.x * PAIRS + slot < units) a.load(row(blockIdx.x * PAIRS + slot), chunks);
     nw.load(norm_w, chunks);
+    // the pair's biases and rotation, read before the wait too: the position is the host's, copied before the step
+    const int pos = in->pos;
+    const bool stores = upper == 0 && lane == 0;
+    float b0 = 0.f, b1 = 0.f, rc = 1.f, rs = 0.f;
+    auto fetch = [&](int u) {
+        if (!stores || u >= units) return;
+        const int k = u % half, r0 = (u / half) * hd + k;
+        b0 = to_f32(bias[r0]), b1 = to_f32(bias[r0 + half]);
+        rc = rope_cos[pos * half + k], rs = rope_sin[pos * half + k];
+    };
+    fetch(blockIdx.x * PAIRS + slot);
     pdl_launch_early();
     pdl_wait();
     LaneVec<W, U> xv;
     xv.load(x, chunks);
     xv.rms_norm(nw, dim, eps);
-    const int pos = in->pos;
     for (int base = blockIdx.x * PAIRS; base < units; base += stride) { // the same trips for every warp of the block
         const int u = base + slot;
         float acc = 0.f;
@@ -879,11 +917,10 @@ __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__re
         }
         if (lane == 0) sums[warp] = acc;
         __syncthreads();
-        if (upper == 0 && lane == 0 && u < units) {
-            const int head = u / half, k = u % half, r0 = head * hd + k;
-            rope_and_store(head, k, sums[slot] + to_f32(bias[r0]), sums[slot + PAIRS] + to_f32(bias[r0 + half]), rope_cos,
-                           rope_sin, pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
-        }
+        if (stores && u < units)
+            store_roped(u / half, u % half, sums[slot] + b0, sums[slot + PAIRS] + b1, rc, rs, pos, q_out, k_cache, v_cache,
+                        nq, nkv, hd, max_len);
+        fetch(u + stride);
         __syncthreads();
     }
 }
