@@ -411,17 +411,21 @@ final class NativeEngine implements Engine {
 
     private void fillCache(int positions, long seed) {
         checkFill(positions, maxPrompt);
-        int rc;
-        try {
-            rc = (int) lib.fillCache.invokeExact(handle, positions, seed);
-        } catch (Throwable t) {
-            throw new IllegalStateException("lb_fill_cache call failed: " + t, t);
-        }
+        int rc = fillCacheUnchecked(positions, seed);
         if (rc == -2) { // LB_E_INVALID: the library's own check of the position
             throw new IllegalArgumentException("lb_fill_cache: " + lib.lastError());
         }
         if (rc != 0) {
             throw failure(rc, "lb_fill_cache");
+        }
+    }
+
+    /** {@code lb_fill_cache} without the Java side's check: its return code (tests of the library's own check). */
+    int fillCacheUnchecked(int positions, long seed) {
+        try {
+            return (int) lib.fillCache.invokeExact(handle, positions, seed);
+        } catch (Throwable t) {
+            throw new IllegalStateException("lb_fill_cache call failed: " + t, t);
         }
     }
 
