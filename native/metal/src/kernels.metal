@@ -1423,8 +1423,8 @@ kernel void cache_fill(device float *k_cache [[buffer(0)]], device float *v_cach
                        constant ulong &seed [[buffer(2)]], constant int &positions [[buffer(3)]],
                        constant int &nkv [[buffer(4)]], constant int &hd [[buffer(5)]], constant int &max_len [[buffer(6)]],
                        uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
-                       uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]]) {
-    const uint part = tg.y, layer = part / 2;
+                       uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]]) {
+    const uint part = tg.y, layer = part / 2, ntg = tpt.x; // uint2 as tg's: the grid attributes' widths must agree
     const ulong kv_dim = ulong(nkv) * ulong(hd), n = ulong(positions) * kv_dim;
     device float *cache = (part % 2 == 0 ? k_cache : v_cache) + size_t(layer) * size_t(nkv) * size_t(max_len) * size_t(hd);
     const ulong base = cache_fill_base(seed, part);
