@@ -1,5 +1,5 @@
 /*
- * llmbench native engine ABI, version 2.
+ * llmbench native engine ABI, version 3.
  *
  * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
  * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
@@ -16,6 +16,7 @@
  *
  * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm,
  * use_pdl, profile and kernel_timer; lb_last_logits and lb_describe are new.
+ * Version 3 (from 2): lb_fill_cache is new (the context suite's direct KV cache fill).
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -27,7 +28,7 @@
 extern "C" {
 #endif
 
-#define LB_ABI_VERSION 2
+#define LB_ABI_VERSION 3
 
 /* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
 #define LB_OK 0
@@ -105,6 +106,16 @@ int32_t lb_prefill(lb_engine *engine, const int32_t *ids, int32_t n, int32_t *ne
 int32_t lb_decode(lb_engine *engine, int32_t token, int32_t *next_token);
 
 int32_t lb_reset(lb_engine *engine);
+
+/* Starts a new sequence (as lb_reset) whose first `positions` KV cache entries, keys and values of every layer, hold
+   random values from `seed`, so that the next lb_decode runs at position `positions`: the context suite's direct
+   fill. The values are the Java engine's (dev.llmbench.engine.java.Qwen2Model.fillCache): for layer l and part p
+   (0 keys, 1 values), base = mix(seed ^ (p + 1) * 0x9E3779B97F4A7C15) and element i = position * kv_dim +
+   kv_head * head_dim + d of the layer's (position, kv_dim) block is (mix(base + i) >> 40) * 2^-23 - 1, uniform in
+   [-1, 1), where mix is SplitMix64's finaliser (SyntheticWeights.mix) and kv_dim = num_kv_heads * head_dim.
+   LB_E_INVALID when positions is not in [1, max_cache_len). Not a timed call: lb_last_kernel_stats still
+   describes the last prefill or decode. */
+int32_t lb_fill_cache(lb_engine *engine, int32_t positions, uint64_t seed);
 
 int32_t lb_last_kernel_stats(const lb_engine *engine, lb_kernel_stats *out);
 

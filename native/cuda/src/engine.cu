@@ -1179,6 +1179,27 @@ int32_t lb_reset(lb_engine *e) {
     return LB_OK;
 }
 
+int32_t lb_fill_cache(lb_engine *e, int32_t positions, uint64_t seed) {
+    if (!e) return fail(LB_E_INVALID, "lb_fill_cache: null engine");
+    const int max_len = e->opt.max_cache_len;
+    if (positions < 1 || positions >= max_len)
+        return fail(LB_E_INVALID, "cannot fill %d cache positions: expected 1 to %d (max_cache_len %d less the position the next step writes)",
+                    positions, max_len - 1, max_len);
+    TRY(lb_reset(e)); // a new sequence: position 0, the non-finite flag cleared
+    const lb_model_config &c = e->cfg;
+    // the decode step reads its position from StepIn, which lb_decode sets from e->pos, and the attention splits it
+    // uses from that position: nothing else depends on the sequence's length
+    const uint64_t n = static_cast<uint64_t>(positions) * c.num_kv_heads * c.head_dim;
+    const dim3 grid(static_cast<unsigned>(std::min<uint64_t>((n + 255) / 256, static_cast<uint64_t>(e->sms) * 8)),
+                    static_cast<unsigned>(2 * c.num_layers));
+    lb::cache_fill_kernel<<<grid, 256, 0, e->stream>>>(e->k_cache, e->v_cache, seed, positions, c.num_kv_heads,
+                                                       c.head_dim, max_len);
+    CUDA_TRY(cudaGetLastError());
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    e->pos = positions;
+    return LB_OK;
+}
+
 int32_t lb_last_kernel_stats(const lb_engine *e, lb_kernel_stats *out) {
     if (!e || !out) return fail(LB_E_INVALID, "lb_last_kernel_stats: null argument");
     if (!e->have_stats) return fail(LB_E_INVALID, "no prefill or decode call has finished yet");

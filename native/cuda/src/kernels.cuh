@@ -1303,3 +1303,49 @@ __global__ void synthetic_fill_kernel(uint16_t *__restrict__ dst, uint64_t n, ui
 }
 
 } // namespace lb
+
+// ---- the direct KV cache fill (lb_fill_cache) ------------------------------------------------------------------
+// The twin of dev.llmbench.engine.java.Qwen2Model.fillCache: for layer l, part = 2 l + (0 keys, 1 values),
+// base = mix(seed ^ (part + 1) * 0x9E3779B97F4A7C15) and element i = position * kv_dim + kv_head * head_dim + d of the
+// layer's (position, kv_dim) block is (mix(base + i) >> 40) * 2^-23 - 1, mix being SyntheticWeights.mix (SplitMix64's
+// finaliser). Host and device both, so the host can check the values against Java's without a GPU.
+namespace lb {
+
+__host__ __device__ inline uint64_t cache_fill_mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/** The hash base of one layer's keys (part 2 l) or values (part 2 l + 1). */
+__host__ __device__ inline uint64_t cache_fill_base(uint64_t seed, int part) {
+    return cache_fill_mix(seed ^ static_cast<uint64_t>(part + 1) * 0x9E3779B97F4A7C15ull);
+}
+
+/**
+ * Element i of a part: the hash's top 24 bits as a float in [-1, 1). Every step is exact (a 24-bit integer, a power
+ * of two, then a difference that fits 24 bits), so a fused multiply-add gives the same bits as Java's two roundings.
+ */
+__host__ __device__ inline float cache_fill_value(uint64_t base, uint64_t i) {
+    return static_cast<float>(static_cast<uint32_t>(cache_fill_mix(base + i) >> 40)) * 0x1p-23f - 1.f;
+}
+
+/**
+ * Writes the first `positions` positions of every layer's keys and values, caches laid out (layers, kv_heads,
+ * max_len, hd) each. Grid: y = 2 * layers (blockIdx.y is the part), x strides over positions * kv_heads * hd in
+ * Java's index order, so a warp writes runs of hd consecutive floats.
+ */
+__global__ void cache_fill_kernel(float *__restrict__ k_cache, float *__restrict__ v_cache, uint64_t seed,
+                                  int positions, int nkv, int hd, int max_len) {
+    const int part = static_cast<int>(blockIdx.y), layer = part / 2;
+    const uint64_t kv_dim = static_cast<uint64_t>(nkv) * hd, n = static_cast<uint64_t>(positions) * kv_dim;
+    float *cache = (part % 2 == 0 ? k_cache : v_cache) + static_cast<size_t>(layer) * nkv * max_len * hd;
+    const uint64_t base = cache_fill_base(seed, part);
+    for (uint64_t i = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<uint64_t>(gridDim.x) * blockDim.x) {
+        const uint64_t p = i / kv_dim, r = i % kv_dim, h = r / hd, d = r % hd;
+        cache[(h * max_len + p) * hd + d] = cache_fill_value(base, i);
+    }
+}
+
+} // namespace lb

@@ -134,7 +134,7 @@ typedef struct {
     // o_proj and down_proj: the gemv_residual kernel gemv_plan takes for their K)
     id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_o_proj, k_gate_up, k_down_proj,
         k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
-        k_gemm_f32, k_synthetic_fill;
+        k_gemm_f32, k_synthetic_fill, k_cache_fill;
 
     NSMutableArray<id<MTLBuffer>> *weight_buffers; // spans wrapped over the mapped files; blocks of the other tensors
     Layer *layers;                                 // (num_layers)
@@ -797,6 +797,7 @@ static int build_pipelines(LBEngine *e) {
     BUILD(k_silu_mul, @"silu_mul", 256);
     BUILD(k_gemm_f32, TYPED("gemm_f32"), 256);
     BUILD(k_synthetic_fill, @"synthetic_fill", 256);
+    BUILD(k_cache_fill, @"cache_fill", 256);
 #undef TYPED
     return LB_OK;
 }
@@ -1186,6 +1187,39 @@ int32_t lb_reset(lb_engine *handle) {
     e->pos = 0;
     e->profile_rows = 0; // the profile printed at lb_close covers the last sequence only: warm, not the first calls
     ((StepOut *)e->step_out.contents)->non_finite = 0;
+    return LB_OK;
+}
+
+int32_t lb_fill_cache(lb_engine *handle, int32_t positions, uint64_t seed) {
+    LBEngine *e = engine_of(handle);
+    if (!e) return fail(LB_E_INVALID, "lb_fill_cache: null engine");
+    const int max_len = e->opt.max_cache_len;
+    if (positions < 1 || positions >= max_len)
+        return fail(LB_E_INVALID, "cannot fill %d cache positions: expected 1 to %d (max_cache_len %d less the position the next step writes)",
+                    positions, max_len - 1, max_len);
+    TRY(lb_reset(handle)); // a new sequence: position 0, the non-finite flag cleared
+    const lb_model_config *c = &e->cfg;
+    // the decode step reads its position from StepIn, which lb_decode sets from e->pos, and the attention splits it
+    // uses from that position: nothing else depends on the sequence's length
+    const uint64_t n = (uint64_t)positions * (uint64_t)c->num_kv_heads * (uint64_t)c->head_dim;
+    const uint64_t groups = (n + 255) / 256 < (uint64_t)kMaxGroups ? (n + 255) / 256 : (uint64_t)kMaxGroups;
+    const double last_ms = e->last_ms; // not a timed call: the kernel stats stay those of the last prefill or decode
+    @autoreleasepool {
+        begin_call(e, NO);
+        Args a = begin(e, e->k_cache_fill);
+        arg_buf(&a, e->k_cache, 0);
+        arg_buf(&a, e->v_cache, 0);
+        arg_u64(&a, seed);
+        arg_i32(&a, positions);
+        arg_i32(&a, c->num_kv_heads);
+        arg_i32(&a, c->head_dim);
+        arg_i32(&a, max_len);
+        dispatch(e, &a, "cache_fill", MTLSizeMake((NSUInteger)groups, (NSUInteger)(2 * c->num_layers), 1), 256, 0);
+        const int rc = run_call(e);
+        e->last_ms = last_ms;
+        TRY(rc);
+    }
+    e->pos = positions;
     return LB_OK;
 }
 

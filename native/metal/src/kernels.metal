@@ -1400,3 +1400,36 @@ LB_INSTANTIATE(attn_prefill, hd16, 16)
 LB_INSTANTIATE(attn_prefill, hd32, 32)
 LB_INSTANTIATE(attn_prefill, hd64, 64)
 LB_INSTANTIATE(attn_prefill, hd128, 128)
+
+// ---- the direct KV cache fill (lb_fill_cache) ------------------------------------------------------------------
+// The twin of dev.llmbench.engine.java.Qwen2Model.fillCache (and of kernels.cuh's cache_fill_kernel): for layer l,
+// part = 2 l + (0 keys, 1 values), base = mix(seed ^ (part + 1) * 0x9E3779B97F4A7C15) and element
+// i = position * kv_dim + kv_head * head_dim + d of the layer's (position, kv_dim) block is
+// (mix(base + i) >> 40) * 2^-23 - 1, mix being splitmix above (SyntheticWeights.mix).
+inline ulong cache_fill_base(ulong seed, uint part) {
+    return splitmix(seed ^ ulong(part + 1u) * 0x9E3779B97F4A7C15ul);
+}
+
+/** Element i of a part, in [-1, 1): every step is exact, so a fused multiply-add would give the same bits. */
+inline float cache_fill_value(ulong base, ulong i) {
+    return float(uint(splitmix(base + i) >> 40)) * (1.0f / 8388608.0f) - 1.0f;
+}
+
+/**
+ * Writes the first `positions` positions of every layer's keys and values, caches laid out (layers, kv_heads,
+ * max_len, hd) each. Grid: y = 2 * layers (the part), x strides over positions * kv_heads * hd in Java's index order.
+ */
+kernel void cache_fill(device float *k_cache [[buffer(0)]], device float *v_cache [[buffer(1)]],
+                       constant ulong &seed [[buffer(2)]], constant int &positions [[buffer(3)]],
+                       constant int &nkv [[buffer(4)]], constant int &hd [[buffer(5)]], constant int &max_len [[buffer(6)]],
+                       uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
+                       uint2 tpt [[threads_per_threadgroup]], uint tid [[thread_index_in_threadgroup]]) {
+    const uint part = tg.y, layer = part / 2, ntg = tpt.x; // uint2 as tg's: the grid attributes' widths must agree
+    const ulong kv_dim = ulong(nkv) * ulong(hd), n = ulong(positions) * kv_dim;
+    device float *cache = (part % 2 == 0 ? k_cache : v_cache) + size_t(layer) * size_t(nkv) * size_t(max_len) * size_t(hd);
+    const ulong base = cache_fill_base(seed, part);
+    for (ulong i = ulong(tg.x) * ntg + tid; i < n; i += ulong(ntgs.x) * ntg) {
+        const ulong p = i / kv_dim, r = i % kv_dim, h = r / ulong(hd), d = r % ulong(hd);
+        cache[(h * ulong(max_len) + p) * ulong(hd) + d] = cache_fill_value(base, i);
+    }
+}

@@ -55,8 +55,8 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Writing the KV cache directly, for the context suite: random values from a seed, which attention reads like a
-     * real cache of that length. Empty when the engine cannot (the default, and the native engines for now); the
-     * runner then reaches a position by a real prefill in chunks.
+     * real cache of that length. Empty when the engine cannot (the default); the runner then reaches a position by a
+     * real prefill in chunks. The Java, CUDA and Metal engines fill with the same values for the same seed.
      */
     default Optional<CacheFiller> cacheFiller() {
         return Optional.empty();

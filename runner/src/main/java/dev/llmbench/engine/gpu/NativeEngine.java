@@ -400,6 +400,43 @@ final class NativeEngine implements Engine {
         call("lb_reset", () -> (int) lib.reset.invokeExact(handle));
     }
 
+    /**
+     * The direct fill through {@code lb_fill_cache}: the library writes the Java engine's values (the same hash of
+     * seed, layer and index) into its device cache, so both engines decode from the same cache.
+     */
+    @Override
+    public Optional<CacheFiller> cacheFiller() {
+        return Optional.of(this::fillCache);
+    }
+
+    private void fillCache(int positions, long seed) {
+        checkFill(positions, maxPrompt);
+        int rc = fillCacheUnchecked(positions, seed);
+        if (rc == -2) { // LB_E_INVALID: the library's own check of the position
+            throw new IllegalArgumentException("lb_fill_cache: " + lib.lastError());
+        }
+        if (rc != 0) {
+            throw failure(rc, "lb_fill_cache");
+        }
+    }
+
+    /** {@code lb_fill_cache} without the Java side's check: its return code (tests of the library's own check). */
+    int fillCacheUnchecked(int positions, long seed) {
+        try {
+            return (int) lib.fillCache.invokeExact(handle, positions, seed);
+        } catch (Throwable t) {
+            throw new IllegalStateException("lb_fill_cache call failed: " + t, t);
+        }
+    }
+
+    /** {@link CacheFiller#fill}'s contract, checked before the call: {@code positions} in {@code [1, max_cache_len)}. */
+    static void checkFill(int positions, int maxCacheLen) {
+        if (positions < 1 || positions >= maxCacheLen) {
+            throw new IllegalArgumentException("cannot fill " + positions + " cache positions: expected 1 to "
+                    + (maxCacheLen - 1) + " (max_cache_len " + maxCacheLen + " less the position the next step writes)");
+        }
+    }
+
     /** A library call returning an lb return code. */
     @FunctionalInterface
     private interface NativeCall {

@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class NativeLibrary {
     /** The ABI version this binding speaks; the library's {@code lb_abi_version()} must return it. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     private static final Linker LINKER = Linker.nativeLinker();
 
@@ -41,6 +41,7 @@ final class NativeLibrary {
     final MethodHandle prefill;       // int lb_prefill(engine*, const int *ids, int n, int *next)
     final MethodHandle decode;        // int lb_decode(engine*, int token, int *next)
     final MethodHandle reset;         // int lb_reset(engine*)
+    final MethodHandle fillCache;     // int lb_fill_cache(engine*, int positions, uint64_t seed)
     final MethodHandle kernelStats;   // int lb_last_kernel_stats(engine*, lb_kernel_stats*)
     final MethodHandle peakMemory;    // int lb_peak_device_memory(engine*, int64_t*)
     final MethodHandle sawNonFinite;  // int lb_saw_non_finite(engine*)
@@ -57,6 +58,7 @@ final class NativeLibrary {
         prefill = bind(lookup, "lb_prefill", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
         decode = bind(lookup, "lb_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         reset = bind(lookup, "lb_reset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        fillCache = bind(lookup, "lb_fill_cache", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
         kernelStats = bind(lookup, "lb_last_kernel_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         peakMemory = bind(lookup, "lb_peak_device_memory", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         sawNonFinite = bind(lookup, "lb_saw_non_finite", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -134,10 +136,12 @@ final class NativeLibrary {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("cannot load " + p + ": " + e.getMessage());
             }
-            NativeLibrary lib = new NativeLibrary(p, lookup);
+            // the version first: a library of another version may lack a function this binding looks up
             int version;
             try {
-                version = (int) lib.abiVersion.invokeExact();
+                version = (int) bind(lookup, "lb_abi_version", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(p + ": " + e.getMessage());
             } catch (Throwable t) {
                 throw new IllegalStateException("lb_abi_version() of " + p + " failed: " + t);
             }
@@ -145,7 +149,7 @@ final class NativeLibrary {
                 throw new IllegalStateException(p + " speaks ABI version " + version + ", this runner needs "
                         + ABI_VERSION + "; rebuild the library from this checkout's native/ folder");
             }
-            return lib;
+            return new NativeLibrary(p, lookup);
         }
         StringBuilder looked = new StringBuilder();
         for (Path p : places) {

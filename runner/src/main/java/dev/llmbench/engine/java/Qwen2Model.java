@@ -164,6 +164,12 @@ final class Qwen2Model {
         nonFinite = false;
     }
 
+    /** Element {@code index} (of kvDim) of {@code layer}'s keys (part 0) or values (part 1) at {@code position}, for tests. */
+    float cached(int part, int layer, int position, int index) {
+        return (part == 0 ? keyCache : valueCache).get(ValueLayout.JAVA_FLOAT,
+                cacheOffset(layer, position) + (long) index * Float.BYTES);
+    }
+
     /** Runs {@code ids[0, length)} from an empty cache and returns the greedy next token. */
     int prefill(int[] ids, int length) {
         if (length <= 0 || length > ids.length) {

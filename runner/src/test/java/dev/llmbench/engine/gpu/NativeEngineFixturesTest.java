@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
+import dev.llmbench.engine.java.JavaEngineAccess;
 import dev.llmbench.engine.java.JavaEngineProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -177,6 +179,84 @@ abstract class NativeEngineFixturesTest {
         try (Engine engine = provider.open(options)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.prefill(new int[17], 17))
                     .hasMessageContaining("does not fit the KV cache");
+        }
+    }
+
+    /**
+     * The direct fill (lb_fill_cache) writes the Java engine's values: both engines fill their caches from one seed,
+     * then decode the same tokens (the Java engine's greedy ones). Both decode in f32 from the same weights, so the
+     * logits of every step agree within {@value #EXACT_TOL} times the largest logit (at least 1), and the greedy tokens
+     * wherever the Java engine's top-1/top-2 margin is larger than twice that. The GPU engine has run a prompt before
+     * its fill (a fill starts a new sequence). Positions on both sides of the decode attention's 128-position splits,
+     * the last position a step fits, and the real shapes' head_dim 64 and 128 (the warp attention kernel).
+     */
+    @ParameterizedTest(name = "{0}, fill {1}, {2} steps, graphs={3}")
+    @CsvSource({
+            "tiny-qwen2-bf16, 1, 8, true", "tiny-qwen2-bf16, 129, 8, true", "tiny-qwen2-bf16, 129, 8, false",
+            "tiny-qwen2-f32, 700, 8, true", "tiny-qwen2-bf16-untied, 300, 8, true",
+            "tiny-qwen2-f16-untied, 1000, 8, true", "tiny-qwen2-bf16, 1023, 1, true",
+            "synthetic:qwen2.5-0.5b, 3000, 3, true", "synthetic:qwen2.5-1.5b, 2000, 2, true"})
+    void directCacheFillMatchesTheJavaEngine(String model, int positions, int steps, boolean graphs) throws Exception {
+        boolean synthetic = model.startsWith("synthetic:");
+        String source = synthetic ? model : fixture(model).toString();
+        int maxCache = synthetic ? 4096 : 1024;
+        long seed = -0x1234_5678_9ABCL; // negative: the seed crosses the ABI as 64 unsigned bits
+        EngineOptions gpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of("graphs", Boolean.toString(graphs)));
+        EngineOptions cpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of());
+        try (NativeEngine n = (NativeEngine) provider.open(gpu); Engine j = new JavaEngineProvider().open(cpu)) {
+            n.prefill(new int[]{1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12}, 11);
+            n.cacheFiller().orElseThrow().fill(positions, seed);
+            j.cacheFiller().orElseThrow().fill(positions, seed);
+            int token = 5;
+            float worstSeen = 0;
+            for (int step = 0; step < steps; step++) {
+                String label = model + " / fill " + positions + " / step " + step;
+                int want = j.decode(token);
+                int got = n.decode(token);
+                float[] jl = JavaEngineAccess.logits(j);
+                float[] nl = n.lastLogits();
+                float largest = 1, worst = 0, top = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < jl.length; i++) {
+                    largest = Math.max(largest, Math.abs(jl[i]));
+                    worst = Math.max(worst, Math.abs(jl[i] - nl[i]));
+                    if (jl[i] > top) {
+                        second = top;
+                        top = jl[i];
+                    } else if (jl[i] > second) {
+                        second = jl[i];
+                    }
+                }
+                float tol = EXACT_TOL * largest;
+                assertThat(worst).as("%s: largest logit difference from the Java engine", label).isLessThanOrEqualTo(tol);
+                if (top - second > 2 * tol) {
+                    assertThat(got).as("%s: greedy token", label).isEqualTo(want);
+                }
+                worstSeen = Math.max(worstSeen, worst);
+                token = want;
+            }
+            assertThat(n.sawNonFiniteLogits()).isFalse();
+            System.out.printf("%s, fill %d: max |logit - Java engine| = %.3g over %d steps%n", model, positions, worstSeen,
+                    steps);
+        }
+    }
+
+    @Test
+    void aDirectFillOutsideTheCacheIsAnIllegalArgument() throws Exception {
+        EngineOptions options = new EngineOptions(fixture("tiny-qwen2-bf16").toString(), 8, 128, 0, 0, Map.of());
+        try (NativeEngine engine = (NativeEngine) provider.open(options)) {
+            Engine.CacheFiller filler = engine.cacheFiller().orElseThrow();
+            for (int p : new int[]{0, -1, 128, 129, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+                assertThatThrownBy(() -> filler.fill(p, 7)).as("fill %d", p).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("expected 1 to 127");
+                assertThat(engine.fillCacheUnchecked(p, 7)).as("lb_fill_cache's own check of %d: LB_E_INVALID", p)
+                        .isEqualTo(-2);
+            }
+            filler.fill(127, 7); // the last position a step fits
+            engine.decode(5);
+            assertThatThrownBy(() -> engine.decode(5)).hasMessageContaining("KV cache is full");
+            filler.fill(3, 7); // and the engine goes on
+            engine.decode(5);
+            assertThat(engine.sawNonFiniteLogits()).isFalse();
         }
     }
 
