@@ -377,7 +377,9 @@ __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const
  * 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
  * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the
  * weighted V, the warp's 32 V rows loaded at once; the four warps' partials meet in shared memory, and splits
- * combine as in combine_splits. No barrier between scoring and the V sum. Block: 128 threads; HD 64 or 128.
+ * combine as in combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length return at
+ * once, so the grid, fixed in the captured graph, covers max_cache_len at little cost. Block: 128 threads; HD 64
+ * or 128.
  * Shared memory: attn_decode_warp_smem.
  */
 template <int HD, int WARPS>
@@ -393,7 +395,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     const int h = blockIdx.x, kvh = h / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
-    if (used == 1 && split != 0) return;
+    if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
     const int start = split * SPLIT, end = min(len, start + SPLIT);
     const int base = start + warp * kWarp, p = base + lane; // this lane's position
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
@@ -493,14 +495,14 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
 #pragma unroll
         for (int w = 0; w < WARPS; ++w) O = fmaf(scale_w[w], wo[w * HD + d], O);
         if (used == 1) attn_out[static_cast<size_t>(h) * HD + d] = O / L;
-        else po[static_cast<size_t>(split) * HD + d] = split < used ? O : 0.f;
+        else po[static_cast<size_t>(split) * HD + d] = O;
     }
     if (used == 1) {
         pdl_launch_dependents();
         return;
     }
-    if (threadIdx.x == 0) ml[split * 2] = split < used ? M : -INFINITY, ml[split * 2 + 1] = split < used ? L : 0.f;
-    combine_splits<HD>(comb, ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], 1, used, splits);
+    if (threadIdx.x == 0) ml[split * 2] = M, ml[split * 2 + 1] = L;
+    combine_splits<HD>(comb, ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], 1, used, used);
 }
 
 /** Shared memory of attn_decode_warp_kernel, bytes. */
@@ -1018,11 +1020,11 @@ __global__ void __launch_bounds__(256, 2) gemv_residual_lane_kernel(const W *__r
     });
     if (KSPLIT > 1) {
         __syncthreads();
-        if (static_cast<int>(threadIdx.x) < n) {
+        for (int r = threadIdx.x; r < n; r += blockDim.x) {
             float sum = 0.f;
 #pragma unroll
-            for (int k = 0; k < KSPLIT; ++k) sum += parts[threadIdx.x * KSPLIT + k];
-            x[r0 + threadIdx.x] += sum;
+            for (int k = 0; k < KSPLIT; ++k) sum += parts[r * KSPLIT + k];
+            x[r0 + r] += sum;
         }
     }
 }
