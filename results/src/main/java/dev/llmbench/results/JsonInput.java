@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,7 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Bytes of a results file to a JSON tree: size limit, strict UTF-8, then a parse whose every failure becomes a
@@ -29,9 +35,6 @@ import java.util.regex.Pattern;
  * unedited.
  */
 final class JsonInput {
-    /** Jackson's nested location text, e.g. "[Source: REDACTED (...); line: 197, column: 19]". */
-    private static final Pattern SOURCE_LOCATION = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
-
     private JsonInput() {
     }
 
@@ -141,84 +144,223 @@ final class JsonInput {
         }
     }
 
-    /** Parses one JSON value; duplicate keys, NaN, deep nesting, trailing content and truncation are errors. */
+    /**
+     * Parses one JSON value; duplicate keys, NaN, deep nesting, trailing content and truncation are errors. A first
+     * pass walks the tokens and decides every error from what the parser reached (its token, its context, the
+     * location it reports) and from our own text at that location, never from Jackson's wording; the second builds
+     * the tree from text that is known to parse.
+     */
     static JsonNode parse(String name, String text) throws ResultsFormatException {
         if (text.isBlank()) {
             throw new ResultsFormatException(name, JsonPaths.ROOT,
                     "file is empty; expected a JSON object with \"schema_version\"");
         }
-        JsonParser parser;
         try {
-            parser = ResultsJson.mapper().createParser(text);
+            try (JsonParser parser = ResultsJson.mapper().createParser(text)) {
+                // Walk finds duplicates itself, with the key's path; Jackson would only say so in words
+                parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                new Walk(name, text, parser).run();
+            }
+            return ResultsJson.mapper().readTree(text);
+        } catch (ResultsFormatException e) {
+            throw e;
+        } catch (JacksonException e) {
+            // the walk accepted the text, so the tree cannot fail on syntax; report whatever this is at its place
+            throw new ResultsFormatException(name, JsonPaths.ROOT, "cannot be parsed at " + where(e.getLocation())
+                    + ": " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ResultsFormatException(name, JsonPaths.ROOT, "cannot be parsed: " + firstLine(e.getMessage()));
         }
-        try (parser) {
-            JsonNode tree = ResultsJson.mapper().readTree(parser);
-            JsonToken extra = parser.nextToken();
-            if (extra != null) {
-                throw new ResultsFormatException(name, JsonPaths.ROOT, "unexpected content after the top-level value at "
+    }
+
+    /** One pass over the tokens of a document, turning the first problem into a {@link ResultsFormatException}. */
+    private static final class Walk {
+        private static final Set<String> ARRAY = Set.of();
+        /** JSON has no literal for these; a parser told to accept them would read them as non-finite doubles. */
+        private static final List<String> NON_FINITE = List.of("-Infinity", "+Infinity", "Infinity", "-INF", "+INF", "NaN");
+
+        private final String name;
+        private final String text;
+        private final JsonParser parser;
+        /** Keys seen so far in each open object, innermost first; {@link #ARRAY} for an open array. */
+        private final Deque<Set<String>> open = new ArrayDeque<>();
+
+        Walk(String name, String text, JsonParser parser) {
+            this.name = name;
+            this.text = text;
+            this.parser = parser;
+        }
+
+        void run() throws ResultsFormatException, IOException {
+            JsonToken t = next();
+            while (t != null) {
+                switch (t) {
+                    case START_OBJECT -> open.push(new HashSet<>());
+                    case START_ARRAY -> open.push(ARRAY);
+                    case END_OBJECT, END_ARRAY -> open.pop();
+                    case FIELD_NAME -> {
+                        if (!open.element().add(parser.currentName())) {
+                            throw problem("duplicate key \"" + parser.currentName() + "\" at "
+                                    + where(parser.currentTokenLocation()) + "; each key may appear once in an object");
+                        }
+                    }
+                    case VALUE_STRING -> stringValue();
+                    default -> {
+                    }
+                }
+                if (open.isEmpty()) {
+                    break; // the top-level value is complete
+                }
+                t = next();
+            }
+            if (next() != null) {
+                throw problem("unexpected content after the top-level value at "
                         + where(parser.currentTokenLocation()) + "; a results file holds one JSON object");
             }
-            return tree;
-        } catch (StreamConstraintsException e) {
-            String message = e.getOriginalMessage();
-            String problem = message != null && message.contains("nesting depth")
-                    ? "nested deeper than " + ResultsJson.MAX_NESTING + " levels; a results file nests 6 levels at most"
-                    : message != null && message.contains("String value length")
-                    ? "a string longer than " + ResultsJson.MAX_STRING_LENGTH + " characters; results files hold short strings"
-                    : message != null && message.contains("Number value length")
-                    ? "a number with too many digits; expected a plain number such as 41.25"
-                    : "a value over the parser's size limits";
-            throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()), problem);
-        } catch (JsonEOFException e) {
-            throw new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()),
-                    "file ends early at " + where(e.getLocation()) + " (truncated?); expected the rest of the "
+        }
+
+        /** The string's text is read lazily: its length limit applies here, not in {@link #next()}. */
+        private void stringValue() throws ResultsFormatException, IOException {
+            try {
+                parser.getText();
+            } catch (StreamConstraintsException e) {
+                throw problem("a string longer than " + constraints().getMaxStringLength()
+                        + " characters; results files hold short strings");
+            }
+        }
+
+        private JsonToken next() throws ResultsFormatException, IOException {
+            try {
+                return parser.nextToken();
+            } catch (StreamConstraintsException e) {
+                throw overLimit();
+            } catch (JacksonException e) {
+                boolean atKey = keyExpected();
+                JsonLocation at = e.getLocation();
+                if (e instanceof JsonEOFException || (at != null && at.getCharOffset() >= text.length())) {
+                    throw problem("file ends early at " + where(at) + " (truncated?); expected the rest of the "
                             + (parser.getParsingContext().inArray() ? "array and its ]" : "object and its }"));
-        } catch (JacksonException e) {
-            String message = syntaxProblem(e);
-            String path = syntaxPath(parser, e.getOriginalMessage());
-            throw new ResultsFormatException(name, path, message);
-        } catch (IOException e) {
-            throw new ResultsFormatException(name, JsonPaths.ROOT, "cannot be parsed: " + firstLine(e.getMessage()));
+                }
+                String mismatch = mismatchedClose(at);
+                if (mismatch != null) {
+                    throw problem(mismatch);
+                }
+                int value = valueStart();
+                String literal = value < 0 ? null : NON_FINITE.stream().filter(l -> text.startsWith(l, value))
+                        .findFirst().orElse(null);
+                if (literal != null) {
+                    throw problem(literal + " at " + lineColumn(text.substring(0, value))
+                            + " is not a JSON number; expected a finite number (NaN and Infinity are not allowed)");
+                }
+                if (value >= 0 && value + 1 < text.length() && text.charAt(value) == '+'
+                        && Character.isDigit(text.charAt(value + 1))) {
+                    throw problem("a number with a plus sign at " + lineColumn(text.substring(0, value))
+                            + " is not JSON; write it without the +");
+                }
+                String syntax = "not valid JSON at " + where(at) + ": " + firstLine(e.getOriginalMessage());
+                throw atKey ? problemAtKey(syntax) : problem(syntax);
+            }
         }
-    }
 
-    /**
-     * Where a syntax error sits: the value being read, except when a key was expected (a stray comma, a single-quoted
-     * key): the parser still holds the previous key then, but the error belongs to the object.
-     */
-    private static String syntaxPath(JsonParser parser, String message) {
-        JsonStreamContext context = parser.getParsingContext();
-        boolean expectingKey = message != null && message.contains("to start field name")
-                && context.inObject() && context.getCurrentName() != null;
-        return JsonPaths.of(expectingKey ? context.getParent() : context);
-    }
+        /**
+         * A {@code ]} closing an object or a {@code }} closing an array: the parser stops at the bracket, and the open
+         * container's own start is where the reader should look.
+         */
+        private String mismatchedClose(JsonLocation at) {
+            long offset = at == null ? -1 : at.getCharOffset();
+            if (offset < 0 || offset >= text.length() || open.isEmpty()) {
+                return null;
+            }
+            char found = text.charAt((int) offset);
+            boolean inArray = open.element() == ARRAY;
+            if (!(found == '}' && inArray) && !(found == ']' && !inArray)) {
+                return null;
+            }
+            JsonLocation start = parser.getParsingContext().startLocation(ContentReference.unknown());
+            return "'" + found + "' at " + where(at) + " closes the "
+                    + (inArray ? "array" : "object") + " opened at " + where(start) + "; expected '"
+                    + (inArray ? ']' : '}') + "' (a bracket is missing or one too many)";
+        }
 
-    private static String syntaxProblem(JacksonException e) {
-        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        String at = " at " + where(e.getLocation());
-        if (message.startsWith("Duplicate field '")) {
-            String key = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
-            return "duplicate key \"" + key + "\"" + at + "; each key may appear once in an object";
+        /** Which of the parser's limits was passed: told by where the parser stands, since each limit has its place. */
+        private ResultsFormatException overLimit() {
+            StreamReadConstraints limits = constraints();
+            if (parser.getParsingContext().getNestingDepth() > limits.getMaxNestingDepth()) {
+                return problem("nested deeper than " + limits.getMaxNestingDepth() + " levels; a results file nests 6 levels at most");
+            }
+            if (keyExpected()) {
+                return problemAtKey("a key longer than " + limits.getMaxNameLength() + " characters; results files use short keys");
+            }
+            // a string value is read lazily (see stringValue()), so a value that fails here is a number
+            return problem("a number with more than " + limits.getMaxNumberLength()
+                    + " characters (too many digits); expected a plain number such as 41.25");
         }
-        if (message.startsWith("Non-standard token '")) {
-            String token = message.substring("Non-standard token '".length(), message.indexOf('\'', "Non-standard token '".length()));
-            return token + at + " is not a JSON number; expected a finite number (NaN and Infinity are not allowed)";
+
+        /**
+         * True when the failed token stands where a key belongs: inside an object, with no key read for it yet. The
+         * parser sets FIELD_NAME as soon as it has read a key, before it reads the key's value.
+         */
+        private boolean keyExpected() {
+            return parser.getParsingContext().inObject() && parser.currentToken() != JsonToken.FIELD_NAME;
         }
-        if (message.startsWith("Unexpected end-of-input")) {
-            return "file ends early" + at + " (truncated?); expected the rest of the value and its closing bracket";
+
+        /**
+         * Where the value that failed starts in {@code text}, or -1 where a key failed. The parser's token location is
+         * the value's in an array, and the key's in an object (then the value follows the key and its colon).
+         */
+        private int valueStart() {
+            if (keyExpected() || parser.getParsingContext().inRoot()) {
+                return -1;
+            }
+            long at = parser.currentTokenLocation().getCharOffset();
+            if (at < 0 || at >= text.length()) {
+                return -1;
+            }
+            int i = (int) at;
+            if (parser.currentToken() == JsonToken.FIELD_NAME) {
+                i = skipBlanks(afterString(i));
+                if (i >= text.length() || text.charAt(i) != ':') {
+                    return -1;
+                }
+                i = skipBlanks(i + 1);
+            }
+            return i < text.length() ? i : -1;
         }
-        if (message.startsWith("Trailing token")) {
-            return "unexpected content after the top-level value" + at + "; a results file holds one JSON object";
+
+        /** The index just after the JSON string starting at {@code i} (its opening quote). */
+        private int afterString(int i) {
+            int j = i + 1;
+            while (j < text.length() && text.charAt(j) != '"') {
+                j += text.charAt(j) == '\\' ? 2 : 1;
+            }
+            return j + 1;
         }
-        // Drop Jackson's advice about its own feature flags and its source descriptions; the rest is one human line.
-        int advice = message.indexOf(": enable `");
-        if (advice > 0) {
-            message = message.substring(0, advice);
+
+        private int skipBlanks(int i) {
+            while (i < text.length() && " \t\r\n".indexOf(text.charAt(i)) >= 0) {
+                i++;
+            }
+            return i;
         }
-        message = SOURCE_LOCATION.matcher(message).replaceAll("line $1, column $2");
-        return "not valid JSON" + at + ": " + firstLine(message);
+
+        /** A problem at the value (or key) the parser is on. */
+        private ResultsFormatException problem(String message) {
+            return new ResultsFormatException(name, JsonPaths.of(parser.getParsingContext()), message);
+        }
+
+        /**
+         * A problem where a key was expected (a stray comma, a single-quoted key): the parser still holds the previous
+         * key then, but the problem belongs to the object.
+         */
+        private ResultsFormatException problemAtKey(String message) {
+            JsonStreamContext context = parser.getParsingContext();
+            return new ResultsFormatException(name,
+                    JsonPaths.of(context.getCurrentName() != null ? context.getParent() : context), message);
+        }
+
+        private static StreamReadConstraints constraints() {
+            return ResultsJson.mapper().getFactory().streamReadConstraints();
+        }
     }
 
     private static String where(JsonLocation location) {

@@ -1,16 +1,25 @@
 package dev.llmbench.results;
 
+import org.apache.commons.statistics.inference.MannWhitneyUTest;
+import org.apache.commons.statistics.ranking.NaNStrategy;
+import org.apache.commons.statistics.ranking.NaturalRanking;
+import org.apache.commons.statistics.ranking.RankingAlgorithm;
+import org.apache.commons.statistics.ranking.TiesStrategy;
+
 import java.util.Arrays;
 import java.util.Collection;
 
 /**
  * Summary statistics of one sample: median, sample standard deviation (n - 1), min, max, mean, percentiles; and the
- * two-sample test that decides "is this different" (the Mann-Whitney U test, exact for up to 20 samples a side, the
- * diff's verdicts). The one place such numbers are computed.
+ * two-sample test that decides "is this different" (the Mann-Whitney U test of the diff's verdicts, exact at the
+ * sample sizes of benchmark runs). The one place such numbers are computed.
  */
 public record Statistics(int n, double mean, double median, double stddev, double min, double max, double[] sorted) {
-    /** Up to this many samples a side the Mann-Whitney p-value is exact; beyond, the normal approximation. */
-    public static final int MANN_WHITNEY_EXACT_MAX = 20;
+    /** Up to this many samples a side the Mann-Whitney p-value of tied samples is counted exactly here. */
+    public static final int EXACT_WITH_TIES_MAX = 20;
+    /** Two-sided, normal approximation with continuity correction where it is not exact (the library's defaults). */
+    private static final MannWhitneyUTest MANN_WHITNEY = MannWhitneyUTest.withDefaults();
+    private static final RankingAlgorithm MID_RANKS = new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE);
 
     public static Statistics of(Collection<Double> values) {
         return of(toArray(values));
@@ -74,52 +83,40 @@ public record Statistics(int n, double mean, double median, double stddev, doubl
 
     /**
      * Mann-Whitney U test (Wilcoxon rank-sum), two-sided. The statistic U counts pairs (a_i, b_j) with a_i > b_j,
-     * ties counting one half. With at most {@value #MANN_WHITNEY_EXACT_MAX} samples a side the p-value is exact:
-     * the share of all C(na + nb, na) ways to split the pooled (mid)ranks whose rank sum lies at least as far from
-     * its mean as the observed one (ties included). Beyond, the normal approximation with tie and continuity
-     * correction. At 5 runs a side the smallest p is 2 / C(10, 5) = 2 / 252 = 0.0079.
+     * ties counting one half. The p-value is exact: the share of all C(na + nb, na) ways to split the pooled
+     * (mid)ranks whose rank sum lies at least as far from its mean as the observed one. At 5 runs a side the smallest
+     * p is 2 / C(10, 5) = 2 / 252 = 0.0079.
+     *
+     * <p>Without ties this is Apache Commons Statistics' exact test (up to 49 a side; beyond, its normal
+     * approximation with continuity correction). With ties Commons Statistics has no exact p and falls back to the
+     * normal approximation, which is coarse at a few runs a side; up to {@value #EXACT_WITH_TIES_MAX} a side we then
+     * count the splits of the mid-ranks here (the permutation distribution given the ties), and beyond use its
+     * tie-corrected normal approximation. {@code MannWhitneyAgainstCommonsTest} shows where the two agree and where
+     * they differ.
      */
     public static SignificanceResult mannWhitneyU(double[] a, double[] b) {
         requireSample(a, 1, "a");
         requireSample(b, 1, "b");
-        int na = a.length;
-        int nb = b.length;
-        int total = na + nb;
-        double[] pooled = new double[total];
-        boolean[] fromA = new boolean[total];
-        Integer[] order = new Integer[total];
-        for (int i = 0; i < total; i++) {
-            pooled[i] = i < na ? a[i] : b[i - na];
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(pooled[x], pooled[y]));
+        MannWhitneyUTest.Result r = MANN_WHITNEY.test(a, b);
+        double p = r.hasTiedValues() && a.length <= EXACT_WITH_TIES_MAX && b.length <= EXACT_WITH_TIES_MAX
+                ? exactTiedP(a, b) : r.getPValue();
+        return new SignificanceResult(r.getStatistic(), Math.min(1, p));
+    }
+
+    /** The exact two-sided p of the rank sum of {@code a} over the pooled mid-ranks, ties included. */
+    private static double exactTiedP(double[] a, double[] b) {
+        double[] pooled = new double[a.length + b.length];
+        System.arraycopy(a, 0, pooled, 0, a.length);
+        System.arraycopy(b, 0, pooled, a.length, b.length);
+        double[] ranks = MID_RANKS.apply(pooled);
         // Doubled mid-ranks are integers: exact arithmetic for the rank sums.
-        long[] rank2 = new long[total];
-        long tieTerm = 0;
-        for (int i = 0; i < total; ) {
-            int j = i;
-            while (j + 1 < total && pooled[order[j + 1]] == pooled[order[i]]) {
-                j++;
-            }
-            long ties = j - i + 1;
-            tieTerm += ties * ties * ties - ties;
-            for (int k = i; k <= j; k++) {
-                rank2[k] = (i + 1) + (j + 1);
-                fromA[k] = order[k] < na;
-            }
-            i = j + 1;
+        long[] rank2 = new long[ranks.length];
+        long observed2 = 0;
+        for (int i = 0; i < ranks.length; i++) {
+            rank2[i] = Math.round(2 * ranks[i]);
+            observed2 += i < a.length ? rank2[i] : 0;
         }
-        long rankSum2 = 0;
-        for (int k = 0; k < total; k++) {
-            if (fromA[k]) {
-                rankSum2 += rank2[k];
-            }
-        }
-        double u = rankSum2 / 2.0 - na * (na + 1) / 2.0;
-        double p = na <= MANN_WHITNEY_EXACT_MAX && nb <= MANN_WHITNEY_EXACT_MAX
-                ? exactRankSumP(rank2, na, rankSum2)
-                : normalRankSumP(u, na, nb, tieTerm);
-        return new SignificanceResult(u, Math.min(1, p));
+        return exactRankSumP(rank2, a.length, observed2);
     }
 
     /** P(|R - E R| >= |r - E R|) over all na-subsets of the doubled ranks, by counting subsets per rank sum. */
@@ -153,17 +150,6 @@ public record Statistics(int n, double mean, double median, double stddev, doubl
             }
         }
         return (double) extreme / all;
-    }
-
-    private static double normalRankSumP(double u, int na, int nb, long tieTerm) {
-        double total = na + nb;
-        double variance = (double) na * nb / 12 * ((total + 1) - tieTerm / (total * (total - 1)));
-        double centered = u - (double) na * nb / 2;
-        if (variance <= 0 || centered == 0) {
-            return 1;
-        }
-        double z = (centered - Math.copySign(0.5, centered)) / Math.sqrt(variance);
-        return 2 * Distributions.normalCdf(-Math.abs(z));
     }
 
     private static void requireSample(double[] values, int min, String name) {

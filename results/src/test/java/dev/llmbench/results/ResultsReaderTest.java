@@ -72,6 +72,27 @@ class ResultsReaderTest {
         // A literal too large for a double parses as infinity: caught as a value, not a syntax error.
         assertRejected(change("/load", "weight_load_ms", "1e400"), "$.load.weight_load_ms", "finite number", "out of range");
         assertRejected(change("/load", "compile_ms", "1" + "0".repeat(2000)), "$.load.compile_ms", "too many digits");
+        assertRejected(change("/load", "compile_ms", "+5"), "$.load.compile_ms", "plus sign", "without the +");
+        Path nanInObject = write("nan-in-object.json", "{\"schema_version\": 1, \"load\": {\"compile_ms\" :\n   NaN}}");
+        assertRejected(nanInObject, "$.load.compile_ms", "NaN at line 2, column 4 is not a JSON number");
+    }
+
+    @Test
+    void aBracketThatClosesTheWrongContainerSaysWhichOneItCloses() throws IOException {
+        Path array = write("wrong-close.json", "{\"schema_version\": 1, \"run\": [1,\n 2}");
+        assertRejected(array, "$.run[1]", "'}' at line 2, column 3 closes the array opened at line 1, column 30; expected ']'");
+        Path object = write("wrong-close2.json", "{\"schema_version\": 1, \"run\": {\"a\": 1]}");
+        assertRejected(object, "$.run.a", "']' at line 1, column 37 closes the object opened at line 1, column 30; expected '}'");
+    }
+
+    @Test
+    void overlongKeysAndStringsNameTheirLimit() throws IOException {
+        String key = "k".repeat(ResultsJson.mapper().getFactory().streamReadConstraints().getMaxNameLength() + 1);
+        assertRejected(write("long-key.json", "{\"schema_version\": 1, \"run\": {\"a\": 1, \"" + key + "\": 2}}"), "$.run",
+                "a key longer than");
+        String value = "v".repeat(ResultsJson.MAX_STRING_LENGTH + 1);
+        assertRejected(write("long-string.json", "{\"schema_version\": 1, \"run\": {\"tool\": \"" + value + "\"}}"),
+                "$.run.tool", "a string longer than " + ResultsJson.MAX_STRING_LENGTH + " characters");
     }
 
     @Test
@@ -360,7 +381,8 @@ class ResultsReaderTest {
         assertThat(e.getMessage()).contains(fileName);
         assertThat(e.getMessage().lines().count()).as("lines of: %s", e.getMessage()).isLessThanOrEqualTo(2);
         assertThat(e.getMessage().length()).as("length of: %s", e.getMessage()).isLessThan(400);
-        assertThat(e.getMessage()).doesNotContain("com.fasterxml", "jackson", "Jackson", "[Source", "Exception", "\tat ");
+        assertThat(e.getMessage()).doesNotContain("com.fasterxml", "jackson", "Jackson", "[Source", "Exception", "\tat ",
+                "enable `");
     }
 
     private static ObjectNode golden() throws IOException {

@@ -160,7 +160,7 @@ public final class SiteBuilder {
         }
         deleteIfEmpty(assets);
         deleteIfEmpty(pageDir.resolve(ASSETS));
-        return templates.render("benchmarks." + lang.code() + ".md.ftl", ReleasePageModel.build(r, lang, links));
+        return templates.render(Templates.RELEASE_PAGE, ReleasePageModel.build(r, lang, links));
     }
 
     private void writeDocs(Path stage, ReleaseReport newest, List<Lang> langs) throws SiteException, IOException {

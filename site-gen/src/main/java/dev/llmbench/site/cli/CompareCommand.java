@@ -6,6 +6,7 @@ import dev.llmbench.site.diff.Differ;
 import dev.llmbench.site.diff.ReleaseDiff;
 import dev.llmbench.site.diff.Verdict;
 import dev.llmbench.site.render.Lang;
+import dev.llmbench.site.render.Messages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,15 +87,15 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SiteException {
         Differ differ = diffOptions.differ();
-        Lang.parse(diffOptions.lang); // a wrong language is refused before anything is built
+        Messages text = Messages.of(Lang.parse(diffOptions.lang)); // a wrong language is refused before anything is built
         PrintWriter err = spec.commandLine().getErr();
         Comparison.Outcome o = new Comparison(new Comparison.Options(repo, base, head, runArgs(), warmup, runs,
-                rounds != null ? rounds : runs, results), err).run();
+                rounds != null ? rounds : runs, results), err, text).run();
         ReleaseDiff diff = differ.compare(DiffCommand.release("BASE", o.baseResults()), DiffCommand.release("HEAD", o.headResults()));
         int exit = diffOptions.report(spec, diff);
-        err.println("compare: " + diff.count(Verdict.WORSE) + " worse, " + diff.count(Verdict.BETTER) + " better, "
-                + diff.count(Verdict.UNCHANGED) + " unchanged, " + diff.count(Verdict.INCONCLUSIVE) + " inconclusive; results in "
-                + o.output());
+        err.println(text.get("cli.compare.summary", String.valueOf(diff.count(Verdict.WORSE)),
+                String.valueOf(diff.count(Verdict.BETTER)), String.valueOf(diff.count(Verdict.UNCHANGED)),
+                String.valueOf(diff.count(Verdict.INCONCLUSIVE)), o.output().toString()));
         return exit;
     }
 

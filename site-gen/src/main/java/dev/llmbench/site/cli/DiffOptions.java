@@ -15,7 +15,7 @@ final class DiffOptions {
     @Option(names = "--format", paramLabel = "text|md|json|html", description = "form of the comparison (default: ${DEFAULT-VALUE})")
     DiffCommand.Format format = DiffCommand.Format.text;
 
-    @Option(names = "--lang", paramLabel = "ko|en", description = "language of text, md and html output (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lang", paramLabel = "ko|en", description = "language of the comparison and of the progress lines (default: ${DEFAULT-VALUE})")
     String lang = "ko";
 
     @Option(names = "--threshold", paramLabel = "PERCENT", description = "smallest change of a median that counts (default: ${DEFAULT-VALUE})")

@@ -6,6 +6,7 @@ import dev.llmbench.results.ResultsFormatException;
 import dev.llmbench.results.ResultsReader;
 import dev.llmbench.results.ResultsWriter;
 import dev.llmbench.site.SiteException;
+import dev.llmbench.site.render.Messages;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,10 +56,13 @@ public final class Comparison {
 
     private final Options options;
     private final PrintWriter progress;
+    private final Messages text;
 
-    public Comparison(Options options, PrintWriter progress) {
+    /** @param text the language of the progress lines ({@code --lang}) */
+    public Comparison(Options options, PrintWriter progress, Messages text) {
         this.options = options;
         this.progress = progress;
+        this.text = text;
     }
 
     public Outcome run() throws SiteException {
@@ -75,7 +79,7 @@ public final class Comparison {
             Revision base = trees.resolve("base", options.base());
             Revision head = trees.resolve("head", options.head());
             if (out.startsWith(trees.repo()) && !ignored(trees.repo(), out)) {
-                progress.println("compare: note: " + out + " is inside the repository and not ignored by git");
+                progress.println(text.get("cli.compare.inRepository", out.toString()));
             }
             clear(out);
             Files.createDirectories(out.resolve("logs"));
@@ -86,12 +90,12 @@ public final class Comparison {
                 Path reuse = dirs.entrySet().stream().filter(e -> e.getKey().commit().equals(r.commit()))
                         .map(Map.Entry::getValue).findFirst().orElse(null);
                 if (reuse != null) {
-                    progress.println("compare: " + r.role() + " is the same commit as base; one build serves both");
+                    progress.println(text.get("cli.compare.sameCommit", r.role()));
                     dirs.put(r, reuse);
                     continue;
                 }
                 Path dir = trees.checkout(r);
-                progress.println("compare: building " + describe(r) + " in " + dir);
+                progress.println(text.get("cli.compare.building", describe(r), dir.toString()));
                 Processes.Result built = bench(dir, r, List.of("run", "--list-engines"), log(out, r));
                 if (built.code() != 0) {
                     throw new SiteException(ExitCode.FAILURE, describe(r) + " does not build or start (exit " + built.code()
@@ -105,8 +109,8 @@ public final class Comparison {
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Revision r : List.of(base, head)) {
                     Path file = out.resolve("rounds").resolve(r.label()).resolve("round-" + round + ".json");
-                    progress.println("compare: round " + round + "/" + options.rounds() + ": " + describe(r) + ", "
-                            + perRound + " measured run(s) per scenario");
+                    progress.println(text.get("cli.compare.round", String.valueOf(round), String.valueOf(options.rounds()),
+                            describe(r), String.valueOf(perRound)));
                     measure(dirs.get(r), r, file, perRound, out);
                     files.computeIfAbsent(r, k -> new ArrayList<>()).add(file);
                 }

@@ -6,6 +6,7 @@ import dev.llmbench.site.render.MarkdownText;
 import dev.llmbench.site.render.Messages;
 import dev.llmbench.site.render.NumberFormatter;
 import dev.llmbench.site.render.Templates;
+import dev.llmbench.site.render.TextMethod;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,21 +15,24 @@ import java.util.Map;
 
 /**
  * The values of a diff page, formatted for one language and escaped for Markdown: what the templates
- * {@code diff.<lang>.md.ftl} and the terminal table print.
+ * {@code diff.md.ftl} (one for every language, its words from the bundle through {@code text(...)}) and the
+ * terminal table print.
  */
 public final class DiffPageModel {
     private DiffPageModel() {
     }
 
-    /** The diff page's Markdown from the template {@code diff.<lang>.md.ftl}. */
+    /** The diff page's Markdown from the template {@code diff.md.ftl}. */
     public static String markdown(ReleaseDiff d, Lang lang, Templates templates) throws SiteException {
-        return templates.render("diff." + lang.code() + ".md.ftl", build(d, lang));
+        return templates.render(Templates.DIFF_PAGE, build(d, lang));
     }
 
     public static Map<String, Object> build(ReleaseDiff d, Lang lang) {
         NumberFormatter f = NumberFormatter.of(lang);
         Messages m = Messages.of(lang);
         Map<String, Object> model = new LinkedHashMap<>();
+        model.put("lang", lang.code());
+        model.put("text", new TextMethod(m));
         model.put("oldRelease", MarkdownText.code(d.oldRelease()));
         model.put("newRelease", MarkdownText.code(d.newRelease()));
         model.put("threshold", f.percent(d.threshold(), 1));

@@ -52,6 +52,7 @@ public final class ReleasePageModel {
     private Map<String, Object> model(ReleaseReport release, Map<String, String> charts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lang", lang.code());
+        m.put("text", new TextMethod(msg));
         m.put("release", MarkdownText.escape(release.release()));
         m.put("releaseCode", MarkdownText.code(release.release()));
         List<EngineReport> engines = release.engines();

@@ -20,13 +20,24 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.TreeMap;
 
 /**
  * The Freemarker templates: the defaults shipped in the jar under {@code templates/}, any one of which a file of the
  * same name in the {@code --templates} folder replaces. {@code .ftlh} templates escape HTML automatically;
- * {@code .md.ftl} templates receive values already made Markdown-safe.
+ * {@code .md.ftl} templates receive values already made Markdown-safe. A page template serves every language: its
+ * words come from the language's message bundle through {@code text("key", args...)} ({@link TextMethod}).
  */
 public final class Templates {
+    /** The release page, Korean and English. */
+    public static final String RELEASE_PAGE = "benchmarks.md.ftl";
+    /** The release comparison page, Korean and English. */
+    public static final String DIFF_PAGE = "diff.md.ftl";
+    /** Per-language page templates of earlier versions, which nothing reads any more, by the template replacing them. */
+    private static final Map<String, String> RETIRED = Map.of(
+            "benchmarks.ko.md.ftl", RELEASE_PAGE, "benchmarks.en.md.ftl", RELEASE_PAGE,
+            "diff.ko.md.ftl", DIFF_PAGE, "diff.en.md.ftl", DIFF_PAGE);
+
     private final Configuration cfg;
     private final Path overrideDir;
 
@@ -40,6 +51,7 @@ public final class Templates {
                 if (!Files.isDirectory(overrideDir)) {
                     throw SiteException.invalidInput("--templates " + overrideDir + ": no such folder");
                 }
+                refuseRetired(overrideDir);
                 loader = new MultiTemplateLoader(new TemplateLoader[]{new FileTemplateLoader(overrideDir.toFile()), builtIn});
             }
             cfg.setTemplateLoader(loader);
@@ -98,6 +110,19 @@ public final class Templates {
             }
         } catch (IOException e) {
             throw SiteException.invalidInput("template resource " + name + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** A retired per-language template would be ignored without a word: refuse it and say what replaced it. */
+    private static void refuseRetired(Path dir) throws SiteException {
+        for (Map.Entry<String, String> e : new TreeMap<>(RETIRED).entrySet()) {
+            if (Files.exists(dir.resolve(e.getKey()))) {
+                throw SiteException.invalidInput("--templates " + dir + ": " + e.getKey() + " is no longer read: one "
+                        + "template, " + e.getValue() + ", now renders the page in every language and takes its "
+                        + "words from the message bundle with text(\"key\"). Move your changes into "
+                        + dir.resolve(e.getValue()) + " (the built-in one is templates/" + e.getValue()
+                        + " in the source tree) and delete " + e.getKey());
+            }
         }
     }
 

@@ -52,6 +52,30 @@ class DiffCommandTest {
     }
 
     @Test
+    void theTerminalLinesFollowTheLanguage() throws Exception {
+        Path md = tmp.resolve("diff.md");
+        Run ko = diff(release("v0.1.0"), release("v0.2.0"), "--format", "md", "--out", md.toString());
+        assertThat(ko.code()).isZero();
+        assertThat(ko.err()).isEqualTo("diff: " + md + "에 저장했습니다" + System.lineSeparator());
+        Run en = diff(release("v0.1.0"), release("v0.2.0"), "--format", "md", "--out", md.toString(), "--lang", "en");
+        assertThat(en.err()).isEqualTo("diff: wrote " + md + System.lineSeparator());
+
+        // two releases with no engine and model in common: nothing to compare, said in the chosen language
+        Path oldRelease = tmp.resolve("old/v0.1.0");
+        Path newRelease = tmp.resolve("new/v0.2.0");
+        Files.createDirectories(oldRelease);
+        Files.createDirectories(newRelease);
+        Files.copy(Path.of(release("v0.1.0")).resolve("java-qwen2.5-0.5b.json"), oldRelease.resolve("java-qwen2.5-0.5b.json"));
+        Files.copy(Path.of(release("v0.2.0")).resolve("cuda-qwen2.5-0.5b.json"), newRelease.resolve("cuda-qwen2.5-0.5b.json"));
+        Run none = diff(oldRelease.toString(), newRelease.toString());
+        assertThat(none.code()).isZero();
+        assertThat(none.err()).contains("경고: 두 릴리스에 공통 엔진·모델이 없어 비교하지 않았습니다").doesNotContain("warning");
+        assertThat(none.out()).contains("비교 제외: java (CPU) / synthetic:qwen2.5-0.5b (v0.1.0에만 있음)");
+        Run noneEn = diff(oldRelease.toString(), newRelease.toString(), "--lang", "en");
+        assertThat(noneEn.err()).contains("warning: no engine and model was measured in both releases; nothing was compared");
+    }
+
+    @Test
     void jsonKeepsEveryCellWithItsVerdict() throws Exception {
         Run r = diff(release("v0.1.0"), release("v0.2.0"), "--format", "json");
         assertThat(r.code()).isZero();

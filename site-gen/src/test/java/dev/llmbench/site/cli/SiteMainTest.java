@@ -148,11 +148,11 @@ class SiteMainTest {
 
         Path templates = tmp.resolve("templates");
         Files.createDirectories(templates);
-        Files.writeString(templates.resolve("benchmarks.en.md.ftl"), "# Title\n\nline two\n<#list engines as e>${e.label}\n");
+        Files.writeString(templates.resolve("benchmarks.md.ftl"), "# Title\n\nline two\n<#list engines as e>${e.label}\n");
         Run r = run("site", "src/test/resources/results", "--out", site.toString(), "--docs", docs.toString(),
                 "--templates", templates.toString());
         assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
-        assertThat(r.err()).contains("template benchmarks.en.md.ftl").contains("line ").doesNotContain("\tat ");
+        assertThat(r.err()).contains("template benchmarks.md.ftl").contains("line ").doesNotContain("\tat ");
         assertThat(Files.readString(site.resolve("releases/v0.2.0/index.html"))).isEqualTo(before);
         assertThat(Files.readString(docs.resolve("benchmarks.ko.md"))).isEqualTo(docsBefore);
         try (var s = Files.list(tmp)) {
@@ -160,21 +160,49 @@ class SiteMainTest {
                     .containsExactlyInAnyOrder("site", "docs", "templates");
         }
 
-        Files.writeString(templates.resolve("benchmarks.en.md.ftl"), "# Title\n\n${noSuchValue}\n");
+        Files.writeString(templates.resolve("benchmarks.md.ftl"), "# Title\n\n${noSuchValue}\n");
         Run undefined = run("site", "src/test/resources/results", "--docs", docs.toString(), "--templates", templates.toString());
         assertThat(undefined.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
-        assertThat(undefined.err()).contains("template benchmarks.en.md.ftl").contains("line 3").contains("noSuchValue");
+        assertThat(undefined.err()).contains("template benchmarks.md.ftl").contains("line 3").contains("noSuchValue");
     }
 
     @Test
-    void aTemplateOverrideReplacesOneTemplate(@TempDir Path tmp) throws Exception {
+    void aTemplateOverrideReplacesOneTemplateForEveryLanguage(@TempDir Path tmp) throws Exception {
         Path templates = tmp.resolve("templates");
         Files.createDirectories(templates);
-        Files.writeString(templates.resolve("benchmarks.en.md.ftl"), "# Custom ${release}\n");
+        Files.writeString(templates.resolve("benchmarks.md.ftl"),
+                "# ${text(\"page.title\")} ${release}<#if lang == \"en\"> (English)</#if>\n\n${text(\"page.intro\", releaseCode, engineLabels, modelNames)}\n");
         Path docs = tmp.resolve("docs");
         Run r = run("site", "src/test/resources/results", "--docs", docs.toString(), "--templates", templates.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(Files.readString(docs.resolve("benchmarks.md"))).isEqualTo("# Custom v0.2.0\n");
-        assertThat(Files.readString(docs.resolve("benchmarks.ko.md"))).startsWith("# 벤치마크");
+        assertThat(Files.readString(docs.resolve("benchmarks.md"))).isEqualTo(
+                "# Benchmarks v0.2.0 (English)\n\nPerformance of synthetic:qwen2.5-0.5b on cuda (NVIDIA H100 80GB HBM3) and java (CPU), release `v0.2.0`.\n");
+        assertThat(Files.readString(docs.resolve("benchmarks.ko.md"))).isEqualTo(
+                "# 벤치마크 v0.2.0\n\n릴리스 `v0.2.0`에서 cuda (NVIDIA H100 80GB HBM3), java (CPU) 엔진으로 측정한 synthetic:qwen2.5-0.5b 성능 벤치마크입니다.\n");
+    }
+
+    @Test
+    void aTemplateAskingForAnUnknownTextNamesTheKey(@TempDir Path tmp) throws Exception {
+        Path templates = tmp.resolve("templates");
+        Files.createDirectories(templates);
+        Files.writeString(templates.resolve("benchmarks.md.ftl"), "# Title\n\n${text(\"page.noSuchText\")}\n");
+        Run r = run("site", "src/test/resources/results", "--docs", tmp.resolve("docs").toString(),
+                "--templates", templates.toString());
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(r.err()).contains("template benchmarks.md.ftl").contains("line 3").contains("page.noSuchText")
+                .contains("Messages.properties").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aRetiredPerLanguageTemplateIsRefusedWithWhatReplacedIt(@TempDir Path tmp) throws Exception {
+        Path templates = tmp.resolve("templates");
+        Files.createDirectories(templates);
+        Files.writeString(templates.resolve("diff.ko.md.ftl"), "# 비교\n");
+        Path docs = tmp.resolve("docs");
+        Run r = run("site", "src/test/resources/results", "--docs", docs.toString(), "--templates", templates.toString());
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(r.err()).contains("diff.ko.md.ftl is no longer read").contains("diff.md.ftl").contains("text(")
+                .doesNotContain("\tat ");
+        assertThat(docs).doesNotExist();
     }
 }
