@@ -32,7 +32,10 @@ while [ $# -gt 0 ]; do
     tests)
       shift
       echo "== GPU correctness tests"
-      cp="runner/target/test-classes:runner/src/test/resources:runner/target/classes"
+      # the runner's classes from its jar when the classes folder did not travel (the carry limit is tight)
+      main=runner/target/classes
+      [ -d "$main" ] || main=runner/target/llmbench-runner.jar
+      cp="runner/target/test-classes:runner/src/test/resources:$main"
       for j in runner/target/lib/*.jar .devrun/assertj-core-*.jar; do cp="$cp:$j"; done
       # shellcheck disable=SC2086
       "$RUNTIME/bin/java" $java_opts -jar .devrun/junit-platform-console-standalone-*.jar execute \
