@@ -31,6 +31,7 @@
 // Constants of kernels.metal that the host sizes grids and buffers with: keep them equal to the kernels'.
 enum {
     kAttnSplit = 128,     // KV-cache positions per attn_decode threadgroup (one per thread)
+    kAttnWarps = 4,       // simdgroups per attn_decode_warp threadgroup (its WARPS, 128 positions; engine.cu's `warps`)
     kMaxGroup = 16,       // query heads per KV head attn_decode supports
     kPrefillQ = 16,       // queries per attn_prefill threadgroup (4 simdgroups of 4)
     kPrefillKeys = 32,    // keys per attn_prefill K tile
@@ -293,8 +294,13 @@ static NSUInteger attn_decode_smem(int group, int hd, int splits) {
     return sizeof(float) * (NSUInteger)group * (NSUInteger)(hd + span + 512);
 }
 
-/** attn_decode_warp's threadgroup memory: the query (hd), the four simdgroups' partials (4 hd + 8), the combine's weights (splits). */
-static NSUInteger attn_decode_warp_smem(int hd, int splits) { return sizeof(float) * (NSUInteger)(5 * hd + 8 + splits); }
+/**
+ * attn_decode_warp's threadgroup memory: the query (hd), the simdgroups' partials (warps hd + 2 warps), the combine's
+ * weights (splits).
+ */
+static NSUInteger attn_decode_warp_smem(int hd, int warps, int splits) {
+    return sizeof(float) * (NSUInteger)((1 + warps) * hd + 2 * warps + splits);
+}
 
 /** Byte offset of layer l's part of k_cache and v_cache. */
 static NSUInteger layer_cache(const LBEngine *e, int l) {
@@ -364,7 +370,7 @@ static void gemv_residual_lane(LBEngine *e, const char *label, id<MTLComputePipe
         dispatch(e, &a, label, balanced_grid(rows), 256, sizeof(float)); // its `parts` is unused, but must be bound
         return;
     }
-    const int per = (int)((rows + kMaxGroups - 1) / kMaxGroups); // rows a threadgroup, at most 256 (one a thread)
+    const int per = (int)((rows + kMaxGroups - 1) / kMaxGroups); // rows a threadgroup (the kernel's sums loop over them)
     arg_i32(&a, per);
     dispatch(e, &a, label, groups_1d((rows + per - 1) / per), 256, sizeof(float) * 8 * (NSUInteger)per);
 }
@@ -392,7 +398,7 @@ static void gemv_residual(LBEngine *e, const char *label, id<MTLComputePipelineS
 static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
     const lb_model_config *c = &e->cfg;
     const int nq = c->num_heads, nkv = c->num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
-    Args a = begin(e, e->k_attn_decode); // attn_decode_warp_hd<head_dim> or attn_decode_hd<head_dim>
+    Args a = begin(e, e->k_attn_decode); // attn_decode_warp_w<kAttnWarps>_hd<head_dim> or attn_decode_hd<head_dim>
     arg_buf(&a, e->q, 0);
     arg_buf(&a, e->k_cache, cache);
     arg_buf(&a, e->v_cache, cache);
@@ -404,10 +410,13 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     arg_i32(&a, nq);
     arg_i32(&a, nkv);
     if (e->attn_warp) {
+        // 128 positions a threadgroup; CUDA measured 256 (8 warps) 3% slower at S5. The grid covers max_len: the
+        // threadgroups past the step's length return at once
+        const int warps = kAttnWarps, splits = (max_len + 32 * warps - 1) / (32 * warps);
         arg_i32(&a, max_len);
         arg_f32(&a, scale);
-        dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nq, (NSUInteger)e->splits, 1), 128,
-                 attn_decode_warp_smem(c->head_dim, e->splits));
+        dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nq, (NSUInteger)splits, 1), (NSUInteger)(32 * warps),
+                 attn_decode_warp_smem(c->head_dim, warps, splits));
         return;
     }
     arg_i32(&a, group);
@@ -723,8 +732,10 @@ static int pick_device(LBEngine *e) {
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
     const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
-    const NSUInteger attn = e->attn_warp ? align_up(attn_decode_warp_smem(c->head_dim, splits), 16) + sizeof(uint32_t)
-                                         : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
+    const int warp_splits = (e->opt.max_cache_len + 32 * kAttnWarps - 1) / (32 * kAttnWarps);
+    const NSUInteger attn = e->attn_warp
+                                ? align_up(attn_decode_warp_smem(c->head_dim, kAttnWarps, warp_splits), 16) + sizeof(uint32_t)
+                                : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
     NSUInteger need = norm > attn ? norm : attn;
     if (prefill > need) need = prefill;
@@ -782,8 +793,9 @@ static int build_pipelines(LBEngine *e) {
     const int u = lane_loads(dim_chunks(e));
 #define LANE_OR_TYPED(base) (u ? [NSString stringWithFormat:@"%s_lane_u%d_%s", base, u, t] : TYPED(base))
     BUILD(k_qkv_rope, LANE_OR_TYPED("qkv_rope"), 256);
-    BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_hd%d", e->cfg.head_dim]
-                                         : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]), 128);
+    BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_w%d_hd%d", kAttnWarps, e->cfg.head_dim]
+                                         : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]),
+          e->attn_warp ? 32 * kAttnWarps : 128);
     BUILD(k_o_proj, gemv_kernel(e, e->cfg.num_heads * e->cfg.head_dim), 256);
     BUILD(k_gate_up, LANE_OR_TYPED("gate_up"), 256);
     BUILD(k_down_proj, gemv_kernel(e, e->cfg.intermediate_size), 256);

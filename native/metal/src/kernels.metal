@@ -2,7 +2,7 @@
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
 // qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; the lane kernels their U, qkv_rope_lane_u12_bf16; gemv_residual its
 // KSPLIT too, gemv_residual_k4_bf16, gemv_residual_lane_k8_u12_bf16; the attention kernels their head_dim,
-// attn_decode_warp_hd128). Keep the two side by side.
+// attn_decode_hd128, and attn_decode_warp its simdgroups too, attn_decode_warp_w4_hd128). Keep the two side by side.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,
@@ -22,10 +22,12 @@
 //    rounds, the next unit's first round loaded during the current unit's last multiply; gemv_residual four
 //    simdgroups a row for a long K, else two whole rows a simdgroup);
 //  - attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
-//    simdgroup per 32 of them (a lane scores one position, softmax on simd_max/simd_sum, the simdgroup's 32 V rows
-//    loaded at once), the four simdgroups' partials merged in threadgroup memory; other head_dims take attn_decode,
-//    a threadgroup per query head (group 1) with a thread a position. Both finish a one-split context in split 0 and
-//    otherwise combine the splits in the last threadgroup to arrive (combine_splits).
+//    simdgroup per 32 of them (eight lanes score a position, so the K loads read whole 128-byte lines, and lane j
+//    then takes position j's score by simd_shuffle; softmax on simd_max/simd_sum, the simdgroup's 32 V rows loaded
+//    at once), the four simdgroups' partials merged in threadgroup memory, and threadgroups past the cache's length
+//    returning at once; other head_dims take attn_decode, a threadgroup per query head (group 1) with a thread a
+//    position. Both finish a one-split context in split 0 and otherwise combine the splits in the last threadgroup to
+//    arrive (combine_splits; attn_decode_warp counts the used splits' threadgroups only).
 //
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
@@ -49,9 +51,9 @@
 //    pdl_wait() and its "launch early" (pdl_launch_early: the next kernel's blocks resident and loading their weights
 //    while this kernel runs, 769 -> 838 tok/s on the H200) have no twin here. What CUDA loads before pdl_wait() is
 //    loaded at the same place here, where it still overlaps the RMSNorm (the row streams' first row or round, the
-//    norm weights), except in the attention kernels: CUDA loads the K rows of earlier positions before the wait and
-//    the current position's after it, and prefetches their V rows into L2; here every K row is loaded at once and
-//    nothing is prefetched (MSL has no prefetch).
+//    norm weights, qkv_rope_lane's biases and rotation), except in the attention kernels: CUDA loads the K rows of
+//    earlier positions before the wait and the current position's after it, and prefetches their V rows into L2;
+//    here the two loads follow each other and nothing is prefetched (MSL has no prefetch).
 //  - MSL has no lambdas: stream_rows takes a struct whose row() and use() are CUDA's two lambdas, and gemv_rows() is
 //    gemv_residual's rows_at. MSL's C++ has no `if constexpr` either: attn_decode_warp tests D with a plain `if`.
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
@@ -62,8 +64,8 @@
 //    threadgroup variables in kernel functions only).
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
-//    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's 5 hd + 8 + splits floats, attn_decode's
-//    hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
+//    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's (1 + WARPS) hd + 2 WARPS + splits floats
+//    (5 hd + 8 + splits at its 4 simdgroups), attn_decode's hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
 //    length that does not fit when it opens.
 //  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
 //    multiprocessor count, and balances the lane kernels' grids within that wave. Metal reports neither a core count
@@ -287,12 +289,10 @@ template <typename W>
  * The end of the q/k/v projections for rows i and i + hd/2 of one head of the stacked [q; k; v] (values a, b, bias
  * added): q and k heads are rotated by RoPE at `pos`; q goes to q_row (nq*hd), k and v into the cache at `pos`.
  */
-inline void rope_and_store(int head, int i, float a, float b, device const float *rope_cos,
-                           device const float *rope_sin, int pos, device float *q_row, device float *k_cache,
-                           device float *v_cache, int nq, int nkv, int hd, int max_len) {
+inline void store_roped(int head, int i, float a, float b, float c, float s, int pos, device float *q_row,
+                        device float *k_cache, device float *v_cache, int nq, int nkv, int hd, int max_len) {
     const int half_hd = hd / 2;
     if (head < nq + nkv) { // q and k heads rotate; v heads do not
-        const float c = rope_cos[pos * half_hd + i], s = rope_sin[pos * half_hd + i];
         const float ra = a * c - b * s, rb = b * c + a * s;
         a = ra, b = rb;
     }
@@ -306,6 +306,15 @@ inline void rope_and_store(int head, int i, float a, float b, device const float
     device float *cache = (is_k ? k_cache : v_cache) + (size_t(kvh) * max_len + pos) * hd;
     cache[i] = a;
     cache[i + half_hd] = b;
+}
+
+/** store_roped with the rotation of pair i at `pos` read from the RoPE tables. */
+inline void rope_and_store(int head, int i, float a, float b, device const float *rope_cos,
+                           device const float *rope_sin, int pos, device float *q_row, device float *k_cache,
+                           device float *v_cache, int nq, int nkv, int hd, int max_len) {
+    const int half_hd = hd / 2;
+    store_roped(head, i, a, b, rope_cos[pos * half_hd + i], rope_sin[pos * half_hd + i], pos, q_row, k_cache, v_cache,
+                nq, nkv, hd, max_len);
 }
 
 /** Rows i and i + hd/2 of one head of the stacked [q; k; v] view: warp unit u of qkv_rope. */
@@ -431,17 +440,21 @@ inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device
 
 /**
  * Decode attention for one query head a threadgroup, a simdgroup per 32 positions: threadgroup (h, s) covers
- * positions [s*128, s*128+128) of KV head h / group. A lane scores one position, the simdgroup's softmax runs on
- * simd_max/simd_sum, and the lane then owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at
- * once; the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_splits. No barrier
- * between scoring and the V sum. Threadgroup: 128 threads; HD 64 or 128. Threadgroup memory: qs (HD), wo (4, HD),
- * wml (4, 2), the combine's weights (splits): engine.m's attn_decode_warp_smem.
+ * positions [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the simdgroup's K loads
+ * read whole 128-byte lines; lane j then holds position j's score (simd_shuffle), the simdgroup's softmax runs on
+ * simd_max/simd_sum, and the lane owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at once;
+ * the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_splits. No barrier
+ * between scoring and the V sum. Threadgroups past the cache's length return at once, so the grid, sized for
+ * max_cache_len, costs little beyond it. Threadgroup: WARPS * 32 threads (engine.m: kAttnWarps, 4); HD 64 or 128.
+ * Threadgroup memory: qs (HD), wo (WARPS, HD), wml (WARPS, 2), the combine's weights (splits): engine.m's
+ * attn_decode_warp_smem.
  *
  * CUDA loads the K rows of earlier positions (and prefetches their V rows into L2) before pdl_wait(), while qkv_rope
  * still runs, and the current position's row after it. Metal has no programmatic dependent launch (nor an L2
- * prefetch): a dispatch starts after the previous one ends, so every lane loads its K row at once.
+ * prefetch): a dispatch starts after the previous one ends, so the two loads run one after the other here, with
+ * nothing between them.
  */
-template <int HD>
+template <int HD, int WARPS>
 [[kernel]] void attn_decode_warp(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
                                  device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
                                  device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
@@ -453,33 +466,53 @@ template <int HD>
                                  uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
                                  uint warp [[simdgroup_index_in_threadgroup]]) {
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
-    constexpr int WARPS = 4, SPLIT = WARPS * kWarp;
+    constexpr int SPLIT = WARPS * kWarp;
     threadgroup float *qs = smem, *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
     threadgroup uint last;
     const int h = int(tg.x), kvh = h / (nq / nkv), split = int(tg.y), splits = int(ntgs.y);
     const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
-    if (used == 1 && split != 0) return;
+    if (split >= used) return; // past the cache's length: the grid is sized for max_len
     const int start = split * SPLIT, end = min(len, start + SPLIT);
     const int base = start + int(warp) * kWarp, p = base + int(lane); // this lane's position
     device const float *kc = k_cache + size_t(kvh) * max_len * HD;
     device const float *vc = v_cache + size_t(kvh) * max_len * HD;
-    float4 k4[HD / 4];
-    if (p < end) {
-        device const float4 *kr = reinterpret_cast<device const float4 *>(kc + size_t(p) * HD);
-        LB_UNROLL for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+    // K rows: 8 lanes a position (lane group g = lane / 8 takes positions base + 4i + g), each lane C 16-byte chunks
+    // (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole 128-byte lines
+    constexpr int C = HD / 32, RI = kWarp / 4;
+    const int g = int(lane) / 8, l8 = int(lane) % 8;
+    float4 k4[RI][C];
+    device const float4 *kbase = reinterpret_cast<device const float4 *>(kc) + l8;
+    LB_UNROLL for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g;
+        if (pp < pos) {
+            LB_UNROLL for (int j = 0; j < C; ++j) k4[i][j] = kbase[size_t(pp) * (HD / 4) + j * 8];
+        }
+    }
+    // (CUDA: the V rows' L2 prefetch, then pdl_wait())
+    LB_UNROLL for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g;
+        if (pp == pos) {
+            LB_UNROLL for (int j = 0; j < C; ++j) k4[i][j] = kbase[size_t(pp) * (HD / 4) + j * 8];
+        }
     }
     for (int i = int(tid); i < HD; i += SPLIT) qs[i] = q[size_t(h) * HD + i] * scale;
     threadgroup_barrier(mem_flags::mem_threadgroup);
+    float4 qv[C];
+    LB_UNROLL for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<threadgroup const float4 *>(qs)[j * 8 + l8];
     float score = -INFINITY;
-    if (p < end) {
-        float acc[4] = {0.f, 0.f, 0.f, 0.f};
-        threadgroup const float4 *q4 = reinterpret_cast<threadgroup const float4 *>(qs);
-        LB_UNROLL for (int i = 0; i < HD / 4; ++i) {
-            const float4 qv = q4[i];
-            acc[i & 3] = fma(qv.x, k4[i].x, fma(qv.y, k4[i].y, fma(qv.z, k4[i].z, fma(qv.w, k4[i].w, acc[i & 3]))));
+    LB_UNROLL for (int i = 0; i < RI; ++i) {
+        float a = 0.f;
+        LB_UNROLL for (int j = 0; j < C; ++j) {
+            a = fma(qv[j].x, k4[i][j].x, fma(qv[j].y, k4[i][j].y, fma(qv[j].z, k4[i][j].z, fma(qv[j].w, k4[i][j].w, a))));
         }
-        score = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        a += simd_shuffle_xor(a, ushort(1));
+        a += simd_shuffle_xor(a, ushort(2));
+        a += simd_shuffle_xor(a, ushort(4));
+        // position base + 4i + g's score, from its group's first lane to lane 4i + g
+        const float s = simd_shuffle(a, ushort((lane & 3u) * 8u));
+        if (int(lane) / 4 == i) score = s;
     }
+    if (p >= end) score = -INFINITY;
     const float m = simd_max(score);
     const float e = p < end ? exp(score - m) : 0.f;
     const float l = simd_sum(e);
@@ -520,14 +553,14 @@ template <int HD>
         float O = 0.f;
         LB_UNROLL for (int w = 0; w < WARPS; ++w) O = fma(scale_w[w], wo[w * HD + d], O);
         if (used == 1) attn_out[size_t(h) * HD + d] = O / L;
-        else store_f32(&po[size_t(split) * HD + d], split < used ? O : 0.f);
+        else store_f32(&po[size_t(split) * HD + d], O);
     }
     if (used == 1) return;
     if (tid == 0) {
-        store_f32(&ml[split * 2], split < used ? M : -INFINITY);
-        store_f32(&ml[split * 2 + 1], split < used ? L : 0.f);
+        store_f32(&ml[split * 2], M);
+        store_f32(&ml[split * 2 + 1], L);
     }
-    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, splits, &last, tid, SPLIT, lane,
+    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, used, &last, tid, SPLIT, lane,
                        warp, WARPS);
 }
 
@@ -916,10 +949,31 @@ inline device const W *qkv_unit_row(device const W *wq, device const W *wk, devi
 }
 
 /**
+ * qkv_rope_lane's biases and RoPE rotation of the pair a storing lane writes next (CUDA: its `fetch` lambda, which MSL
+ * lacks): fetch(u) reads unit u's where `stores` and u < units, else keeps what it holds.
+ */
+template <typename W>
+struct PairFetch {
+    device const W *bq, *bk, *bv;
+    device const float *rope_cos, *rope_sin;
+    int units, half_hd, hd, qrows, kvrows, pos;
+    bool stores;
+    float b0, b1, rc, rs;
+
+    void fetch(int u) {
+        if (!stores || u >= units) return;
+        const int k = u % half_hd, r0 = (u / half_hd) * hd + k;
+        b0 = qkv_bias(bq, bk, bv, r0, qrows, kvrows), b1 = qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows);
+        rc = rope_cos[pos * half_hd + k], rs = rope_sin[pos * half_hd + k];
+    }
+};
+
+/**
  * RMSNorm + q/k/v projections with bias + RoPE + KV-cache write, as qkv_rope, rows in a lane's registers. A simdgroup
  * computes one row: simdgroups w and w + 4 of a threadgroup take rows i and i + hd/2 of one head (a rotation pair),
  * meet in threadgroup memory, and simdgroup w writes the pair. (CUDA does so to issue every row's loads before
- * pdl_wait(); here each simdgroup's first row is loaded before the RMSNorm.) The same buffers as qkv_rope, and no
+ * pdl_wait(); here each simdgroup's first row is loaded before the RMSNorm.) The storing lane reads the pair's
+ * biases and RoPE rotation ahead too: the first pair's before the RMSNorm, the next one's after each store. The same buffers as qkv_rope, and no
  * threadgroup memory from the host. Threadgroup: 256 threads, 4 pairs at a time.
  */
 template <typename W, int U>
@@ -944,10 +998,15 @@ template <typename W, int U>
     if (int(tgid) * PAIRS + slot < units)
         a.load(qkv_unit_row(wq, wk, wv, int(tgid) * PAIRS + slot, upper, hd, qrows, kvrows, dim), chunks, lane);
     nw.load(norm_w, chunks, lane);
+    // the pair's biases and rotation, read here too (CUDA: before pdl_wait()): the position is the host's, written
+    // before the step
+    const int pos = in->pos;
+    const bool stores = upper == 0 && lane == 0;
+    PairFetch<W> pair = {bq, bk, bv, rope_cos, rope_sin, units, half_hd, hd, qrows, kvrows, pos, stores, 0.f, 0.f, 1.f, 0.f};
+    pair.fetch(int(tgid) * PAIRS + slot);
     LaneVec<W, U> xv;
     xv.load(x, chunks, lane);
     xv.rms_norm(nw, dim, eps);
-    const int pos = in->pos;
     for (int base = int(tgid) * PAIRS; base < units; base += stride) { // the same trips for every simdgroup
         const int u = base + slot;
         float acc = 0.f;
@@ -958,12 +1017,10 @@ template <typename W, int U>
         }
         if (lane == 0) sums[warp] = acc;
         threadgroup_barrier(mem_flags::mem_threadgroup);
-        if (upper == 0 && lane == 0 && u < units) {
-            const int head = u / half_hd, k = u % half_hd, r0 = head * hd + k;
-            rope_and_store(head, k, sums[slot] + qkv_bias(bq, bk, bv, r0, qrows, kvrows),
-                           sums[slot + PAIRS] + qkv_bias(bq, bk, bv, r0 + half_hd, qrows, kvrows), rope_cos, rope_sin,
-                           pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
-        }
+        if (stores && u < units)
+            store_roped(u / half_hd, u % half_hd, sums[slot] + pair.b0, sums[slot + PAIRS] + pair.b1, pair.rc, pair.rs,
+                        pos, q_out, k_cache, v_cache, nq, nkv, hd, max_len);
+        pair.fetch(u + stride);
         threadgroup_barrier(mem_flags::mem_threadgroup);
     }
 }
@@ -1096,8 +1153,8 @@ template <typename W, int U, int KSPLIT>
                                    constant int &K [[buffer(4)]], constant int &rows_per_group [[buffer(5)]],
                                    threadgroup float *parts [[threadgroup(0)]],
                                    uint tgid [[threadgroup_position_in_grid]], uint ntgs [[threadgroups_per_grid]],
-                                   uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
-                                   uint warp [[simdgroup_index_in_threadgroup]],
+                                   uint tid [[thread_index_in_threadgroup]], uint ntg [[threads_per_threadgroup]],
+                                   uint lane [[thread_index_in_simdgroup]], uint warp [[simdgroup_index_in_threadgroup]],
                                    uint warps [[simdgroups_per_threadgroup]]) {
     const int Kp = K / KSPLIT, chunks = Kp / (8 / int(sizeof(W))), part = KSPLIT > 1 ? int(warp) : 0;
     const int r0 = KSPLIT > 1 ? int(tgid) * rows_per_group : int(tgid * warps + warp);
@@ -1112,10 +1169,10 @@ template <typename W, int U, int KSPLIT>
     stream_rows(n, chunks, job, vv, a, lane);
     if (KSPLIT > 1) {
         threadgroup_barrier(mem_flags::mem_threadgroup);
-        if (int(tid) < n) {
+        for (int r = int(tid); r < n; r += int(ntg)) {
             float sum = 0.f;
-            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[int(tid) * KSPLIT + k];
-            x[r0 + int(tid)] += sum;
+            LB_UNROLL for (int k = 0; k < KSPLIT; ++k) sum += parts[r * KSPLIT + k];
+            x[r0 + r] += sum;
         }
     }
 }
@@ -1388,8 +1445,8 @@ LB_WEIGHT_KERNELS(bf16, bf16)
 LB_WEIGHT_KERNELS(f16, half)
 LB_WEIGHT_KERNELS(f32, float)
 
-LB_INSTANTIATE(attn_decode_warp, hd64, 64)
-LB_INSTANTIATE(attn_decode_warp, hd128, 128)
+LB_INSTANTIATE(attn_decode_warp, w4_hd64, 64, 4)
+LB_INSTANTIATE(attn_decode_warp, w4_hd128, 128, 4)
 
 LB_INSTANTIATE(attn_decode, hd16, 16)
 LB_INSTANTIATE(attn_decode, hd32, 32)
