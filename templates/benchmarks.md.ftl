@@ -71,6 +71,13 @@ ${text("page.metricTable.head")}
 <#list e.metrics as m>
 | ${m.name} | ${m.value} |
 </#list>
+<#list e.suiteMetrics as t>
+
+${t.head}
+<#list t.metrics as m>
+| ${m.name} | ${m.value} |
+</#list>
+</#list>
 <#if e.concurrency?has_content>
 
 ${text("page.concurrency.intro")}
@@ -132,6 +139,9 @@ ${text("page.analysis.note")}
 
 ${text("page.context.intro")}
 
+<#if context.runs??>
+- **${text("page.measurement")}**: ${context.runs}
+</#if>
 <#if context.direct>
 - **${text("context.fill.direct")}**: ${text("page.context.direct")}
 </#if>

@@ -195,13 +195,16 @@ public final class Analyzer {
      */
     public static ReleaseReport release(String tag, List<EngineReport> runs) {
         List<EngineReport> engines = distinctLabels(runs);
-        EngineReport base = engines.size() < 2 ? null : baseline(engines);
+        EngineReport base = engines.stream().map(EngineReport::label).distinct().count() < 2 ? null : baseline(engines);
+        String baseLabel = base == null ? null : base.label();
         List<EngineReport> ordered = new ArrayList<>(engines);
-        ordered.sort(Comparator.comparing((EngineReport e) -> e == base).thenComparing(EngineReport::label));
+        // the baseline engine last; one engine's files side by side, its scenarios before its context suite
+        ordered.sort(Comparator.comparing((EngineReport e) -> e.label().equals(baseLabel))
+                .thenComparing(EngineReport::label).thenComparing(EngineReport::contextSuite));
         List<ReleaseReport.Speedup> speedups = new ArrayList<>();
         if (base != null) {
             for (EngineReport e : ordered) {
-                if (e == base || !sameModel(e, base)) {
+                if (e.label().equals(baseLabel) || !sameModel(e, base)) {
                     continue;
                 }
                 for (ScenarioSummary s : e.scenarios()) {
@@ -217,27 +220,47 @@ public final class Analyzer {
                 }
             }
         }
-        return new ReleaseReport(tag, ordered, base == null ? null : base.label(), speedups);
+        return new ReleaseReport(tag, ordered, baseLabel, speedups);
     }
 
     /**
-     * Labels name a run on its release page, so they must differ: two runs of one engine get the model name added,
-     * and runs that still collide (the same engine and model twice) the file name.
+     * Labels name an engine on its release page. One engine's scenario file and context-suite file share its label:
+     * the page shows them as one engine, its scenarios in the results and its positions in the context section.
+     * Otherwise labels must differ: runs of one engine on several models, or two files of one engine and one suite
+     * kind, get the model name added, and runs that still collide (the same engine, model and suite kind twice) the
+     * file name.
      */
     static List<EngineReport> distinctLabels(List<EngineReport> runs) {
         List<EngineReport> out = new ArrayList<>(runs);
-        for (int pass = 0; pass < 2; pass++) {
-            Map<String, Integer> count = new java.util.HashMap<>();
-            out.forEach(e -> count.merge(e.label(), 1, Integer::sum));
-            for (int i = 0; i < out.size(); i++) {
-                EngineReport e = out.get(i);
-                if (count.get(e.label()) > 1) {
-                    String extra = pass == 0 ? e.modelName() : java.nio.file.Path.of(e.source()).getFileName().toString();
-                    out.set(i, relabel(e, e.label() + " · " + extra));
-                }
+        Map<String, List<EngineReport>> byLabel = new LinkedHashMap<>();
+        out.forEach(e -> byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));
+        java.util.Set<String> withModel = new java.util.HashSet<>();
+        byLabel.forEach((label, group) -> {
+            boolean models = group.stream().map(EngineReport::modelName).distinct().count() > 1;
+            boolean sameKind = group.stream().map(EngineReport::contextSuite).distinct().count() < group.size();
+            if (models || sameKind) {
+                withModel.add(label);
+            }
+        });
+        for (int i = 0; i < out.size(); i++) {
+            EngineReport e = out.get(i);
+            if (withModel.contains(e.label())) {
+                out.set(i, relabel(e, e.label() + " · " + e.modelName()));
+            }
+        }
+        Map<String, Integer> count = new java.util.HashMap<>();
+        out.forEach(e -> count.merge(kindKey(e), 1, Integer::sum));
+        for (int i = 0; i < out.size(); i++) {
+            EngineReport e = out.get(i);
+            if (count.get(kindKey(e)) > 1) {
+                out.set(i, relabel(e, e.label() + " · " + java.nio.file.Path.of(e.source()).getFileName()));
             }
         }
         return out;
+    }
+
+    private static String kindKey(EngineReport e) {
+        return e.label() + (e.contextSuite() ? "\u0000context" : "\u0000scenarios");
     }
 
     private static EngineReport relabel(EngineReport e, String label) {
@@ -261,16 +284,25 @@ public final class Analyzer {
     static EngineReport baseline(List<EngineReport> engines) {
         List<EngineReport> marked = engines.stream().filter(e -> e.engine() != null
                 && Boolean.TRUE.equals(e.engine().settings().get("baseline"))).toList();
-        if (marked.size() == 1) {
-            return marked.getFirst();
+        if (oneEngine(marked)) {
+            return preferScenarios(marked);
         }
         for (String name : List.of("java", "cpu")) {
             List<EngineReport> named = engines.stream().filter(e -> e.engine() != null && name.equals(e.engine().name())).toList();
-            if (named.size() == 1) {
-                return named.getFirst();
+            if (oneEngine(named)) {
+                return preferScenarios(named);
             }
         }
         return null;
+    }
+
+    /** One engine on the page: one file, or its scenario file and its context-suite file under one label. */
+    private static boolean oneEngine(List<EngineReport> runs) {
+        return !runs.isEmpty() && runs.stream().map(EngineReport::label).distinct().count() == 1;
+    }
+
+    private static EngineReport preferScenarios(List<EngineReport> runs) {
+        return runs.stream().filter(e -> !e.contextSuite()).findFirst().orElse(runs.getFirst());
     }
 
     private static boolean sameModel(EngineReport a, EngineReport b) {

@@ -73,6 +73,18 @@ public record EngineReport(String label, String source, boolean legacy, EngineIn
                 sourceEnvironment, Map.of(), List.of());
     }
 
+    /**
+     * Whether this file holds the context suite (KV cache positions) rather than a suite of scenarios: its protocol
+     * names the suite {@code context}, or, for a file without a protocol (imported), it has positions and no
+     * scenarios. One engine's release may have one file of each kind; the page shows them as one engine.
+     */
+    public boolean contextSuite() {
+        if (protocol != null && protocol.suite() != null) {
+            return "context".equals(protocol.suite());
+        }
+        return scenarios.isEmpty() && !context.isEmpty();
+    }
+
     /** The model's name; imported legacy files carry it only in their own environment block. */
     public String modelName() {
         return model != null ? model.name() : sourceEnvironment.getOrDefault("model_id", "?");

@@ -75,7 +75,7 @@ final class ContextPanels {
                 y[j] = points.get(j).tps();
                 top = Math.max(top, y[j]);
             }
-            style(chart.addSeries(names.get(i), x, y), ChartStyle.engineColor(i));
+            style(chart.addSeries(names.get(i), x, y), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
         }
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(ReleasePanels.niceHeadroom(top, 1.15));
@@ -101,7 +101,7 @@ final class ContextPanels {
                 err[j] = points.get(j).stepMs().stddev();
                 top = Math.max(top, y[j] + err[j]);
             }
-            style(chart.addSeries(names.get(i), x, y, err), ChartStyle.engineColor(i));
+            style(chart.addSeries(names.get(i), x, y, err), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
         }
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setYAxisMin(0.0);
@@ -137,7 +137,7 @@ final class ContextPanels {
             for (double v : y) {
                 top = Math.max(top, v);
             }
-            style(chart.addSeries(names.get(i), x, y), ChartStyle.engineColor(i));
+            style(chart.addSeries(names.get(i), x, y), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
         }
         // the line of equal speed
         double[] span = xSpan(report);

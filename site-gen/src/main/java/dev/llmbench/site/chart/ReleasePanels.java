@@ -84,7 +84,7 @@ final class ReleasePanels {
                 // a log axis cannot show a bar reaching zero or below; such a bar is shortened to 90 % of the value
                 err[j] = log ? Math.min(p.get(j).stddevMs(), 0.9 * y[j]) : p.get(j).stddevMs();
             }
-            Color color = ChartStyle.engineColor(i);
+            Color color = ChartStyle.engineColor(colourIndexes(engines)[i]);
             XYSeries series = chart.addSeries(names.get(i), x, y, err);
             series.setMarker(SeriesMarkers.CIRCLE);
             series.setMarkerColor(color);
@@ -202,7 +202,7 @@ final class ReleasePanels {
             }
             double[] x = Arrays.copyOf(xs, n);
             double[] y = Arrays.copyOf(ys, n);
-            Color color = ChartStyle.engineColor(i);
+            Color color = ChartStyle.engineColor(colourIndexes(engines)[i]);
             XYSeries line = chart.addSeries(names.get(i), x, y);
             line.setMarker(SeriesMarkers.NONE);
             line.setLineColor(color);
@@ -310,7 +310,7 @@ final class ReleasePanels {
             EngineReport engine = engines.get(i);
             List<Double> prefill = values(engine, categories, ScenarioSummary::prefillTps);
             List<Double> decode = values(engine, categories, ScenarioSummary::decodeTps);
-            Color color = ChartStyle.engineColor(i);
+            Color color = ChartStyle.engineColor(colourIndexes(engines)[i]);
             boolean several = engines.size() > 1;
             for (int metric = 0; metric < 2; metric++) {
                 List<Double> v = metric == 0 ? prefill : decode;
@@ -383,19 +383,28 @@ final class ReleasePanels {
         return chart;
     }
 
-    /** Engine labels as series names, which XChart needs unique: a repeated label gets {@code #2}, {@code #3}. */
+    /**
+     * Engine labels as series names, which XChart needs unique within a chart: a repeated label gets {@code #2},
+     * {@code #3}. One engine's scenario file and context-suite file share a label and its name, as no chart draws both.
+     */
     static List<String> seriesNames(List<EngineReport> engines) {
         List<String> names = new ArrayList<>();
         Set<String> used = new HashSet<>();
         for (EngineReport e : engines) {
             String base = e.label() == null || e.label().isBlank() ? "engine" : e.label();
             String name = base;
-            for (int k = 2; !used.add(name); k++) {
+            for (int k = 2; !used.add(name + (e.contextSuite() ? "\u0000context" : "")); k++) {
                 name = base + " #" + k;
             }
             names.add(name);
         }
         return names;
+    }
+
+    /** Each engine's colour index: the order of its label on the page, so one engine's files share a colour. */
+    static int[] colourIndexes(List<EngineReport> engines) {
+        List<String> labels = engines.stream().map(EngineReport::label).distinct().toList();
+        return engines.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
     }
 
     /**

@@ -107,7 +107,7 @@ final class TrendPanels {
         return chart;
     }
 
-    /** the first run of that engine label in the release, its scenario's median; null when absent or not finite */
+    /** the first run of that engine label in the release with that scenario, its median; null when absent or not finite */
     private static Double median(ReleaseReport release, String engine, String scenario,
                                  Function<ScenarioSummary, Summary> metric) {
         for (EngineReport e : release.engines()) {
@@ -118,7 +118,7 @@ final class TrendPanels {
                         return m.median();
                     }
                 }
-                return null;
+                // the engine's other file (its context suite) has no scenarios: look on
             }
         }
         return null;

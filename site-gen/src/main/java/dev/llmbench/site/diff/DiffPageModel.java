@@ -45,7 +45,7 @@ public final class DiffPageModel {
         List<Map<String, Object>> engines = new ArrayList<>();
         for (EngineDiff e : d.engines()) {
             Map<String, Object> em = new LinkedHashMap<>();
-            em.put("label", MarkdownText.escape(e.engine()));
+            em.put("label", MarkdownText.escape(engineName(e, m)));
             em.put("model", MarkdownText.escape(e.model()));
             List<Map<String, String>> rows = new ArrayList<>();
             for (CellDiff c : e.cells()) {
@@ -67,8 +67,18 @@ public final class DiffPageModel {
         model.put("hasContext", d.engines().stream().flatMap(e -> e.cells().stream())
                 .anyMatch(c -> c.metric() == Metric.CONTEXT_STEP_MS));
         model.put("unmatched", d.unmatched().stream()
-                .map(u -> MarkdownText.escape(m.get("diff.unmatchedRun", u.run(), u.onlyIn()))).toList());
+                .map(u -> MarkdownText.escape(unmatchedRun(u, m))).toList());
         return model;
+    }
+
+    /** The engine's label, with its suite named when the two runs are its context suite. */
+    static String engineName(EngineDiff e, Messages m) {
+        return e.contextSuite() ? m.get("page.engineSuite", e.engine(), m.get("suite.context")) : e.engine();
+    }
+
+    /** A run of one release alone, "(only in v1)"; an engine's context suite said to be one. */
+    static String unmatchedRun(ReleaseDiff.Unmatched u, Messages m) {
+        return m.get(u.contextSuite() ? "diff.unmatchedContextRun" : "diff.unmatchedRun", u.run(), u.onlyIn());
     }
 
     static Map<String, String> row(CellDiff c, NumberFormatter f, Messages m) {

@@ -20,7 +20,7 @@ public final class DiffText {
         sb.append(m.get("diff.text.title", d.oldRelease(), d.newRelease(), f.percent(d.threshold(), 1),
                 f.fixed(d.alpha(), 2))).append('\n');
         for (EngineDiff e : d.engines()) {
-            sb.append('\n').append(e.engine()).append(" / ").append(e.model()).append('\n');
+            sb.append('\n').append(DiffPageModel.engineName(e, m)).append(" / ").append(e.model()).append('\n');
             if (!e.conditions().isEmpty()) {
                 sb.append("  ").append(m.get("diff.conditions.text")).append('\n');
                 e.conditions().forEach(c -> sb.append("    ").append(c.field()).append(": ").append(c.oldValue())
@@ -56,7 +56,7 @@ public final class DiffText {
             }
         }
         for (ReleaseDiff.Unmatched u : d.unmatched()) {
-            sb.append('\n').append(m.get("diff.unmatched", m.get("diff.unmatchedRun", u.run(), u.onlyIn()))).append('\n');
+            sb.append('\n').append(m.get("diff.unmatched", DiffPageModel.unmatchedRun(u, m))).append('\n');
         }
         sb.append('\n').append(m.get("diff.text.tally", String.valueOf(d.count(Verdict.BETTER)),
                 String.valueOf(d.count(Verdict.WORSE)), String.valueOf(d.count(Verdict.UNCHANGED)),

@@ -38,21 +38,21 @@ public final class Differ {
     }
 
     public ReleaseDiff compare(ReleaseReport oldRelease, ReleaseReport newRelease) {
-        Map<String, EngineReport> olds = byKey(oldRelease);
-        Map<String, EngineReport> news = byKey(newRelease);
+        Map<Key, EngineReport> olds = byKey(oldRelease);
+        Map<Key, EngineReport> news = byKey(newRelease);
         List<EngineDiff> engines = new ArrayList<>();
         List<ReleaseDiff.Unmatched> unmatched = new ArrayList<>();
-        for (Map.Entry<String, EngineReport> e : news.entrySet()) {
+        for (Map.Entry<Key, EngineReport> e : news.entrySet()) {
             EngineReport old = olds.get(e.getKey());
             if (old == null) {
-                unmatched.add(new ReleaseDiff.Unmatched(e.getKey(), newRelease.release()));
+                unmatched.add(new ReleaseDiff.Unmatched(e.getKey().run(), newRelease.release(), e.getKey().contextSuite()));
             } else {
                 engines.add(compare(oldRelease.release(), old, newRelease.release(), e.getValue()));
             }
         }
-        for (String key : olds.keySet()) {
+        for (Key key : olds.keySet()) {
             if (!news.containsKey(key)) {
-                unmatched.add(new ReleaseDiff.Unmatched(key, oldRelease.release()));
+                unmatched.add(new ReleaseDiff.Unmatched(key.run(), oldRelease.release(), key.contextSuite()));
             }
         }
         return new ReleaseDiff(oldRelease.release(), newRelease.release(), threshold, alpha, engines, unmatched);
@@ -93,7 +93,8 @@ public final class Differ {
         List<RunWarnings> warnings = new ArrayList<>(warnings(oldRelease, old));
         warnings.addAll(warnings(newRelease, neu));
         return new EngineDiff(neu.label(), neu.modelName(), cells, List.copyOf(oldById.keySet()), onlyNew,
-                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu), warnings);
+                List.copyOf(oldByPosition.keySet()), onlyNewPositions, conditions(old, neu), warnings,
+                neu.contextSuite() && old.contextSuite());
     }
 
     /** A run's validity warnings grouped by code, scenarios in the order they came. */
@@ -200,10 +201,17 @@ public final class Differ {
                 neu.samples().size(), verdict);
     }
 
-    private static Map<String, EngineReport> byKey(ReleaseReport r) {
-        Map<String, EngineReport> map = new LinkedHashMap<>();
+    /**
+     * What a run is matched by across releases: engine label, model and suite kind, so an engine's scenario file
+     * meets the other release's scenario file and its context-suite file the other's context-suite file.
+     */
+    private record Key(String run, boolean contextSuite) {
+    }
+
+    private static Map<Key, EngineReport> byKey(ReleaseReport r) {
+        Map<Key, EngineReport> map = new LinkedHashMap<>();
         for (EngineReport e : r.engines()) {
-            map.put(e.label() + " / " + e.modelName(), e);
+            map.put(new Key(e.label() + " / " + e.modelName(), e.contextSuite()), e);
         }
         return map;
     }

@@ -14,8 +14,14 @@ import java.util.List;
  */
 public record ReleaseDiff(String oldRelease, String newRelease, double threshold, double alpha, List<EngineDiff> engines,
                           List<Unmatched> unmatched) {
-    /** An "engine / model" run measured in release {@code onlyIn} alone. */
-    public record Unmatched(String run, String onlyIn) {
+    /**
+     * An "engine / model" run measured in release {@code onlyIn} alone; {@code contextSuite} when it is the engine's
+     * context suite (its scenario file may have a counterpart).
+     */
+    public record Unmatched(String run, String onlyIn, boolean contextSuite) {
+        public Unmatched(String run, String onlyIn) {
+            this(run, onlyIn, false);
+        }
     }
 
     public ReleaseDiff {

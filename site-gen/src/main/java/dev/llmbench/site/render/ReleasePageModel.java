@@ -56,12 +56,13 @@ public final class ReleasePageModel {
         m.put("release", MarkdownText.escape(release.release()));
         m.put("releaseCode", MarkdownText.code(release.release()));
         List<EngineReport> engines = release.engines();
-        m.put("engineLabels", listing(engines.stream().map(e -> MarkdownText.escape(e.label())).toList()));
+        m.put("engineLabels", listing(distinct(engines.stream().map(e -> MarkdownText.escape(e.label())).toList())));
         m.put("models", join(distinct(engines.stream().map(this::modelLine).toList())));
         m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(e.modelName())).toList())));
-        m.put("settings", String.join("; ", distinct(engines.stream().map(e -> settingsLine(e, engines.size() > 1))
-                .filter(s -> !s.isEmpty()).toList())));
-        EngineReport first = engines.getFirst();
+        boolean severalEngines = engines.stream().map(EngineReport::label).distinct().count() > 1;
+        m.put("settings", String.join("; ", perEngine(engines, this::settingsText, e -> severalEngines, " ")));
+        // the method's runs are the scenarios' where there are any; the context section names its own
+        EngineReport first = engines.stream().filter(e -> !e.contextSuite()).findFirst().orElse(engines.getFirst());
         m.put("warmupRuns", Integer.toString(first.protocol() == null ? 0 : first.protocol().warmupRuns()));
         m.put("measuredRuns", Integer.toString(first.protocol() == null ? 0 : first.protocol().measuredRuns()));
         m.put("legacy", engines.stream().anyMatch(EngineReport::legacy));
@@ -71,8 +72,8 @@ public final class ReleasePageModel {
         m.put("hasScenarios", engines.stream().anyMatch(e -> !e.scenarios().isEmpty()));
         m.put("context", context(release));
         m.put("fallbackSuite", engines.stream().allMatch(e -> e.scenarios().isEmpty()) ? "context" : "default");
-        m.put("environments", distinct(engines.stream().map(this::environmentLine).toList()));
-        m.put("engines", engines.stream().map(this::engine).toList());
+        m.put("environments", perEngine(engines, this::environmentText, e -> e.environment() != null, ": "));
+        m.put("engines", byLabel(engines).values().stream().map(this::engine).toList());
         m.put("warnings", warnings(engines));
         m.put("baseline", release.baseline() == null ? null : MarkdownText.escape(release.baseline()));
         m.put("speedups", release.speedups().stream().map(s -> Map.of(
@@ -112,6 +113,64 @@ public final class ReleasePageModel {
             return msg.get("scenario." + s.id());
         }
         return msg.get("scenario.custom");
+    }
+
+    /**
+     * One engine's files by its label, in page order: a scenario file and a context-suite file of one engine share
+     * it (see {@link Analyzer#distinctLabels}).
+     */
+    private static Map<String, List<EngineReport>> byLabel(List<EngineReport> engines) {
+        Map<String, List<EngineReport>> out = new LinkedHashMap<>();
+        engines.forEach(e -> out.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));
+        return out;
+    }
+
+    /** The name of a file's suite kind, that tells one engine's two files apart on the page. */
+    private String suiteName(EngineReport e) {
+        return msg.get(e.contextSuite() ? "suite.context" : "suite.scenarios");
+    }
+
+    /**
+     * One line per engine, {@code label + separator + text}: where an engine's files give different texts, one line
+     * per file with its suite named ("cuda (NVIDIA H200), context suite"); the same text once. Empty texts are left
+     * out, and the label too where {@code labelled} says so, unless the engine's files need telling apart.
+     */
+    private List<String> perEngine(List<EngineReport> engines, java.util.function.Function<EngineReport, String> text,
+                                   java.util.function.Predicate<EngineReport> labelled, String separator) {
+        List<String> lines = new ArrayList<>();
+        for (List<EngineReport> files : byLabel(engines).values()) {
+            List<EngineReport> with = files.stream().filter(e -> !text.apply(e).isEmpty()).toList();
+            if (with.isEmpty()) {
+                continue;
+            }
+            String label = MarkdownText.escape(with.getFirst().label());
+            if (with.stream().map(text).distinct().count() == 1) {
+                lines.add((labelled.test(with.getFirst()) ? label + separator : "") + text.apply(with.getFirst()));
+            } else {
+                for (EngineReport e : with) {
+                    lines.add(msg.get("page.engineSuite", label, suiteName(e)) + separator + text.apply(e));
+                }
+            }
+        }
+        return distinct(lines);
+    }
+
+    /**
+     * One engine's section of the results: its scenario file's tables, or its only file's; the load and memory of
+     * its context-suite file beside a scenario file in a table of their own, headed with the suite, when they differ.
+     */
+    private Map<String, Object> engine(List<EngineReport> files) {
+        EngineReport e = files.stream().filter(f -> !f.contextSuite()).findFirst().orElse(files.getFirst());
+        Map<String, Object> m = engine(e);
+        List<Map<String, Object>> more = new ArrayList<>();
+        for (EngineReport other : files) {
+            if (other != e && !loadRows(other).equals(loadRows(e))) {
+                more.add(Map.of("head", msg.get("page.metricTable.suiteHead", suiteName(other)),
+                        "metrics", metrics(other)));
+            }
+        }
+        m.put("suiteMetrics", more);
+        return m;
     }
 
     private Map<String, Object> engine(EngineReport e) {
@@ -165,6 +224,13 @@ public final class ReleasePageModel {
         m.put("direct", engines.stream().anyMatch(e -> e.context().stream().anyMatch(p -> p.fill() == CacheFill.DIRECT)));
         m.put("prefill", engines.stream().anyMatch(e -> e.context().stream().anyMatch(p -> p.fill() == CacheFill.PREFILL)));
         m.put("legacy", engines.stream().anyMatch(EngineReport::legacy));
+        // beside scenarios, whose runs the method section gives, the context suite's own runs per position
+        boolean scenarios = release.engines().stream().anyMatch(e -> !e.scenarios().isEmpty());
+        List<String> runs = distinct(engines.stream().filter(e -> scenarios && e.protocol() != null && !e.legacy())
+                .map(e -> msg.get("page.context.runs.value", Integer.toString(e.protocol().warmupRuns()),
+                        Integer.toString(e.protocol().measuredRuns()), Integer.toString(e.context().getFirst().steps())))
+                .toList());
+        m.put("runs", runs.isEmpty() ? null : String.join("; ", runs));
         m.put("comparison", contextComparison(release, engines));
         return m;
     }
@@ -245,6 +311,28 @@ public final class ReleasePageModel {
     }
 
     private List<Map<String, String>> metrics(EngineReport e) {
+        List<Map<String, String>> rows = loadRows(e);
+        if (e.scenarios().isEmpty()) {
+            return rows; // a file of the context suite only: the scenario metrics do not apply
+        }
+        EngineReport.Metrics mt = e.metrics();
+        String est = msg.get("metric.estimated");
+        rows.add(row(msg.get("metric.prefillScaling"), mt.prefillScalingMsPerToken() == null ? msg.get("value.noFit")
+                : fmt.fixed(mt.prefillScalingMsPerToken(), 3) + " " + msg.get("unit.msPerToken")
+                + " (R² " + fmt.fixed(mt.prefillScalingR2(), 2) + ")"));
+        rows.add(row(msg.get("metric.decodeCv"), mt.decodeTpsCv() == null ? msg.get("value.noCv")
+                : fmt.percent(mt.decodeTpsCv(), 1)));
+        boolean cpu = isCpu(e);
+        String none = cpu ? msg.get("value.notMeasuredCpu") : msg.get("value.notMeasured");
+        rows.add(row(msg.get("metric.gpuUtil") + (mt.gpuUtilisationEstimated() ? est : ""),
+                mt.gpuUtilisation() == null ? none : fmt.percent(mt.gpuUtilisation(), 1)));
+        rows.add(row(msg.get("metric.kernelOverhead") + (mt.kernelOverheadEstimated() ? est : ""),
+                mt.kernelOverheadUs() == null ? none : fmt.fixed(mt.kernelOverheadUs(), 1) + " " + msg.get("unit.usPerKernel")));
+        return rows;
+    }
+
+    /** Compile and weight loading time, peak memory: what every file has, whatever its suite. */
+    private List<Map<String, String>> loadRows(EngineReport e) {
         List<Map<String, String>> rows = new ArrayList<>();
         EngineReport.Metrics mt = e.metrics();
         LoadMetrics load = e.load();
@@ -273,20 +361,6 @@ public final class ReleasePageModel {
             rows.add(row(weightLoad, msg.get("value.noLoad")));
             rows.add(row(msg.get("metric.peakMemory"), msg.get("value.noLoad")));
         }
-        if (e.scenarios().isEmpty()) {
-            return rows; // a file of the context suite only: the scenario metrics do not apply
-        }
-        rows.add(row(msg.get("metric.prefillScaling"), mt.prefillScalingMsPerToken() == null ? msg.get("value.noFit")
-                : fmt.fixed(mt.prefillScalingMsPerToken(), 3) + " " + msg.get("unit.msPerToken")
-                + " (R² " + fmt.fixed(mt.prefillScalingR2(), 2) + ")"));
-        rows.add(row(msg.get("metric.decodeCv"), mt.decodeTpsCv() == null ? msg.get("value.noCv")
-                : fmt.percent(mt.decodeTpsCv(), 1)));
-        boolean cpu = isCpu(e);
-        String none = cpu ? msg.get("value.notMeasuredCpu") : msg.get("value.notMeasured");
-        rows.add(row(msg.get("metric.gpuUtil") + (mt.gpuUtilisationEstimated() ? est : ""),
-                mt.gpuUtilisation() == null ? none : fmt.percent(mt.gpuUtilisation(), 1)));
-        rows.add(row(msg.get("metric.kernelOverhead") + (mt.kernelOverheadEstimated() ? est : ""),
-                mt.kernelOverheadUs() == null ? none : fmt.fixed(mt.kernelOverheadUs(), 1) + " " + msg.get("unit.usPerKernel")));
         return rows;
     }
 
@@ -361,16 +435,18 @@ public final class ReleasePageModel {
         };
     }
 
-    private String settingsLine(EngineReport e, boolean labelled) {
+    /** The engine's settings of one file as code, or empty. */
+    private String settingsText(EngineReport e) {
         if (e.engine() == null || e.engine().settings().isEmpty()) {
             return "";
         }
         List<String> parts = new ArrayList<>();
         e.engine().settings().forEach((k, v) -> parts.add(k + "=" + v));
-        return (labelled ? MarkdownText.escape(e.label()) + " " : "") + "`" + MarkdownText.code(String.join(", ", parts)) + "`";
+        return "`" + MarkdownText.code(String.join(", ", parts)) + "`";
     }
 
-    private String environmentLine(EngineReport e) {
+    /** The machine one file was measured on, a sentence. */
+    private String environmentText(EngineReport e) {
         Environment env = e.environment();
         if (env == null) {
             Map<String, String> s = e.sourceEnvironment();
@@ -399,7 +475,7 @@ public final class ReleasePageModel {
         }
         parts.add(env.os() + (env.osVersion() == null ? "" : " " + env.osVersion()) + (env.arch() == null ? "" : " " + env.arch()));
         parts.add("JDK " + env.jdk());
-        return MarkdownText.escape(e.label()) + ": " + MarkdownText.escape(String.join(", ", parts)) + ".";
+        return MarkdownText.escape(String.join(", ", parts)) + ".";
     }
 
     private String ramGb(String text) {
