@@ -298,7 +298,7 @@ public final class SiteBuilder {
                     "href", "releases/" + r.release() + "/" + pageFile("index", lang, langs),
                     "diffHref", hasPrevious ? "releases/" + r.release() + "/" + pageFile("diff", lang, langs) : "",
                     "diffText", hasPrevious ? newestFirst.get(i + 1).release() + " → " + r.release() : "",
-                    "engines", String.join(", ", r.engines().stream().map(EngineReport::label).toList()),
+                    "engines", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(EngineReport::label).toList())),
                     "models", String.join(", ", new LinkedHashSet<>(r.engines().stream().map(EngineReport::modelName).toList()))));
         }
         m.put("releases", rows);

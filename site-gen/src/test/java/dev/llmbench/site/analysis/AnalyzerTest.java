@@ -1,6 +1,9 @@
 package dev.llmbench.site.analysis;
 
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.CacheFill;
+import dev.llmbench.results.ContextPosition;
+import dev.llmbench.results.Protocol;
 import dev.llmbench.results.RunSample;
 import dev.llmbench.results.ScenarioResult;
 import dev.llmbench.results.Warning;
@@ -117,5 +120,39 @@ class AnalyzerTest {
         assertThat(r.engines()).extracting(EngineReport::label).containsExactly(
                 "java (CPU) · synthetic:qwen2.5-0.5b · java-a.json", "java (CPU) · synthetic:qwen2.5-0.5b · java-b.json");
         assertThat(r.baseline()).isNull();
+    }
+
+    /** The same engine's context suite: one position, no scenarios. */
+    private static BenchmarkResults contextSuite(BenchmarkResults base) {
+        Protocol p = base.protocol();
+        return new BenchmarkResults(base.schemaVersion(), base.run(), base.environment(), base.engine(), base.model(),
+                new Protocol("context", 1, 3, p.clock(), p.timerOverheadNs(), true, p.promptSource(), p.seed()),
+                base.load(), List.of(), List.of(), List.of(new ContextPosition(1, CacheFill.DIRECT, 2, List.of(
+                        new ContextPosition.Run(0, false, 0.5, List.of(80.0, 80.5))))));
+    }
+
+    @Test
+    void anEnginesScenarioAndContextSuiteFilesShareItsLabel() {
+        EngineReport java = Analyzer.analyze(FixtureResults.java("v1", 1, 1, T), "java (CPU)", "dir/java-a.json");
+        EngineReport javaContext = Analyzer.analyze(contextSuite(FixtureResults.java("v1", 1, 1, T)), "java (CPU)",
+                "dir/java-a-context.json");
+        EngineReport cuda = Analyzer.analyze(FixtureResults.cuda("v1", 1, 2, T), "cuda (H100)", "dir/cuda-a.json");
+        assertThat(javaContext.contextSuite()).isTrue();
+        assertThat(java.contextSuite()).isFalse();
+        ReleaseReport r = Analyzer.release("v1", List.of(javaContext, cuda, java));
+        // no model or file name added; the baseline engine last, its scenario file before its context suite
+        assertThat(r.engines()).extracting(EngineReport::source)
+                .containsExactly("dir/cuda-a.json", "dir/java-a.json", "dir/java-a-context.json");
+        assertThat(r.engines()).extracting(EngineReport::label).containsExactly("cuda (H100)", "java (CPU)", "java (CPU)");
+        assertThat(r.baseline()).isEqualTo("java (CPU)");
+        assertThat(r.speedups()).hasSize(6).allMatch(s -> s.engine().equals("cuda (H100)"));
+
+        // a genuine collision, two context suites of one engine and model, still gets the file names
+        EngineReport other = Analyzer.analyze(contextSuite(FixtureResults.java("v1", 1, 3, T)), "java (CPU)",
+                "dir/java-b-context.json");
+        assertThat(Analyzer.release("v1", List.of(java, javaContext, other)).engines()).extracting(EngineReport::label)
+                .containsExactly("java (CPU) · synthetic:qwen2.5-0.5b",
+                        "java (CPU) · synthetic:qwen2.5-0.5b · java-a-context.json",
+                        "java (CPU) · synthetic:qwen2.5-0.5b · java-b-context.json");
     }
 }
