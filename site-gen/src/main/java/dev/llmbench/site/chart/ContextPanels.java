@@ -24,14 +24,15 @@ import java.util.Map;
 final class ContextPanels {
     /** The words of these charts, per page language; {@code ratioAxis} takes the reference engine's label. */
     record Text(String tpsTitle, String stepTitle, String ratioTitle, String xAxis, String tpsAxis, String stepAxis,
-                String ratioAxis) {
+                String ratioAxis, ChartText chart) {
         static Text of(String lang) {
             return switch (lang) {
                 case "ko" -> new Text("캐시 위치별 Decode TPS", "캐시 위치별 디코드 스텝 시간", "캐시 위치별 TPS 비율",
-                        "KV 캐시 위치 (토큰, log2 축)", "Decode TPS (토큰/초)", "스텝 시간 (ms)", "TPS 비율 (기준: %s)");
+                        "KV 캐시 위치 (토큰, log2 축)", "Decode TPS (토큰/초)", "스텝 시간 (ms)", "TPS 비율 (기준: %s)",
+                        ChartText.of(lang));
                 case "en" -> new Text("Decode TPS by Cache Position", "Decode Step Time by Cache Position",
                         "TPS Ratio by Cache Position", "KV cache position (tokens, log2 scale)",
-                        "Decode TPS (tokens/sec)", "Step time (ms)", "TPS ratio (vs %s)");
+                        "Decode TPS (tokens/sec)", "Step time (ms)", "TPS ratio (vs %s)", ChartText.of(lang));
                 default -> throw new IllegalArgumentException("chart language '" + lang + "' is not supported: use ko or en");
             };
         }
@@ -63,6 +64,8 @@ final class ContextPanels {
         XYChart chart = ReleasePanels.xyChart(text.tpsTitle(), text.xAxis(), text.tpsAxis(), width, height);
         List<String> names = ReleasePanels.seriesNames(report.engines());
         double top = 0;
+        double bottom = Double.POSITIVE_INFINITY;
+        List<Double> levels = new ArrayList<>();
         for (int i = 0; i < report.engines().size(); i++) {
             List<ContextSummary> points = report.engines().get(i).context();
             if (points.isEmpty()) {
@@ -74,22 +77,43 @@ final class ContextPanels {
                 x[j] = log2(points.get(j).position());
                 y[j] = points.get(j).tps();
                 top = Math.max(top, y[j]);
+                bottom = Math.min(bottom, y[j]);
             }
+            levels.add(ReleasePanels.median(y));
             style(chart.addSeries(names.get(i), x, y), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
         }
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(ReleasePanels.niceHeadroom(top, 1.15));
+        yAxis(chart, text, text.tpsAxis(), levels, bottom, top);
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         return log2Axis(chart, report);
+    }
+
+    /**
+     * From zero, or logarithmic when the engines' typical values lie far apart (a GPU's and a CPU's TPS differ a
+     * hundredfold, and a linear axis draws the slower one flat on the floor), as the release charts decide.
+     */
+    private static void yAxis(XYChart chart, Text text, String title, List<Double> levels, double bottom, double top) {
+        if (ReleasePanels.enginesApart(levels) && bottom > 0) {
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.setYAxisTitle(text.chart().logAxis(title));
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(bottom))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(top * 1.15))));
+        } else {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(ReleasePanels.niceHeadroom(top, 1.15));
+        }
     }
 
     private static XYChart stepTime(ReleaseReport report, Text text, int width, int height) {
         XYChart chart = ReleasePanels.xyChart(text.stepTitle(), text.xAxis(), text.stepAxis(), width, height);
         List<String> names = ReleasePanels.seriesNames(report.engines());
         double top = 0;
+        double bottom = Double.POSITIVE_INFINITY;
+        List<Double> levels = new ArrayList<>();
+        List<double[][]> series = new ArrayList<>();
         for (int i = 0; i < report.engines().size(); i++) {
             List<ContextSummary> points = report.engines().get(i).context();
             if (points.isEmpty()) {
+                series.add(null);
                 continue;
             }
             double[] x = new double[points.size()];
@@ -100,12 +124,26 @@ final class ContextPanels {
                 y[j] = points.get(j).stepMs().median();
                 err[j] = points.get(j).stepMs().stddev();
                 top = Math.max(top, y[j] + err[j]);
+                bottom = Math.min(bottom, y[j]);
             }
-            style(chart.addSeries(names.get(i), x, y, err), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
+            levels.add(ReleasePanels.median(y));
+            series.add(new double[][]{x, y, err});
+        }
+        boolean log = ReleasePanels.enginesApart(levels) && bottom > 0;
+        for (int i = 0; i < series.size(); i++) {
+            double[][] s = series.get(i);
+            if (s == null) {
+                continue;
+            }
+            if (log) { // a bar below zero has no place on a log axis: keep it above a tenth of the point
+                for (int j = 0; j < s[2].length; j++) {
+                    s[2][j] = Math.min(s[2][j], 0.9 * s[1][j]);
+                }
+            }
+            style(chart.addSeries(names.get(i), s[0], s[1], s[2]), ChartStyle.engineColor(ReleasePanels.colourIndexes(report.engines())[i]));
         }
         chart.getStyler().setErrorBarsColorSeriesColor(true);
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(ReleasePanels.niceHeadroom(top, 1.15));
+        yAxis(chart, text, text.stepAxis(), levels, log ? bottom / 2 : bottom, top);
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         return log2Axis(chart, report);
     }
