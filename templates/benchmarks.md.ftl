@@ -184,6 +184,14 @@ ${text("page.context.comparison.intro", context.comparison.reference)}
 <#list context.comparison.rows as r>
 |<#list r as c> ${c} |</#list>
 </#list>
+
+${text("page.context.metrics.intro")}
+
+| ${text("page.context.metric")} |<#list context.comparison.metricsHeader as h> ${h} |</#list><#list context.comparison.ratioHeader as h> ${h} |</#list>
+|------|<#list context.comparison.metricsHeader as h>------|</#list><#list context.comparison.ratioHeader as h>------|</#list>
+<#list context.comparison.metrics as r>
+|<#list r as c> ${c} |</#list>
+</#list>
 <#if charts.context_comparison??>
 
 ![${text("page.context.comparison.chart")}](${charts.context_comparison})

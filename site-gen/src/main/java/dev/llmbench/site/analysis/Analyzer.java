@@ -194,7 +194,7 @@ public final class Analyzer {
      * Speed-ups compare scenarios of the same id and lengths on the same model.
      */
     public static ReleaseReport release(String tag, List<EngineReport> runs) {
-        List<EngineReport> engines = distinctLabels(runs);
+        List<EngineReport> engines = distinctLabels(dev.llmbench.site.input.LegacyImporter.labelBackends(runs));
         EngineReport base = engines.stream().map(EngineReport::label).distinct().count() < 2 ? null : baseline(engines);
         String baseLabel = base == null ? null : base.label();
         List<EngineReport> ordered = new ArrayList<>(engines);

@@ -78,6 +78,7 @@ public final class LegacyImporter {
         if (executor.isEmpty() && dag.isEmpty()) {
             throw r.error("$", "executor_results and dag_results are both empty: the file holds no measurement");
         }
+        boolean cuda = cudaBackend(r, tree, executor);
         // the old tool's page: 3 timings per position, no warm-up at a position
         Protocol protocol = new Protocol("context", 0, 3, "time.perf_counter", 0, true, "tokenizer", 0);
         LoadMetrics load = new LoadMetrics(compileSec * 1000, loadSec * 1000, null, null, null, null);
@@ -94,11 +95,71 @@ public final class LegacyImporter {
             out.add(new EngineReport("Executor", file, true, new EngineInfo("executor", "legacy", marked), null, null,
                     protocol, load, List.of(), none, warnings, env, Map.of(), executor));
         }
-        if (!dag.isEmpty()) {
+        if (!dag.isEmpty() && cuda) {
+            // the CUDA run times an empty block as its weight load (its DAG executor loads the weights untimed)
+            LoadMetrics cudaLoad = new LoadMetrics(compileSec * 1000, 0, null, null, null, null);
+            out.add(new EngineReport(CUDA_DAG_LABEL, file, true, new EngineInfo(CUDA_DAG, "legacy", settings), null, null,
+                    protocol, cudaLoad, List.of(), none, warnings, env, Map.of(), dag));
+        } else if (!dag.isEmpty()) {
             out.add(new EngineReport("DAGExecutor", file, true, new EngineInfo("dag", "legacy", settings), null, null,
                     protocol, load, List.of(), none, warnings, env, Map.of(), dag));
         }
         return out;
+    }
+
+    /**
+     * True when the later file's DAG list is the CUDA backend's: the file says {@code "backend": "cuda"} (a key the
+     * old tool never wrote), or, as the old tool writes it with {@code --backend cuda}, it holds DAG results only and
+     * its environment is not macOS (the Metal backends run on macOS only; the CUDA run leaves {@code macos} empty).
+     */
+    private static boolean cudaBackend(Reader r, JsonNode tree, List<ContextSummary> executor) throws SiteException {
+        String backend = r.optString(tree, "backend", "");
+        if (!backend.isEmpty()) {
+            if (!backend.equals("cuda") && !backend.equals("metal")) {
+                throw r.error("$.backend", "expected \"metal\" or \"cuda\", found \"" + backend + "\"");
+            }
+            return backend.equals("cuda");
+        }
+        JsonNode env = tree.get("environment");
+        if (!executor.isEmpty() || env == null || !env.isObject()) {
+            return false;
+        }
+        String platform = env.path("platform").asText("");
+        String macos = env.path("macos").asText("");
+        return !platform.isBlank() && macos.isBlank() && !platform.startsWith("macOS") && !platform.startsWith("Darwin");
+    }
+
+    /** Engine name of the later file's CUDA DAG results ({@code --backend cuda}). */
+    public static final String CUDA_DAG = "dag-cuda";
+    /** Its label on the page; the Metal lists are labelled with "(Metal)" beside it. */
+    public static final String CUDA_DAG_LABEL = "DAGExecutor (CUDA)";
+
+    /**
+     * The later file's Metal lists beside a CUDA file of it in one release: "Executor" and "DAGExecutor" become
+     * "Executor (Metal)" and "DAGExecutor (Metal)", so that the page names each engine's backend as the old tool's
+     * page does (Metal (M4 Pro) against CUDA (RTX 3090 Ti)). Other runs, and a release of Metal files only, keep their
+     * labels.
+     */
+    public static List<EngineReport> labelBackends(List<EngineReport> runs) {
+        if (runs.stream().noneMatch(LegacyImporter::isCudaDag)) {
+            return runs;
+        }
+        List<EngineReport> out = new ArrayList<>(runs);
+        for (int i = 0; i < out.size(); i++) {
+            EngineReport e = out.get(i);
+            if (e.legacy() && e.engine() != null && List.of("executor", "dag").contains(e.engine().name())
+                    && !e.context().isEmpty()) {
+                out.set(i, new EngineReport(e.label() + " (Metal)", e.source(), e.legacy(), e.engine(), e.model(),
+                        e.environment(), e.protocol(), e.load(), e.scenarios(), e.metrics(), e.warnings(),
+                        e.sourceEnvironment(), e.concurrency(), e.context()));
+            }
+        }
+        return out;
+    }
+
+    /** True for an engine of the later file run on the old tool's CUDA backend. */
+    public static boolean isCudaDag(EngineReport e) {
+        return e.legacy() && e.engine() != null && CUDA_DAG.equals(e.engine().name());
     }
 
     /**
@@ -211,7 +272,8 @@ public final class LegacyImporter {
                     throw error("$.environment." + key, "expected a string or a number");
                 }
                 String text = v.isNumber() ? formatPlain(v.doubleValue()) : v.asText();
-                if (!text.isBlank() && !"unknown".equals(text)) {
+                // the old tool writes ram_gb 0 where sysctl is missing (Linux), as it writes "unknown" for a chip
+                if (!text.isBlank() && !"unknown".equals(text) && !(v.isNumber() && v.doubleValue() == 0)) {
                     env.put(key, text);
                 }
             }

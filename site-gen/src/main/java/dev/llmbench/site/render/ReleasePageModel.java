@@ -72,7 +72,9 @@ public final class ReleasePageModel {
         m.put("hasScenarios", engines.stream().anyMatch(e -> !e.scenarios().isEmpty()));
         m.put("context", context(release));
         m.put("fallbackSuite", engines.stream().allMatch(e -> e.scenarios().isEmpty()) ? "context" : "default");
-        m.put("environments", perEngine(engines, this::environmentText, e -> e.environment() != null, ": "));
+        // the old tool's files name no engine in their environment: labelled only where they ran on different machines
+        boolean legacyMachines = engines.stream().filter(EngineReport::legacy).map(this::environmentText).distinct().count() > 1;
+        m.put("environments", perEngine(engines, this::environmentText, e -> e.environment() != null || legacyMachines, ": "));
         m.put("engines", byLabel(engines).values().stream().map(this::engine).toList());
         m.put("warnings", warnings(engines));
         m.put("baseline", release.baseline() == null ? null : MarkdownText.escape(release.baseline()));
@@ -273,7 +275,75 @@ public final class ReleasePageModel {
         m.put("reference", MarkdownText.escape(reference.label()));
         m.put("header", header);
         m.put("rows", rows);
+        m.put("metricsHeader", columns.stream().map(e -> MarkdownText.escape(e.label())).toList());
+        m.put("ratioHeader", header.subList(2 * columns.size(), header.size()));
+        m.put("metrics", contextMetrics(reference, columns));
         return m;
+    }
+
+    /**
+     * The engines' summary side by side, as the old tool's page sets Metal beside CUDA: TTFT where a file has one
+     * (the old tool's fixed prefill window), peak TPS, the median over positions of the TPS ratio, compile and weight
+     * loading time. The ratio cells are speed-ups over the reference: its TTFT / the engine's, the engine's peak TPS /
+     * the reference's, the median of the per-position ratios; the times have none.
+     */
+    private List<List<String>> contextMetrics(EngineReport reference, List<EngineReport> columns) {
+        List<EngineReport> others = columns.subList(1, columns.size());
+        List<List<String>> rows = new ArrayList<>();
+        if (columns.stream().anyMatch(e -> e.context().getFirst().ttftMs() != null)) {
+            List<String> r = new ArrayList<>(List.of(msg.get("page.context.ttft")));
+            columns.forEach(e -> r.add(ttftOf(e) == null ? NumberFormatter.NONE : fmt.fixed(ttftOf(e), 1) + " ms"));
+            Double base = ttftOf(reference);
+            others.forEach(e -> r.add(base == null || ttftOf(e) == null || !(ttftOf(e) > 0) ? NumberFormatter.NONE
+                    : fmt.times(base / ttftOf(e))));
+            rows.add(r);
+        }
+        List<String> peak = new ArrayList<>(List.of(msg.get("page.context.peak")));
+        columns.forEach(e -> peak.add(msg.get("page.context.peak.value", fmt.fixed(peakOf(e).tps(), 1),
+                Integer.toString(peakOf(e).position()))));
+        others.forEach(e -> peak.add(fmt.times(peakOf(e).tps() / peakOf(reference).tps())));
+        rows.add(peak);
+        List<String> ratio = new ArrayList<>(List.of(msg.get("page.context.medianRatio")));
+        columns.forEach(e -> ratio.add(NumberFormatter.NONE));
+        for (EngineReport e : others) {
+            List<Double> ratios = new ArrayList<>();
+            for (ContextSummary p : e.context()) {
+                ContextSummary b = at(reference, p.position());
+                if (b != null && b.tps() > 0 && p.tps() > 0) {
+                    ratios.add(p.tps() / b.tps());
+                }
+            }
+            ratio.add(ratios.isEmpty() ? NumberFormatter.NONE : fmt.times(median(ratios)));
+        }
+        rows.add(ratio);
+        List<String> compile = new ArrayList<>(List.of(msg.get("metric.compile")));
+        List<String> weights = new ArrayList<>(List.of(msg.get("metric.weightLoad")));
+        for (EngineReport e : columns) {
+            List<Map<String, String>> load = loadRows(e);
+            compile.add(load.get(0).get("value"));
+            weights.add(load.get(1).get("value"));
+        }
+        others.forEach(e -> {
+            compile.add(NumberFormatter.NONE);
+            weights.add(NumberFormatter.NONE);
+        });
+        rows.add(compile);
+        rows.add(weights);
+        return rows;
+    }
+
+    private static Double ttftOf(EngineReport e) {
+        return e.context().getFirst().ttftMs();
+    }
+
+    private static ContextSummary peakOf(EngineReport e) {
+        return e.context().stream().max(java.util.Comparator.comparingDouble(ContextSummary::tps)).orElseThrow();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> v = values.stream().sorted().toList();
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     private static ContextSummary at(EngineReport e, int position) {
@@ -342,7 +412,8 @@ public final class ReleasePageModel {
         if (load != null) {
             rows.add(row(msg.get("metric.compile"), load.compileMs() == 0 ? msg.get("value.noCompile")
                     : fmt.fixed(load.compileMs() / 1000, 2) + " " + msg.get("unit.sec")));
-            rows.add(row(weightLoad, fmt.fixed(load.weightLoadMs() / 1000, 2) + " " + msg.get("unit.sec")));
+            rows.add(row(weightLoad, dev.llmbench.site.input.LegacyImporter.isCudaDag(e) ? msg.get("value.legacyCudaLoad")
+                    : fmt.fixed(load.weightLoadMs() / 1000, 2) + " " + msg.get("unit.sec")));
             boolean peakEst = mt.peakMemoryEstimated();
             if (load.peakMemoryBytes() != null) {
                 String method = peakEst ? msg.get("peak.method.estimated")
