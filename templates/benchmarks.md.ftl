@@ -185,7 +185,7 @@ ${text("page.context.comparison.intro", context.comparison.reference)}
 |<#list r as c> ${c} |</#list>
 </#list>
 
-${text("page.context.metrics.intro")}
+${context.comparison.metricsIntro}
 
 | ${text("page.context.metric")} |<#list context.comparison.metricsHeader as h> ${h} |</#list><#list context.comparison.ratioHeader as h> ${h} |</#list>
 |------|<#list context.comparison.metricsHeader as h>------|</#list><#list context.comparison.ratioHeader as h>------|</#list>

@@ -278,6 +278,8 @@ public final class ReleasePageModel {
         m.put("metricsHeader", columns.stream().map(e -> MarkdownText.escape(e.label())).toList());
         m.put("ratioHeader", header.subList(2 * columns.size(), header.size()));
         m.put("metrics", contextMetrics(reference, columns));
+        m.put("metricsIntro", msg.get(columns.stream().anyMatch(e -> ttftOf(e) != null)
+                ? "page.context.metrics.intro.ttft" : "page.context.metrics.intro"));
         return m;
     }
 
