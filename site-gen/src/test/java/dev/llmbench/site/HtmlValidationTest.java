@@ -25,8 +25,9 @@ class HtmlValidationTest {
         try (var s = Files.walk(site)) {
             pages = s.filter(p -> p.toString().endsWith(".html")).sorted().toList();
         }
-        // two languages of: the index, three release pages, and the diff pages of the two later releases
-        assertThat(pages).hasSize(12);
+        // two languages of: the index, four release pages (legacy/reference/ is the old tool's later page, Metal and
+        // CUDA), and the diff pages of the three later releases
+        assertThat(pages).hasSize(16);
         EmbeddedValidator validator = new EmbeddedValidator();
         validator.setOutputFormat(EmbeddedValidator.OutputFormat.TEXT);
         for (Path page : pages) {
