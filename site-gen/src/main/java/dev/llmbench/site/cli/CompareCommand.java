@@ -92,7 +92,7 @@ public final class CompareCommand implements Callable<Integer> {
         Comparison.Outcome o = new Comparison(new Comparison.Options(repo, base, head, runArgs(), warmup, runs,
                 rounds != null ? rounds : runs, results), err, text).run();
         ReleaseDiff diff = differ.compare(DiffCommand.release("BASE", o.baseResults()), DiffCommand.release("HEAD", o.headResults()));
-        int exit = diffOptions.report(spec, diff);
+        int exit = diffOptions.reportGate(spec, diff);
         err.println(text.get("cli.compare.summary", String.valueOf(diff.count(Verdict.WORSE)),
                 String.valueOf(diff.count(Verdict.BETTER)), String.valueOf(diff.count(Verdict.UNCHANGED)),
                 String.valueOf(diff.count(Verdict.INCONCLUSIVE)), o.output().toString()));

@@ -4,7 +4,9 @@ import dev.llmbench.results.ExitCode;
 import dev.llmbench.site.SiteException;
 import dev.llmbench.site.diff.Differ;
 import dev.llmbench.site.diff.ReleaseDiff;
+import dev.llmbench.site.diff.Verdict;
 import dev.llmbench.site.render.Lang;
+import dev.llmbench.site.render.Messages;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -30,7 +32,7 @@ final class DiffOptions {
     @Option(names = "--templates", paramLabel = "DIR", description = "folder of templates replacing the built-in ones of the same name")
     Path templates;
 
-    @Option(names = "--fail-on-regression", description = "exit with 1 when any cell got significantly worse")
+    @Option(names = "--fail-on-regression", description = "exit with 1 when a cell got significantly worse (compare: and its p-value holds after the Holm correction over every cell compared)")
     boolean failOnRegression;
 
     /** The differ these options ask for; refuses a threshold or alpha out of range (exit 2). */
@@ -43,5 +45,26 @@ final class DiffOptions {
     int report(CommandSpec spec, ReleaseDiff diff) throws SiteException {
         DiffCommand.report(spec, diff, format, Lang.parse(lang), templates, out);
         return failOnRegression && diff.hasRegression() ? ExitCode.FAILURE.code() : ExitCode.OK.code();
+    }
+
+    /**
+     * {@link #report} for the gate of {@code compare}, which runs many cells of two revisions on one noisy machine: with
+     * --fail-on-regression, 1 only when a worse cell's p-value holds after the Holm correction
+     * ({@link ReleaseDiff#regressionsAfterHolm}); a worse verdict that does not hold is reported and does not fail.
+     */
+    int reportGate(CommandSpec spec, ReleaseDiff diff) throws SiteException {
+        Lang l = Lang.parse(lang);
+        DiffCommand.report(spec, diff, format, l, templates, out);
+        if (!failOnRegression) {
+            return ExitCode.OK.code();
+        }
+        Messages m = Messages.of(l);
+        long worse = diff.count(Verdict.WORSE);
+        int held = diff.regressionsAfterHolm().size();
+        if (worse > 0) {
+            spec.commandLine().getErr().println(held > 0 ? m.get("cli.gate.fails", String.valueOf(held), String.valueOf(worse))
+                    : m.get("cli.gate.holds", String.valueOf(worse)));
+        }
+        return held > 0 ? ExitCode.FAILURE.code() : ExitCode.OK.code();
     }
 }

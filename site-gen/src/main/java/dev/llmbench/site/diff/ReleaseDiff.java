@@ -37,4 +37,29 @@ public record ReleaseDiff(String oldRelease, String newRelease, double threshold
     public boolean hasRegression() {
         return count(Verdict.WORSE) > 0;
     }
+
+    /**
+     * The cells worse by the verdict whose p-value also holds after the Holm-Bonferroni correction over every cell
+     * with a p-value: what the pull-request gate fails on. Each cell is tested at {@code alpha}, so a comparison of
+     * many cells on a noisy machine calls some cell worse by chance far more often than {@code alpha} (two identical
+     * commits, nine cells of five runs a side: about one run in five); the correction keeps the chance that the gate
+     * fails on identical code at most {@code alpha}. Holm: the k-th smallest of m p-values must be at most
+     * alpha / (m - k), k from 0, and the first that is not stops the step-down.
+     */
+    public List<CellDiff> regressionsAfterHolm() {
+        List<CellDiff> tested = engines.stream().flatMap(e -> e.cells().stream()).filter(c -> c.pValue() != null)
+                .sorted(java.util.Comparator.comparingDouble(CellDiff::pValue)).toList();
+        List<CellDiff> held = new java.util.ArrayList<>();
+        int m = tested.size();
+        for (int k = 0; k < m; k++) {
+            CellDiff c = tested.get(k);
+            if (c.pValue() > alpha / (m - k)) {
+                break;
+            }
+            if (c.verdict() == Verdict.WORSE) {
+                held.add(c);
+            }
+        }
+        return held;
+    }
 }
