@@ -25,6 +25,7 @@ import dev.llmbench.runner.scenario.SuiteFormatException;
 import dev.llmbench.runner.scenario.Suites;
 import dev.llmbench.runner.session.BenchmarkSession;
 import dev.llmbench.runner.session.ContextSession;
+import dev.llmbench.runner.session.ResultsSession;
 import dev.llmbench.runner.session.Progress;
 import dev.llmbench.runner.session.SessionException;
 import picocli.CommandLine.Command;
@@ -194,18 +195,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** One session of either kind, with the shutdown hook's way to stop it. */
-    private interface Session {
-        BenchmarkSession.Outcome run() throws IOException;
-
-        void interrupt();
-    }
-
     /** @param chosen the scenario suite, or null when {@code contextSuite} is run instead */
     private ExitCode runEngine(EngineProvider provider, EngineOptions options, Suite chosen, ContextSuite contextSuite,
                                String tag, Path output, BenchmarkResults earlier, List<Integer> levels) {
         Progress progress = quiet ? Progress.SILENT : new TerminalProgress(main.err, main.terminal);
         try (Engine engine = EngineSelection.open(provider, options)) {
-            Session session = contextSuite != null
+            ResultsSession session = contextSuite != null
                     ? contextSession(engine, provider, contextSuite, tag, output, earlier, progress)
                     : scenarioSession(engine, provider, chosen, tag, output, earlier, levels, progress);
             Thread hook = new Thread(session::interrupt, "llmbench-interrupt");
@@ -231,7 +226,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Session contextSession(Engine engine, EngineProvider provider, ContextSuite contextSuite, String tag,
+    private ResultsSession contextSession(Engine engine, EngineProvider provider, ContextSuite contextSuite, String tag,
                                    Path output, BenchmarkResults earlier, Progress progress) {
         if (engine instanceof StreamingEngine) {
             throw CliException.of(ExitCode.INVALID_INPUT, "context.streaming", provider.name());
@@ -244,22 +239,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
             }
         }
-        ContextSession session = new ContextSession(engine,
+        return new ContextSession(engine,
                 new ContextSession.Settings(tag, contextSuite, selection.seed, main.clock, earlier), output, progress);
-        return new Session() {
-            @Override
-            public BenchmarkSession.Outcome run() throws IOException {
-                return session.run();
-            }
-
-            @Override
-            public void interrupt() {
-                session.interrupt();
-            }
-        };
     }
 
-    private Session scenarioSession(Engine engine, EngineProvider provider, Suite chosen, String tag, Path output,
+    private ResultsSession scenarioSession(Engine engine, EngineProvider provider, Suite chosen, String tag, Path output,
                                     BenchmarkResults earlier, List<Integer> levels, Progress progress) {
         if (!levels.isEmpty() && (!(engine instanceof StreamingEngine s) || s.maxStreams() < levels.getLast())) {
             throw CliException.of(ExitCode.INVALID_INPUT, "concurrency.one.stream", provider.name(), levels.getLast());
@@ -272,19 +256,8 @@ final class RunCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.INVALID_INPUT, e.getMessage());
             }
         }
-        BenchmarkSession session = new BenchmarkSession(engine,
+        return new BenchmarkSession(engine,
                 new BenchmarkSession.Settings(tag, chosen, selection.seed, main.clock, earlier, levels), output, progress);
-        return new Session() {
-            @Override
-            public BenchmarkSession.Outcome run() throws IOException {
-                return session.run();
-            }
-
-            @Override
-            public void interrupt() {
-                session.interrupt();
-            }
-        };
     }
 
     /**

@@ -22,7 +22,6 @@ import dev.llmbench.runner.measure.Prompts;
 import dev.llmbench.runner.measure.RunCancelledException;
 import dev.llmbench.runner.measure.ScenarioRunner;
 import dev.llmbench.runner.measure.TimerOverhead;
-import dev.llmbench.runner.output.ResultsFile;
 import dev.llmbench.runner.scenario.Scenario;
 import dev.llmbench.runner.scenario.Suite;
 
@@ -42,7 +41,7 @@ import java.util.Optional;
  * One engine through one suite into one results file: load metrics, environment, protocol, then every scenario
  * not yet done, the file rewritten after each. Ends complete, failed (a scenario threw) or interrupted.
  */
-public final class BenchmarkSession {
+public final class BenchmarkSession extends ResultsSession {
 
     /**
      * @param release  release tag
@@ -67,28 +66,13 @@ public final class BenchmarkSession {
     public record Outcome(RunStatus status, Path file, String error, BenchmarkResults results) {
     }
 
-    private final Engine engine;
     private final Settings settings;
-    private final ResultsFile file;
-    private final Progress progress;
-    private volatile boolean cancelled;
 
     public BenchmarkSession(Engine engine, Settings settings, Path output, Progress progress) {
-        this.engine = engine;
+        super(engine, output, progress);
         this.settings = settings;
-        this.file = new ResultsFile(output);
-        this.progress = progress;
     }
 
-    /** Asks the session to stop after the current run and marks the file interrupted now (shutdown hook). */
-    public void interrupt() {
-        cancelled = true;
-        file.interrupt();
-    }
-
-    public Path output() {
-        return file.path();
-    }
 
     /**
      * Checks that {@code resume} was measured by this engine with the same settings, on the same model, suite and
@@ -148,6 +132,7 @@ public final class BenchmarkSession {
         return all;
     }
 
+    @Override
     public Outcome run() throws IOException {
         Suite suite = settings.suite();
         BenchmarkResults resume = settings.resume();
@@ -232,17 +217,6 @@ public final class BenchmarkSession {
         return end(RunStatus.COMPLETE, null);
     }
 
-    private Outcome end(RunStatus status, String error) throws IOException {
-        if (!file.finish(status, error, Instant.now())) {
-            // the shutdown hook finished the file first
-            BenchmarkResults current = file.current();
-            RunStatus written = current.run().status();
-            progress.finished(engine.info().name(), written, file.path());
-            return new Outcome(written, file.path(), current.run().error(), current);
-        }
-        progress.finished(engine.info().name(), status, file.path());
-        return new Outcome(status, file.path(), error, file.current());
-    }
 
     /**
      * Scenarios of the resumed file to keep: those of this run's selection with the same lengths and every run

@@ -15,7 +15,6 @@ import dev.llmbench.runner.measure.ContextRunner;
 import dev.llmbench.runner.measure.Prompts;
 import dev.llmbench.runner.measure.RunCancelledException;
 import dev.llmbench.runner.measure.TimerOverhead;
-import dev.llmbench.runner.output.ResultsFile;
 import dev.llmbench.runner.scenario.ContextSuite;
 
 import java.io.IOException;
@@ -30,7 +29,7 @@ import java.util.TreeMap;
  * position not yet done, the file rewritten after each. Ends complete, failed (a position threw) or interrupted. The
  * file's {@code scenarios} list stays empty; its positions are in {@code context}.
  */
-public final class ContextSession {
+public final class ContextSession extends ResultsSession {
 
     /**
      * @param release release tag
@@ -43,25 +42,14 @@ public final class ContextSession {
     public record Settings(String release, ContextSuite suite, long seed, Clock clock, BenchmarkResults resume) {
     }
 
-    private final Engine engine;
     private final Settings settings;
-    private final ResultsFile file;
-    private final Progress progress;
-    private volatile boolean cancelled;
 
     public ContextSession(Engine engine, Settings settings, Path output, Progress progress) {
-        this.engine = engine;
+        super(engine, output, progress);
         this.settings = settings;
-        this.file = new ResultsFile(output);
-        this.progress = progress;
     }
 
-    /** Asks the session to stop after the current run and marks the file interrupted now (shutdown hook). */
-    public void interrupt() {
-        cancelled = true;
-        file.interrupt();
-    }
-
+    @Override
     public BenchmarkSession.Outcome run() throws IOException {
         ContextSuite suite = settings.suite();
         TreeMap<Integer, ContextPosition> done = kept(suite, settings.resume());
@@ -115,16 +103,6 @@ public final class ContextSession {
         return end(RunStatus.COMPLETE, null);
     }
 
-    private BenchmarkSession.Outcome end(RunStatus status, String error) throws IOException {
-        if (!file.finish(status, error, Instant.now())) {
-            BenchmarkResults current = file.current();
-            RunStatus written = current.run().status();
-            progress.finished(engine.info().name(), written, file.path());
-            return new BenchmarkSession.Outcome(written, file.path(), current.run().error(), current);
-        }
-        progress.finished(engine.info().name(), status, file.path());
-        return new BenchmarkSession.Outcome(status, file.path(), error, file.current());
-    }
 
     /**
      * Positions of the resumed file to keep: every one with the suite's steps and every run present; those outside

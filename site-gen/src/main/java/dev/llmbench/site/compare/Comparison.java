@@ -1,5 +1,7 @@
 package dev.llmbench.site.compare;
 
+import dev.llmbench.site.Processes;
+
 import dev.llmbench.results.BenchmarkResults;
 import dev.llmbench.results.ExitCode;
 import dev.llmbench.results.ResultsFormatException;

@@ -1,5 +1,7 @@
 package dev.llmbench.site.compare;
 
+import dev.llmbench.site.Processes;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

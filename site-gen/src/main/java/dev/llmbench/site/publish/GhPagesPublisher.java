@@ -1,15 +1,13 @@
 package dev.llmbench.site.publish;
 
-import java.io.ByteArrayOutputStream;
+import dev.llmbench.site.Processes;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -55,8 +53,8 @@ public final class GhPagesPublisher {
         if (!Files.isDirectory(repo)) {
             throw new PublishException(repo + ": no such folder");
         }
-        GitResult top = git(Map.of(), "rev-parse", "--git-dir");
-        if (top.code != 0) {
+        Processes.Result top = git(Map.of(), "rev-parse", "--git-dir");
+        if (top.code() != 0) {
             throw new PublishException(repo + ": not a git repository; run git init there, or pass --repo DIR");
         }
         if (!Files.exists(siteDir.resolve(".nojekyll"))) {
@@ -64,8 +62,8 @@ public final class GhPagesPublisher {
             Files.createFile(siteDir.resolve(".nojekyll"));
         }
         String ref = "refs/heads/" + branch;
-        GitResult prev = git(Map.of(), "rev-parse", "--verify", "--quiet", ref + "^{commit}");
-        String previous = prev.code == 0 ? prev.out.strip() : null;
+        Processes.Result prev = git(Map.of(), "rev-parse", "--verify", "--quiet", ref + "^{commit}");
+        String previous = prev.code() == 0 ? prev.out().strip() : null;
 
         Path index = Files.createTempFile("llmbench-publish", ".index");
         try {
@@ -103,9 +101,9 @@ public final class GhPagesPublisher {
 
     /** Commits need an author; a fresh machine may have none configured, so fall back to a neutral one. */
     private Map<String, String> identity() throws IOException {
-        GitResult name = git(Map.of(), "config", "user.name");
-        GitResult email = git(Map.of(), "config", "user.email");
-        if (name.code == 0 && email.code == 0 && System.getenv("GIT_AUTHOR_NAME") == null) {
+        Processes.Result name = git(Map.of(), "config", "user.name");
+        Processes.Result email = git(Map.of(), "config", "user.email");
+        if (name.code() == 0 && email.code() == 0 && System.getenv("GIT_AUTHOR_NAME") == null) {
             return Map.of();
         }
         return Map.of("GIT_AUTHOR_NAME", env("GIT_AUTHOR_NAME", "llmbench"),
@@ -119,50 +117,19 @@ public final class GhPagesPublisher {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    private static String check(GitResult r, String what) throws IOException {
-        if (r.code != 0) {
-            throw new IOException("git failed to " + what + " (exit " + r.code + "): " + r.err.strip());
+    private static String check(Processes.Result r, String what) throws IOException {
+        if (r.code() != 0) {
+            throw new IOException("git failed to " + what + " (exit " + r.code() + "): " + r.err().strip());
         }
-        return r.out;
+        return r.out();
     }
 
-    private record GitResult(int code, String out, String err) {
-    }
-
-    private GitResult git(Map<String, String> env, String... args) throws IOException {
+    private Processes.Result git(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("git");
         cmd.add("-C");
         cmd.add(repo.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot run git: " + e.getMessage() + "; install git and put it on PATH", e);
-        }
-        p.getOutputStream().close();
-        try (InputStream out = p.getInputStream(); InputStream err = p.getErrorStream()) {
-            ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
-            Thread errPump = Thread.ofVirtual().start(() -> {
-                try {
-                    err.transferTo(errBuf);
-                } catch (IOException ignored) {
-                    // the process died; its exit code tells
-                }
-            });
-            String o = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException("git " + args[0] + " did not finish in 5 minutes");
-            }
-            errPump.join();
-            return new GitResult(p.exitValue(), o, errBuf.toString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running git", e);
-        }
+        return Processes.capture(cmd, repo, env, List.of(), 5);
     }
 }

@@ -1,4 +1,4 @@
-package dev.llmbench.site.compare;
+package dev.llmbench.site;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the external programs a comparison needs (git, and each revision's {@code ./bench}). */
-final class Processes {
+/** Runs the external programs the site generator needs (git, and each compared revision's {@code ./bench}). */
+public final class Processes {
     private Processes() {
     }
 
     /** What a finished process printed and how it ended. */
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
         /** The last lines of its error output (or of its output when that is empty), for a message. */
-        String tail(int lines) {
+        public String tail(int lines) {
             String text = err.isBlank() ? out : err;
             List<String> all = text.strip().lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -25,7 +25,7 @@ final class Processes {
     }
 
     /** Runs {@code cmd} in {@code dir} and captures both streams; {@code unset} names variables the child must not see. */
-    static Result capture(List<String> cmd, Path dir, Map<String, String> env, List<String> unset, long timeoutMinutes)
+    public static Result capture(List<String> cmd, Path dir, Map<String, String> env, List<String> unset, long timeoutMinutes)
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         unset.forEach(pb.environment()::remove);
@@ -34,7 +34,8 @@ final class Processes {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot run " + cmd.getFirst() + ": " + e.getMessage(), e);
+            throw new IOException("cannot run " + cmd.getFirst() + ": " + e.getMessage() + "; install " + cmd.getFirst()
+                    + " and put it on PATH", e);
         }
         p.getOutputStream().close();
         try (InputStream out = p.getInputStream(); InputStream err = p.getErrorStream()) {
