@@ -333,18 +333,26 @@ __host__ __device__ constexpr size_t attn_decode_smem(int group, int hd, int spl
  * shared memory `wm` (group * used floats) first, then every output element summing its splits with independent
  * loads. Every thread of every block of the grid row calls it.
  */
-template <int HD>
-__device__ __forceinline__ void combine_splits(float *wm, const float *ml, const float *po, float *out,
-                                               unsigned int *counter, int group, int used, int splits) {
+/**
+ * Every thread of a block whose split's partial is written: arrives on `counter` and answers whether this block is the
+ * last of `n` to arrive (the one that combines); lets the next kernel launch.
+ */
+__device__ __forceinline__ bool last_to_arrive(unsigned int *counter, int n) {
     __shared__ bool last;
-    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
     __threadfence();
     __syncthreads();
     pdl_launch_dependents();
-    if (threadIdx.x == 0) last = atomicAdd(counter, 1u) == static_cast<unsigned>(splits - 1);
+    if (threadIdx.x == 0) last = atomicAdd(counter, 1u) == static_cast<unsigned>(n - 1);
     __syncthreads();
-    if (!last) return;
-    __threadfence();
+    if (last) __threadfence();
+    return last;
+}
+
+template <int HD>
+__device__ __forceinline__ void combine_splits(float *wm, const float *ml, const float *po, float *out,
+                                               unsigned int *counter, int group, int used, int splits) {
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
+    if (!last_to_arrive(counter, splits)) return;
     for (int i = threadIdx.x; i < group * used; i += blockDim.x) {
         const int g = i / used, s = i % used;
         wm[i] = __ldcg(&ml[(g * splits + s) * 2]);
@@ -371,15 +379,50 @@ __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const
     if (threadIdx.x == 0) *counter = 0u;
 }
 
+/** Splits a head's last block combines in one round of loads (combine_quick); more take combine_splits. */
+constexpr int kQuickCombine = 16;
+
+/**
+ * combine_splits for one head of at most kQuickCombine splits, in one round of loads: a thread per output element
+ * reads every split's (max, sum) and its element of every split's weighted V at once, then weighs them itself, so
+ * the last block's combine is one trip to L2 instead of two with a barrier between.
+ */
+template <int HD>
+__device__ __forceinline__ void combine_quick(const float *ml, const float *po, float *out, unsigned int *counter, int used) {
+    if (!last_to_arrive(counter, used)) return;
+    for (int d = threadIdx.x; d < HD; d += blockDim.x) {
+        float m[kQuickCombine], l[kQuickCombine], o[kQuickCombine];
+#pragma unroll
+        for (int s = 0; s < kQuickCombine; ++s) {
+            if (s >= used) break;
+            m[s] = __ldcg(&ml[s * 2]), l[s] = __ldcg(&ml[s * 2 + 1]), o[s] = __ldcg(po + static_cast<size_t>(s) * HD + d);
+        }
+        float M = -INFINITY;
+#pragma unroll
+        for (int s = 0; s < kQuickCombine; ++s)
+            if (s < used) M = fmaxf(M, m[s]);
+        float L = 0.f, O = 0.f;
+#pragma unroll
+        for (int s = 0; s < kQuickCombine; ++s) {
+            if (s >= used) break;
+            const float w = __expf(m[s] - M);
+            L = fmaf(w, l[s], L);
+            O = fmaf(w, o[s], O);
+        }
+        out[d] = O / L;
+    }
+    if (threadIdx.x == 0) *counter = 0u;
+}
+
 /**
  * Decode attention for one query head a block, a warp per 32 positions: block (h, s) covers positions
  * [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the warp's K loads read whole
  * 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
- * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the
- * weighted V, the warp's 32 V rows loaded at once; the four warps' partials meet in shared memory, and splits
- * combine as in combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length return at
- * once, so the grid, fixed in the captured graph, covers max_cache_len at little cost. Block: 128 threads; HD 64
- * or 128.
+ * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the weighted V, the warp's 32 V
+ * rows loaded at once; the four warps' partials meet in shared memory, and splits combine as in combine_quick (up to
+ * kQuickCombine of them) or combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length
+ * return at once, so the grid, fixed in the captured graph, covers max_cache_len at little cost. Block: 128 threads;
+ * HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
 template <int HD, int WARPS>
@@ -502,6 +545,10 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
         return;
     }
     if (threadIdx.x == 0) ml[split * 2] = M, ml[split * 2 + 1] = L;
+    if (used <= kQuickCombine) {
+        combine_quick<HD>(ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], used);
+        return;
+    }
     combine_splits<HD>(comb, ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], 1, used, used);
 }
 

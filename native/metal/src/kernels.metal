@@ -399,20 +399,29 @@ inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load
  * flag of the kernel's (MSL declares threadgroup variables in kernels only); CUDA lets the next kernel launch here
  * (pdl_launch_dependents), which Metal has no equivalent of.
  */
-template <int HD>
-inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device atomic_uint *po, device float *out,
-                           device atomic_uint *counter, int group, int used, int splits, threadgroup uint *last,
-                           uint tid, uint ntg, uint lane, uint warp, uint warps) {
+/**
+ * CUDA's last_to_arrive: every thread of a threadgroup whose split's partial is written arrives on `counter`; true in
+ * the last of `n` to arrive (the one that combines).
+ */
+inline bool last_to_arrive(device atomic_uint *counter, int n, threadgroup uint *last, uint tid) {
 #if __METAL_VERSION__ >= 320
     atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
 #endif
     threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-    if (tid == 0) *last = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed) == uint(splits - 1) ? 1u : 0u;
+    if (tid == 0) *last = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed) == uint(n - 1) ? 1u : 0u;
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    if (*last == 0u) return;
+    if (*last == 0u) return false;
 #if __METAL_VERSION__ >= 320
     atomic_thread_fence(mem_flags::mem_device, memory_order_seq_cst, thread_scope_device);
 #endif
+    return true;
+}
+
+template <int HD>
+inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device atomic_uint *po, device float *out,
+                           device atomic_uint *counter, int group, int used, int splits, threadgroup uint *last,
+                           uint tid, uint ntg, uint lane, uint warp, uint warps) {
+    if (!last_to_arrive(counter, splits, last, tid)) return;
     for (int i = int(tid); i < group * used; i += int(ntg)) {
         const int g = i / used, s = i % used;
         wm[i] = load_f32(&ml[(g * splits + s) * 2]);
@@ -438,14 +447,46 @@ inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device
     if (tid == 0) atomic_store_explicit(counter, 0u, memory_order_relaxed);
 }
 
+/** Splits a head's last threadgroup combines in one round of loads (combine_quick); more take combine_splits. */
+constant constexpr int kQuickCombine = 16;
+
+/**
+ * combine_splits for one head of at most kQuickCombine splits, in one round of loads: a thread per output element
+ * reads every split's (max, sum) and its element of every split's weighted V at once, then weighs them itself.
+ */
+template <int HD>
+inline void combine_quick(device atomic_uint *ml, device atomic_uint *po, device float *out, device atomic_uint *counter,
+                          int used, threadgroup uint *last, uint tid, uint ntg) {
+    if (!last_to_arrive(counter, used, last, tid)) return;
+    for (int d = int(tid); d < HD; d += int(ntg)) {
+        float m[kQuickCombine], l[kQuickCombine], o[kQuickCombine];
+        LB_UNROLL for (int s = 0; s < kQuickCombine; ++s) {
+            if (s >= used) break;
+            m[s] = load_f32(&ml[s * 2]), l[s] = load_f32(&ml[s * 2 + 1]), o[s] = load_f32(po + size_t(s) * HD + d);
+        }
+        float M = -INFINITY;
+        LB_UNROLL for (int s = 0; s < kQuickCombine; ++s)
+            if (s < used) M = max(M, m[s]);
+        float L = 0.f, O = 0.f;
+        LB_UNROLL for (int s = 0; s < kQuickCombine; ++s) {
+            if (s >= used) break;
+            const float w = exp(m[s] - M);
+            L = fma(w, l[s], L);
+            O = fma(w, o[s], O);
+        }
+        out[d] = O / L;
+    }
+    if (tid == 0) atomic_store_explicit(counter, 0u, memory_order_relaxed);
+}
+
 /**
  * Decode attention for one query head a threadgroup, a simdgroup per 32 positions: threadgroup (h, s) covers
  * positions [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the simdgroup's K loads
  * read whole 128-byte lines; lane j then holds position j's score (simd_shuffle), the simdgroup's softmax runs on
  * simd_max/simd_sum, and the lane owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at once;
- * the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_splits. No barrier
- * between scoring and the V sum. Threadgroups past the cache's length return at once, so the grid, sized for
- * max_cache_len, costs little beyond it. Threadgroup: WARPS * 32 threads (engine.m: kAttnWarps, 4); HD 64 or 128.
+ * the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_quick (up to
+ * kQuickCombine of them) or combine_splits. No barrier between scoring and the V sum. Threadgroups past the cache's
+ * length return at once, so the grid, sized for max_cache_len, costs little beyond it. Threadgroup: WARPS * 32 threads (engine.m: kAttnWarps, 4); HD 64 or 128.
  * Threadgroup memory: qs (HD), wo (WARPS, HD), wml (WARPS, 2), the combine's weights (splits): engine.m's
  * attn_decode_warp_smem.
  *
@@ -559,6 +600,10 @@ template <int HD, int WARPS>
     if (tid == 0) {
         store_f32(&ml[split * 2], M);
         store_f32(&ml[split * 2 + 1], L);
+    }
+    if (used <= kQuickCombine) {
+        combine_quick<HD>(ml, po, attn_out + size_t(h) * HD, &counters[h], used, &last, tid, SPLIT);
+        return;
     }
     combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, used, &last, tid, SPLIT, lane,
                        warp, WARPS);
