@@ -27,7 +27,8 @@
 //    at once), the four simdgroups' partials merged in threadgroup memory, and threadgroups past the cache's length
 //    returning at once; other head_dims take attn_decode, a threadgroup per query head (group 1) with a thread a
 //    position. Both finish a one-split context in split 0 and otherwise combine the splits in the last threadgroup to
-//    arrive (combine_splits; attn_decode_warp counts the used splits' threadgroups only).
+//    arrive (combine_splits; attn_decode_warp counts the used splits' threadgroups only, and up to 16 of them combine
+//    in one round of loads, combine_quick).
 //
 // Where this file differs from kernels.cuh, and why:
 //  - bf16 is read as ushort and widened by a shift: MSL's bfloat needs MSL 3.1 (macOS 14); this works on every
@@ -59,9 +60,9 @@
 //  - The LM head's argmax: MSL has no 64-bit atomic max on every Apple GPU, so each lm_head threadgroup writes its
 //    best key to its own slot and argmax_reduce (one threadgroup, the next dispatch) folds them. No atomics, and the
 //    result does not depend on the order the threadgroups ran in.
-//  - combine_splits: the partials go through relaxed device atomics (coherent at the device level on every MSL
-//    version), with device-scope fences where MSL 3.2 has them; its `last` flag is the kernel's (MSL declares
-//    threadgroup variables in kernel functions only).
+//  - combine_splits, combine_quick: the partials go through relaxed device atomics (coherent at the device level on
+//    every MSL version), with device-scope fences where MSL 3.2 has them (last_to_arrive); the `last` flag is the
+//    kernel's (MSL declares threadgroup variables in kernel functions only).
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
 //    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's (1 + WARPS) hd + 2 WARPS + splits floats
