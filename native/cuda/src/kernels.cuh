@@ -327,13 +327,6 @@ __host__ __device__ constexpr size_t attn_decode_smem(int group, int hd, int spl
 }
 
 /**
- * The end of a decode attention block whose split wrote its partial (part_ml: (max, sum) per head and split; part_o:
- * unnormalised weighted V) for heads [h0, h0 + group): the last block of the `splits` to arrive on `counter` combines
- * the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per (head, split) in the
- * shared memory `wm` (group * used floats) first, then every output element summing its splits with independent
- * loads. Every thread of every block of the grid row calls it.
- */
-/**
  * Every thread of a block whose split's partial is written: arrives on `counter` and answers whether this block is the
  * last of `n` to arrive (the one that combines); lets the next kernel launch.
  */
@@ -348,6 +341,13 @@ __device__ __forceinline__ bool last_to_arrive(unsigned int *counter, int n) {
     return last;
 }
 
+/**
+ * The end of a decode attention block whose split wrote its partial (part_ml: (max, sum) per head and split; part_o:
+ * unnormalised weighted V) for heads [h0, h0 + group): the last block of the `splits` to arrive on `counter` combines
+ * the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per (head, split) in the
+ * shared memory `wm` (group * used floats) first, then every output element summing its splits with independent
+ * loads. Every thread of every block of the grid row calls it.
+ */
 template <int HD>
 __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const float *po, float *out,
                                                unsigned int *counter, int group, int used, int splits) {

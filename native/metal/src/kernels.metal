@@ -392,15 +392,6 @@ inline void store_f32(device atomic_uint *p, float v) { atomic_store_explicit(p,
 inline float load_f32(device atomic_uint *p) { return as_type<float>(atomic_load_explicit(p, memory_order_relaxed)); }
 
 /**
- * The end of a decode attention threadgroup whose split wrote its partial (part_ml: (max, sum) per head and split;
- * part_o: unnormalised weighted V) for heads [h0, h0 + group): the last threadgroup of the `splits` to arrive on
- * `counter` combines the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per
- * (head, split) in the threadgroup memory `wm` (group * used floats) first, then every output element summing its
- * splits with independent loads. Every thread of every threadgroup of the grid row calls it. `last` is a threadgroup
- * flag of the kernel's (MSL declares threadgroup variables in kernels only); CUDA lets the next kernel launch here
- * (pdl_launch_dependents), which Metal has no equivalent of.
- */
-/**
  * CUDA's last_to_arrive: every thread of a threadgroup whose split's partial is written arrives on `counter`; true in
  * the last of `n` to arrive (the one that combines).
  */
@@ -418,6 +409,15 @@ inline bool last_to_arrive(device atomic_uint *counter, int n, threadgroup uint 
     return true;
 }
 
+/**
+ * The end of a decode attention threadgroup whose split wrote its partial (part_ml: (max, sum) per head and split;
+ * part_o: unnormalised weighted V) for heads [h0, h0 + group): the last threadgroup of the `splits` to arrive on
+ * `counter` combines the `used` non-empty splits into out (group * HD floats), with weights exp(m_s - M) / L per
+ * (head, split) in the threadgroup memory `wm` (group * used floats) first, then every output element summing its
+ * splits with independent loads. Every thread of every threadgroup of the grid row calls it. `last` is a threadgroup
+ * flag of the kernel's (MSL declares threadgroup variables in kernels only); CUDA lets the next kernel launch here
+ * (pdl_launch_dependents), which Metal has no equivalent of.
+ */
 template <int HD>
 inline void combine_splits(threadgroup float *wm, device atomic_uint *ml, device atomic_uint *po, device float *out,
                            device atomic_uint *counter, int group, int used, int splits, threadgroup uint *last,
