@@ -5,6 +5,7 @@
 // dtype), builds the buffers and RoPE tables, and captures one decode step as a CUDA graph. lb_prefill runs the
 // prompt in chunks (GEMMs on cuBLAS, or the f32 GEMM kernel), lb_decode replays the graph.
 #include "kernels.cuh"
+#include "pipe.cuh"
 #include "llmbench_engine.h"
 
 #ifdef LLB_HAVE_CUBLAS
@@ -94,6 +95,7 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
+    bool pipe = false;     // gate/up and down_proj by the pipe kernels of pipe.cuh (sm_80+), else the lane kernels
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -500,6 +502,68 @@ int lm_head(lb_engine *e, bool pdl, const float *x) {
     });
 }
 
+/** Blocks of kPipeWarps warps for `units` warp units, one a multiprocessor at most, no warp a unit more than another. */
+int pipe_blocks(const lb_engine *e, long units) {
+    const long warps = static_cast<long>(e->sms) * lb::kPipeWarps, per = (units + warps - 1) / warps;
+    return static_cast<int>((units + per * lb::kPipeWarps - 1) / (per * lb::kPipeWarps));
+}
+
+/**
+ * Launches a pipe kernel (pipe.cuh) with `slot_bytes` of shared memory for each slot it uses (kPipeDepth, or fewer
+ * when no warp has that many rows), then `extra` bytes.
+ */
+template <typename... Params, typename... Args>
+int pipe_launch(lb_engine *e, const char *label, void (*kernel)(Params...), int blocks, long rows_a_warp, size_t slot_bytes,
+                size_t extra, Args... args) {
+    const size_t smem = slot_bytes * static_cast<size_t>(std::min<long>(lb::kPipeDepth, rows_a_warp)) + extra;
+    CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
+    return launch(e, label, true, kernel, dim3(blocks), dim3(lb::kPipeWarps * lb::kWarp), smem, args...);
+}
+
+/**
+ * The lane loads of gate/up's and down_proj's rows when they run as pipe kernels (pipe.cuh), 0 where they do not:
+ * rows that fit a lane's loads, sm_80 or newer, and not turned off (LLB_PIPE=0, for comparisons).
+ */
+template <typename W>
+struct PipePlan {
+    int u_gate_up = 0, u_down = 0;
+
+    explicit PipePlan(const lb_engine *e) {
+        const lb_model_config &c = e->cfg;
+        constexpr int N = lb::Vec16<W>::N;
+        if (!e->pipe) return;
+        u_gate_up = lane_loads(c.hidden_size / N);
+        const int chunks = c.intermediate_size / N;
+        u_down = chunks % lb::kPipeWarps == 0 && c.intermediate_size > 2048 ? lane_loads(chunks / lb::kPipeWarps) : 0;
+    }
+};
+
+template <typename W>
+int pipe_gate_up(lb_engine *e, int u, const Layer &w) {
+    const lb_model_config &c = e->cfg;
+    const int blocks = pipe_blocks(e, c.intermediate_size);
+    const long rows = 2L * ((c.intermediate_size + blocks * 8L - 1) / (blocks * 8L));
+    return with_lane_loads(u, [&](auto uc) {
+        constexpr int U = decltype(uc)::value;
+        return pipe_launch(e, "gate_up", lb::pipe_gate_up_kernel<W, U, lb::kPipeDepth>, blocks, rows,
+                           lb::RowPipe<W, U, lb::kPipeDepth>::slot_bytes(), 0, e->x, as<W>(w.post_norm), c.rms_norm_eps,
+                           as<W>(w.wgu), as<float>(e->h), c.hidden_size, c.intermediate_size);
+    });
+}
+
+/** x += down_proj . h by the pipe kernel: a block a run of rows, its warps an eighth of each. */
+template <typename W>
+int pipe_down(lb_engine *e, int u, const Layer &w) {
+    const lb_model_config &c = e->cfg;
+    const int rows = c.hidden_size, per = (rows + e->sms - 1) / e->sms;
+    return with_lane_loads(u, [&](auto uc) {
+        constexpr int U = decltype(uc)::value;
+        return pipe_launch(e, "down_proj", lb::pipe_split_residual_kernel<W, U, lb::kPipeDepth>, (rows + per - 1) / per, per,
+                           lb::RowPipe<W, U, lb::kPipeDepth>::slot_bytes(), sizeof(float) * lb::kPipeWarps * per,
+                           as<W>(w.wdown), as<float>(e->h), e->x, rows, c.intermediate_size, per);
+    });
+}
+
 template <typename W>
 int enqueue_decode(lb_engine *e) {
     const lb_model_config &c = e->cfg;
@@ -507,6 +571,7 @@ int enqueue_decode(lb_engine *e) {
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len, dim_chunks = dim / lb::Vec16<W>::N;
     const float eps = c.rms_norm_eps, scale = 1.f / std::sqrt(static_cast<float>(hd));
     const size_t attn_smem = lb::attn_decode_smem(1, hd, e->splits);
+    const PipePlan<W> pipe(e);
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
@@ -526,7 +591,8 @@ int enqueue_decode(lb_engine *e) {
         }));
         TRY(attn_decode(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
-        if (const int u = lane_loads(dim_chunks))
+        if (pipe.u_gate_up) TRY(pipe_gate_up<W>(e, pipe.u_gate_up, w));
+        else if (const int u = lane_loads(dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
                 auto *k = lb::gate_up_lane_kernel<W, decltype(uc)::value>;
                 return launch(e, "gate_up", true, k, balanced_grid(e, k, ffn, 0), dim3(256), 0, e->x, as<W>(w.post_norm), eps,
@@ -537,7 +603,8 @@ int enqueue_decode(lb_engine *e) {
             return launch(e, "gate_up", true, k, grid_for(e, k, ffn, 8, norm_smem(e)), dim3(256), norm_smem(e), e->x,
                           as<W>(w.post_norm), eps, as<W>(w.wgu), as<float>(e->h), dim, ffn);
         }));
-        TRY(gemv_residual<W>(e, "down_proj", w.wdown, as<float>(e->h), dim, ffn));
+        if (pipe.u_down) TRY(pipe_down<W>(e, pipe.u_down, w));
+        else TRY(gemv_residual<W>(e, "down_proj", w.wdown, as<float>(e->h), dim, ffn));
     }
     return lm_head<W>(e, true, e->x);
 }
@@ -1086,6 +1153,10 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         e->mem_baseline = e->mem_peak;
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128;
+        int major = 0;
+        CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
+        const char *pipe = getenv("LLB_PIPE"); // LLB_PIPE=0: the lane kernels, for comparisons
+        e->pipe = major >= 8 && !(pipe && strcmp(pipe, "0") == 0);
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));
