@@ -1,5 +1,5 @@
 /*
- * llmbench native engine ABI, version 3.
+ * llmbench native engine ABI, version 4.
  *
  * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
  * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
@@ -17,6 +17,7 @@
  * Version 2 (from 1): lb_tensor carries the synthetic generator's parameters; lb_options has prefill_gemm,
  * use_pdl, profile and kernel_timer; lb_last_logits and lb_describe are new.
  * Version 3 (from 2): lb_fill_cache is new (the context suite's direct KV cache fill).
+ * Version 4 (from 3): lb_options has use_pipe.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -28,7 +29,7 @@
 extern "C" {
 #endif
 
-#define LB_ABI_VERSION 3
+#define LB_ABI_VERSION 4
 
 /* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
 #define LB_OK 0
@@ -77,6 +78,8 @@ typedef struct {
     int32_t profile;         /* 1: time every kernel on its own (eager launches), summary to stderr at lb_close */
     int32_t kernel_timer;    /* 0: GPU timestamps around each call's work; 1: CUPTI, the union of the kernels' own
                                 intervals (gaps between kernels excluded); engines without it answer LB_E_INVALID */
+    int32_t use_pipe;        /* CUDA: decode rows of gate/up and down_proj wait in shared memory, several a warp in
+                                flight (sm_80+); 0: in registers. Engines without the choice ignore it */
 } lb_options;
 
 /* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the

@@ -95,7 +95,8 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
-    bool pipe = false;     // gate/up and down_proj by the pipe kernels of pipe.cuh (sm_80+), else the lane kernels
+    bool pipe = false;      // gate/up's and down_proj's rows through pipe.cuh's RowPipe (sm_80+ and use_pipe), else in registers
+    bool pipe_head = false; // the LM head's too (LLB_PIPE_HEAD=1; not the default, see docs/cuda-engine.md)
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -486,11 +487,32 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     }
 }
 
+/** Blocks of kPipeWarps warps for `units` warp units, one a multiprocessor at most, no warp a unit more than another. */
+int pipe_blocks(const lb_engine *e, long units) {
+    const long warps = static_cast<long>(e->sms) * lb::kPipeWarps, per = (units + warps - 1) / warps;
+    return static_cast<int>((units + per * lb::kPipeWarps - 1) / (per * lb::kPipeWarps));
+}
+
+/** Launches a lane kernel whose rows wait in a RowPipe (pipe.cuh), with `smem` bytes of dynamic shared memory. */
+template <typename... Params, typename... Args>
+int pipe_launch(lb_engine *e, const char *label, bool pdl, void (*kernel)(Params...), int blocks, size_t smem, Args... args) {
+    CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
+    return launch(e, label, pdl, kernel, dim3(blocks), dim3(lb::kPipeWarps * lb::kWarp), smem, args...);
+}
+
 template <typename W>
 int lm_head(lb_engine *e, bool pdl, const float *x) {
     const lb_model_config &c = e->cfg;
     if (const int u = lane_loads(c.hidden_size / lb::Vec16<W>::N))
         return with_lane_loads(u, [&](auto uc) {
+            if (e->pipe_head) { // LLB_PIPE_HEAD=1: rows through a RowPipe (pipe.cuh), measured against the default
+                using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
+                const int blocks = pipe_blocks(e, c.vocab_size);
+                const long rows = (c.vocab_size + blocks * 8L - 1) / (blocks * 8L);
+                return pipe_launch(e, "lm_head", pdl, lb::lm_head_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows), x,
+                                   as<W>(e->final_norm), c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size,
+                                   c.vocab_size, e->d_out);
+            }
             auto *k = lb::lm_head_lane_kernel<W, decltype(uc)::value>;
             return launch(e, "lm_head", pdl, k, balanced_grid(e, k, c.vocab_size, 0), dim3(256), 0, x, as<W>(e->final_norm),
                           c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size, c.vocab_size, e->d_out);
@@ -502,27 +524,9 @@ int lm_head(lb_engine *e, bool pdl, const float *x) {
     });
 }
 
-/** Blocks of kPipeWarps warps for `units` warp units, one a multiprocessor at most, no warp a unit more than another. */
-int pipe_blocks(const lb_engine *e, long units) {
-    const long warps = static_cast<long>(e->sms) * lb::kPipeWarps, per = (units + warps - 1) / warps;
-    return static_cast<int>((units + per * lb::kPipeWarps - 1) / (per * lb::kPipeWarps));
-}
-
 /**
- * Launches a pipe kernel (pipe.cuh) with `slot_bytes` of shared memory for each slot it uses (kPipeDepth, or fewer
- * when no warp has that many rows), then `extra` bytes.
- */
-template <typename... Params, typename... Args>
-int pipe_launch(lb_engine *e, const char *label, void (*kernel)(Params...), int blocks, long rows_a_warp, size_t slot_bytes,
-                size_t extra, Args... args) {
-    const size_t smem = slot_bytes * static_cast<size_t>(std::min<long>(lb::kPipeDepth, rows_a_warp)) + extra;
-    CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
-    return launch(e, label, true, kernel, dim3(blocks), dim3(lb::kPipeWarps * lb::kWarp), smem, args...);
-}
-
-/**
- * The lane loads of gate/up's and down_proj's rows when they run as pipe kernels (pipe.cuh), 0 where they do not:
- * rows that fit a lane's loads, sm_80 or newer, and not turned off (LLB_PIPE=0, for comparisons).
+ * The lane loads of gate/up's and down_proj's rows when their lane kernels take a RowPipe (pipe.cuh), 0 where they
+ * do not: rows that fit a lane's loads, sm_80 or newer, and use_pipe (`--engine-opt pipe=false` turns it off).
  */
 template <typename W>
 struct PipePlan {
@@ -538,29 +542,30 @@ struct PipePlan {
     }
 };
 
+/** gate_up_lane_kernel over a RowPipe: one block a multiprocessor at most, every warp the same units. */
 template <typename W>
 int pipe_gate_up(lb_engine *e, int u, const Layer &w) {
     const lb_model_config &c = e->cfg;
     const int blocks = pipe_blocks(e, c.intermediate_size);
     const long rows = 2L * ((c.intermediate_size + blocks * 8L - 1) / (blocks * 8L));
     return with_lane_loads(u, [&](auto uc) {
-        constexpr int U = decltype(uc)::value;
-        return pipe_launch(e, "gate_up", lb::pipe_gate_up_kernel<W, U, lb::kPipeDepth>, blocks, rows,
-                           lb::RowPipe<W, U, lb::kPipeDepth>::slot_bytes(), 0, e->x, as<W>(w.post_norm), c.rms_norm_eps,
-                           as<W>(w.wgu), as<float>(e->h), c.hidden_size, c.intermediate_size);
+        using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
+        return pipe_launch(e, "gate_up", true, lb::gate_up_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows),
+                           e->x, as<W>(w.post_norm), c.rms_norm_eps, as<W>(w.wgu), as<float>(e->h), c.hidden_size,
+                           c.intermediate_size);
     });
 }
 
-/** x += down_proj . h by the pipe kernel: a block a run of rows, its warps an eighth of each. */
+/** x += down_proj . h by gemv_residual_lane_kernel<W, U, 8> over a RowPipe: a block a run of rows, its warps an eighth of each. */
 template <typename W>
 int pipe_down(lb_engine *e, int u, const Layer &w) {
     const lb_model_config &c = e->cfg;
     const int rows = c.hidden_size, per = (rows + e->sms - 1) / e->sms;
     return with_lane_loads(u, [&](auto uc) {
-        constexpr int U = decltype(uc)::value;
-        return pipe_launch(e, "down_proj", lb::pipe_split_residual_kernel<W, U, lb::kPipeDepth>, (rows + per - 1) / per, per,
-                           lb::RowPipe<W, U, lb::kPipeDepth>::slot_bytes(), sizeof(float) * lb::kPipeWarps * per,
-                           as<W>(w.wdown), as<float>(e->h), e->x, rows, c.intermediate_size, per);
+        using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
+        return pipe_launch(e, "down_proj", true, lb::gemv_residual_lane_kernel<W, decltype(uc)::value, 8, Pipe>, (rows + per - 1) / per,
+                           Pipe::smem(per) + sizeof(float) * 8 * per, as<W>(w.wdown), as<float>(e->h), e->x, rows,
+                           c.intermediate_size, per);
     });
 }
 
@@ -1037,7 +1042,7 @@ void describe(lb_engine *e) {
     int drv = 0, rt = 0;
     cudaDriverGetVersion(&drv);
     cudaRuntimeGetVersion(&rt);
-    char buf[1024];
+    char buf[2048];
     std::string gemm = "f32 CUDA-core GEMM kernel";
     std::string attention = "f32 flash-style kernel";
 #ifdef LLB_HAVE_CUBLAS
@@ -1050,14 +1055,20 @@ void describe(lb_engine *e) {
 #endif
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
-             "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n",
+             "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n"
+             "decode_rows=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
              gemm.c_str(), e->exec ? "cuda graph" : "stream launches",
              e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
              e->opt.use_pdl ? "on" : "off",
              e->opt.kernel_timer == 1 ? "CUPTI: time any kernel ran, gaps excluded" : "CUDA events around each call's kernels",
              dtype_name(e->dtype),
-             e->decode_kernels, attention.c_str());
+             e->decode_kernels, attention.c_str(),
+             e->pipe ? (e->pipe_head ? "gate/up, down_proj and the LM head in shared memory where a lane's loads cover a row, "
+                                       "6 rows a warp in flight (cp.async); the rest in registers"
+                                     : "gate/up and down_proj in shared memory where a lane's loads cover a row, 6 rows a warp "
+                                       "in flight (cp.async); the rest in registers")
+                     : "in registers, 2 rows a warp in flight");
     e->description = buf;
 }
 
@@ -1155,8 +1166,9 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128;
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
-        const char *pipe = getenv("LLB_PIPE"); // LLB_PIPE=0: the lane kernels, for comparisons
-        e->pipe = major >= 8 && !(pipe && strcmp(pipe, "0") == 0);
+        e->pipe = major >= 8 && e->opt.use_pipe;
+        const char *head = getenv("LLB_PIPE_HEAD");
+        e->pipe_head = e->pipe && head && strcmp(head, "1") == 0;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));

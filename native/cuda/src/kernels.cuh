@@ -914,6 +914,31 @@ __device__ __forceinline__ void stream_rows(int n, int chunks, Row row, const La
     }
 }
 
+/**
+ * Where a lane kernel's rows wait before they are multiplied: here a warp's next row in registers (two buffers,
+ * stream_rows); pipe.cuh's RowPipe keeps several rows a warp in shared memory instead. Either takes smem(rows a
+ * warp) bytes of dynamic shared memory ahead of the kernel's own, is built over it, starts the warp's first rows with
+ * prime() before pdl_wait() and multiplies them all with stream().
+ */
+template <typename W, int U>
+struct RegisterRows {
+    static constexpr int kMinBlocks = 2; // blocks of 256 threads a multiprocessor (128 registers a thread)
+    static constexpr size_t smem(long) { return 0; }
+    RowLoad<W, U> a;
+
+    __device__ explicit RegisterRows(uint4 *) {}
+
+    template <typename Row>
+    __device__ __forceinline__ void prime(int n, int chunks, Row row) {
+        if (n > 0) a.load(row(0), chunks);
+    }
+
+    template <typename Row, typename Use>
+    __device__ __forceinline__ void stream(int n, int chunks, Row row, const LaneVec<W, U> &x, Use use) {
+        stream_rows(n, chunks, row, x, a, use);
+    }
+};
+
 /** Rows of a warp that streams units u0, u0 + stride, ... of `rows_per_unit` rows each, below `units`. */
 __device__ __forceinline__ int unit_rows(int u0, int stride, int units, int rows_per_unit) {
     return u0 < units ? (units - u0 + stride - 1) / stride * rows_per_unit : 0;
@@ -974,17 +999,23 @@ __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__re
     }
 }
 
-/** RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up_kernel, rows in a lane's registers. */
-template <typename W, int U>
-__global__ void __launch_bounds__(256, 2) gate_up_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
-                                                              float eps, const W *__restrict__ wgu, float *__restrict__ h,
-                                                              int dim, int ffn) {
+/**
+ * RMSNorm + gate and up projections + SiLU(gate) * up, as gate_up_kernel, the lane's share of the vector in registers
+ * and its rows waiting in Rows (RegisterRows, or pipe.cuh's RowPipe).
+ */
+template <typename W, int U, typename Rows = RegisterRows<W, U>>
+__global__ void __launch_bounds__(256, Rows::kMinBlocks) gate_up_lane_kernel(const float *__restrict__ x,
+                                                                             const W *__restrict__ norm_w, float eps,
+                                                                             const W *__restrict__ wgu,
+                                                                             float *__restrict__ h, int dim, int ffn) {
+    extern __shared__ uint4 lane_smem[]; // Rows' own
     const int chunks = dim / Vec16<W>::N, warps = blockDim.x / kWarp, lane = threadIdx.x & 31;
     const int u0 = blockIdx.x * warps + threadIdx.x / kWarp, stride = gridDim.x * warps;
     const int n = unit_rows(u0, stride, ffn, 2);
     auto row = [&](int i) { return wgu + static_cast<size_t>(u0 + (i >> 1) * stride + (i & 1) * ffn) * dim; };
-    RowLoad<W, U> a, nw;
-    if (n > 0) a.load(row(0), chunks);
+    Rows src(lane_smem);
+    src.prime(n, chunks, row);
+    RowLoad<W, U> nw;
     nw.load(norm_w, chunks);
     pdl_launch_early();
     pdl_wait();
@@ -993,24 +1024,31 @@ __global__ void __launch_bounds__(256, 2) gate_up_lane_kernel(const float *__res
     xv.load(x, chunks);
     xv.rms_norm(nw, dim, eps);
     float gate = 0.f;
-    stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
+    src.stream(n, chunks, row, xv, [&](int i, float acc) {
         if ((i & 1) == 0) gate = acc;
         else if (lane == 0) h[u0 + (i >> 1) * stride] = gate / (1.f + expf(-gate)) * acc;
     });
 }
 
-/** Final RMSNorm + LM head + greedy argmax, as lm_head_kernel, rows in a lane's registers. */
-template <typename W, int U>
-__global__ void __launch_bounds__(256, 2) lm_head_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
-                                                              float eps, const W *__restrict__ head, float *__restrict__ logits,
-                                                              int dim, int vocab, StepOut *out) {
+/**
+ * Final RMSNorm + LM head + greedy argmax, as lm_head_kernel, the lane's share of the vector in registers and its rows
+ * waiting in Rows (RegisterRows, or pipe.cuh's RowPipe).
+ */
+template <typename W, int U, typename Rows = RegisterRows<W, U>>
+__global__ void __launch_bounds__(256, Rows::kMinBlocks) lm_head_lane_kernel(const float *__restrict__ x,
+                                                                             const W *__restrict__ norm_w, float eps,
+                                                                             const W *__restrict__ head,
+                                                                             float *__restrict__ logits, int dim, int vocab,
+                                                                             StepOut *out) {
+    extern __shared__ uint4 lane_smem[]; // Rows' own
     __shared__ unsigned long long best[32];
     const int chunks = dim / Vec16<W>::N, warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     const int r0 = blockIdx.x * warps + warp, stride = gridDim.x * warps;
     const int n = unit_rows(r0, stride, vocab, 1);
     auto row = [&](int i) { return head + static_cast<size_t>(r0 + i * stride) * dim; };
-    RowLoad<W, U> a, nw;
-    if (n > 0) a.load(row(0), chunks);
+    Rows src(lane_smem);
+    src.prime(n, chunks, row);
+    RowLoad<W, U> nw;
     nw.load(norm_w, chunks);
     pdl_launch_early();
     pdl_wait();
@@ -1020,7 +1058,7 @@ __global__ void __launch_bounds__(256, 2) lm_head_lane_kernel(const float *__res
         LaneVec<W, U> xv;
         xv.load(x, chunks);
         xv.rms_norm(nw, dim, eps);
-        stream_rows(n, chunks, row, xv, a, [&](int i, float acc) {
+        src.stream(n, chunks, row, xv, [&](int i, float acc) {
             const int r = r0 + i * stride;
             if (lane == 0) logits[r] = acc;
             bad |= !isfinite(acc);
@@ -1038,29 +1076,33 @@ __global__ void __launch_bounds__(256, 2) lm_head_lane_kernel(const float *__res
 }
 
 /**
- * x[r] += W[r] . v (o_proj and down_proj with their residual add), rows in a lane's registers. KSPLIT == 1: a warp
- * streams whole rows r0, r0 + stride, ... KSPLIT > 1 (a long K): the block takes a run of consecutive rows, warp w
- * streams part w of each (K/KSPLIT columns, its part of v held in registers), and the parts meet in shared memory
- * (rows_per_block * KSPLIT floats), added in a fixed order. Block: 256 threads; KSPLIT is 1 or 8.
+ * x[r] += W[r] . v (o_proj and down_proj with their residual add), the lane's share of v in registers and its rows
+ * waiting in Rows (RegisterRows, or pipe.cuh's RowPipe). KSPLIT == 1: a warp streams whole rows r0, r0 + stride, ...
+ * KSPLIT > 1 (a long K): the block takes a run of consecutive rows, warp w streams part w of each (K/KSPLIT
+ * columns), and the parts meet in shared memory after Rows' own (rows_per_block * KSPLIT floats), added in a fixed
+ * order. Block: 256 threads; KSPLIT is 1 or 8.
  */
-template <typename W, int U, int KSPLIT>
-__global__ void __launch_bounds__(256, 2) gemv_residual_lane_kernel(const W *__restrict__ w, const float *__restrict__ v,
-                                                                    float *__restrict__ x, int rows, int K, int rows_per_block) {
-    extern __shared__ float parts[]; // (rows_per_block, KSPLIT) when KSPLIT > 1
+template <typename W, int U, int KSPLIT, typename Rows = RegisterRows<W, U>>
+__global__ void __launch_bounds__(256, Rows::kMinBlocks) gemv_residual_lane_kernel(const W *__restrict__ w,
+                                                                                   const float *__restrict__ v,
+                                                                                   float *__restrict__ x, int rows, int K,
+                                                                                   int rows_per_block) {
+    extern __shared__ uint4 lane_smem[]; // Rows' own, then (rows_per_block, KSPLIT) parts when KSPLIT > 1
+    float *parts = reinterpret_cast<float *>(lane_smem) + Rows::smem(rows_per_block) / sizeof(float);
     const int warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     const int Kp = K / KSPLIT, chunks = Kp / Vec16<W>::N, part = KSPLIT > 1 ? warp : 0;
     const int r0 = KSPLIT > 1 ? blockIdx.x * rows_per_block : blockIdx.x * warps + warp;
     const int stride = KSPLIT > 1 ? 1 : gridDim.x * warps;
     const int n = KSPLIT > 1 ? max(0, min(rows_per_block, rows - r0)) : unit_rows(r0, stride, rows, 1);
     auto row = [&](int i) { return w + static_cast<size_t>(r0 + i * stride) * K + static_cast<size_t>(part) * Kp; };
-    RowLoad<W, U> a;
-    if (n > 0) a.load(row(0), chunks);
+    Rows src(lane_smem);
+    src.prime(n, chunks, row);
     pdl_launch_early();
     pdl_wait();
     if (n == 0) return;
     LaneVec<W, U> vv;
     vv.load(v + static_cast<size_t>(part) * Kp, chunks);
-    stream_rows(n, chunks, row, vv, a, [&](int i, float acc) {
+    src.stream(n, chunks, row, vv, [&](int i, float acc) {
         if (lane != 0) return;
         if (KSPLIT > 1) parts[i * KSPLIT + part] = acc;
         else x[r0 + i * stride] += acc;

@@ -1,8 +1,7 @@
-// Decode matrix-vector kernels for the two large matrices of a layer (gate/up and down_proj) whose weight rows wait
-// in shared memory instead of registers (sm_80+: cp.async), for rows that fit a lane's loads: kernels.cuh's
-// gate_up_lane_kernel and gemv_residual_lane_kernel<.., 8> with the same arithmetic, in the same order, and the same
-// outputs. native/metal/src/kernels.metal computes these two steps as the lane kernels do (Metal has no asynchronous
-// copy into threadgroup memory that a lane can wait on alone).
+// Shared-memory rows for the lane kernels of the two large matrices of a layer (gate/up and down_proj): RowPipe,
+// which kernels.cuh's gate_up_lane_kernel and gemv_residual_lane_kernel<.., 8> take in place of RegisterRows on
+// sm_80+ (cp.async), the arithmetic, its order and the outputs unchanged. native/metal/src/kernels.metal keeps its
+// rows in registers (Metal has no asynchronous copy into threadgroup memory that a lane can wait on alone).
 //
 // Why: a lane kernel keeps the next row of each of its warps in registers, two rows in flight a warp, and two blocks
 // of 256 threads fill a multiprocessor's registers. Here a warp keeps kPipeDepth rows in flight in its own slots of
@@ -58,11 +57,15 @@ __device__ __forceinline__ void cp_async_wait() {
  */
 template <typename W, int U, int S>
 struct RowPipe {
+    static constexpr int kMinBlocks = 1;
     uint4 *buf;
     uint64_t policy;
 
     /** Shared memory of one slot of every warp of a block. */
     static constexpr size_t slot_bytes() { return sizeof(uint4) * kPipeWarps * U * kWarp; }
+
+    /** Shared memory of a block whose warps stream at most `rows_a_warp` rows each: the slots it uses. */
+    static constexpr size_t smem(long rows_a_warp) { return slot_bytes() * static_cast<size_t>(rows_a_warp < S ? rows_a_warp : S); }
 
     /** Slot s of warp w at block[((s * kPipeWarps + w) * U + u) * 32 + lane]: a block that uses fewer slots needs less. */
     __device__ explicit RowPipe(uint4 *block) : buf(block + (threadIdx.x / kWarp) * U * kWarp), policy(evict_first_policy()) {}
@@ -115,69 +118,5 @@ struct RowPipe {
         }
     }
 };
-
-/** RMSNorm + gate and up + SiLU(gate) * up, as gate_up_lane_kernel, rows through a RowPipe. */
-template <typename W, int U, int S>
-__global__ void __launch_bounds__(kPipeWarps * kWarp) pipe_gate_up_kernel(const float *__restrict__ x,
-                                                                         const W *__restrict__ norm_w, float eps,
-                                                                         const W *__restrict__ wgu, float *__restrict__ h,
-                                                                         int dim, int ffn) {
-    extern __shared__ uint4 pipe_smem[];
-    const int chunks = dim / Vec16<W>::N, lane = threadIdx.x & 31;
-    const int u0 = blockIdx.x * kPipeWarps + threadIdx.x / kWarp, stride = gridDim.x * kPipeWarps;
-    const int n = unit_rows(u0, stride, ffn, 2);
-    auto row = [&](int i) { return wgu + static_cast<size_t>(u0 + (i >> 1) * stride + (i & 1) * ffn) * dim; };
-    RowPipe<W, U, S> pipe(pipe_smem);
-    pipe.prime(n, chunks, row);
-    RowLoad<W, U> nw;
-    nw.load(norm_w, chunks);
-    pdl_launch_early();
-    pdl_wait();
-    if (n == 0) return;
-    LaneVec<W, U> xv;
-    xv.load(x, chunks);
-    xv.rms_norm(nw, dim, eps);
-    float gate = 0.f;
-    pipe.stream(n, chunks, row, xv, [&](int i, float acc) {
-        if ((i & 1) == 0) gate = acc;
-        else if (lane == 0) h[u0 + (i >> 1) * stride] = gate / (1.f + expf(-gate)) * acc;
-    });
-}
-
-/**
- * x[r] += W[r] . v for a long K (down_proj), as gemv_residual_lane_kernel<W, U, 8>, rows through a RowPipe: the block
- * takes a run of rows, warp w streams eighth w of each (its part of v in registers), and the parts meet in shared
- * memory after the pipe's slots, added in a fixed order.
- */
-template <typename W, int U, int S>
-__global__ void __launch_bounds__(kPipeWarps * kWarp) pipe_split_residual_kernel(const W *__restrict__ w,
-                                                                                const float *__restrict__ v,
-                                                                                float *__restrict__ x, int rows, int K,
-                                                                                int rows_per_block) {
-    constexpr int KSPLIT = kPipeWarps;
-    extern __shared__ uint4 pipe_smem[];
-    float *parts = reinterpret_cast<float *>(pipe_smem + RowPipe<W, U, S>::slot_bytes() / sizeof(uint4) * min(S, rows_per_block));
-    const int part = threadIdx.x / kWarp, lane = threadIdx.x & 31;
-    const int Kp = K / KSPLIT, chunks = Kp / Vec16<W>::N;
-    const int r0 = blockIdx.x * rows_per_block, n = max(0, min(rows_per_block, rows - r0));
-    auto row = [&](int i) { return w + static_cast<size_t>(r0 + i) * K + static_cast<size_t>(part) * Kp; };
-    RowPipe<W, U, S> pipe(pipe_smem);
-    pipe.prime(n, chunks, row);
-    pdl_launch_early();
-    pdl_wait();
-    if (n == 0) return;
-    LaneVec<W, U> vv;
-    vv.load(v + static_cast<size_t>(part) * Kp, chunks);
-    pipe.stream(n, chunks, row, vv, [&](int i, float acc) {
-        if (lane == 0) parts[i * KSPLIT + part] = acc;
-    });
-    __syncthreads();
-    for (int r = threadIdx.x; r < n; r += blockDim.x) {
-        float sum = 0.f;
-#pragma unroll
-        for (int k = 0; k < KSPLIT; ++k) sum += parts[r * KSPLIT + k];
-        x[r0 + r] += sum;
-    }
-}
 
 } // namespace lb

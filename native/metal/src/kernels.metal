@@ -3,6 +3,8 @@
 // qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; the lane kernels their U, qkv_rope_lane_u12_bf16; gemv_residual its
 // KSPLIT too, gemv_residual_k4_bf16, gemv_residual_lane_k8_u12_bf16; the attention kernels their head_dim,
 // attn_decode_hd128, and attn_decode_warp its simdgroups too, attn_decode_warp_w4_hd128). Keep the two side by side.
+// On sm_80+ CUDA's gate_up_lane and gemv_residual_lane with KSPLIT 8 keep their rows in shared memory (a RowPipe,
+// native/cuda/src/pipe.cuh) instead of registers; what they compute, and in what order, is what they compute here.
 //
 // engine.m compiles this file at load (newLibraryWithSource, fast math off); the build embeds it as a C string.
 // Arithmetic is f32 throughout (weights are read in their stored dtype and widened). Shapes: dim = hidden_size,

@@ -4,6 +4,8 @@ import dev.llmbench.engine.Engine;
 import dev.llmbench.engine.EngineOptions;
 import dev.llmbench.engine.EngineProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Map;
 
@@ -50,6 +52,30 @@ class CudaEngineTest extends NativeEngineFixturesTest {
                 assertThat(timer.lastKernelCount()).as("CUPTI records every kernel of the step").isEqualTo(decodeKernels(2));
             }
             assertThat(engine.info().settings().get("kernel_timer").toString()).startsWith("CUPTI");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"synthetic:qwen2.5-1.5b", "tiny-qwen2-bf16", "tiny-qwen2-f32"})
+    void rowsInSharedMemoryGiveTheBitsOfRowsInRegisters(String model) throws Exception {
+        // --engine-opt pipe=false keeps gate/up's and down_proj's rows in registers; what is multiplied, and in what
+        // order, is the same, so every logit of every step must be the same float
+        String source = model.startsWith("synthetic:") ? model : fixture(model).toString();
+        int[] prompt = {1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12};
+        EngineOptions shared = new EngineOptions(source, 8, 128, 0, 42, Map.of());
+        EngineOptions registers = new EngineOptions(source, 8, 128, 0, 42, Map.of("pipe", "false"));
+        try (NativeEngine a = (NativeEngine) newProvider().open(shared);
+             NativeEngine b = (NativeEngine) newProvider().open(registers)) {
+            assertThat(a.info().settings().get("decode_rows").toString()).startsWith("gate/up and down_proj in shared memory");
+            assertThat(b.info().settings().get("decode_rows").toString()).startsWith("in registers");
+            int ta = a.prefill(prompt, prompt.length);
+            int tb = b.prefill(prompt, prompt.length);
+            for (int step = 0; step < 6; step++) {
+                ta = a.decode(ta);
+                tb = b.decode(tb);
+                assertThat(a.lastLogits()).as("%s, step %d", model, step).isEqualTo(b.lastLogits());
+                assertThat(ta).isEqualTo(tb);
+            }
         }
     }
 }
