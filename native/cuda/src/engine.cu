@@ -96,7 +96,6 @@ struct lb_engine {
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
     bool pipe = false;      // gate/up's and down_proj's rows through pipe.cuh's RowPipe (sm_80+ and use_pipe), else in registers
-    bool pipe_head = false; // the LM head's too (LLB_PIPE_HEAD=1; not the default, see docs/cuda-engine.md)
     cudaStream_t stream = nullptr;
 
     char *weights = nullptr; // one block, every tensor at a 256-byte aligned offset
@@ -495,9 +494,9 @@ int pipe_blocks(const lb_engine *e, long units) {
 
 /** Launches a lane kernel whose rows wait in a RowPipe (pipe.cuh), with `smem` bytes of dynamic shared memory. */
 template <typename... Params, typename... Args>
-int pipe_launch(lb_engine *e, const char *label, bool pdl, void (*kernel)(Params...), int blocks, size_t smem, Args... args) {
+int pipe_launch(lb_engine *e, const char *label, void (*kernel)(Params...), int blocks, size_t smem, Args... args) {
     CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)));
-    return launch(e, label, pdl, kernel, dim3(blocks), dim3(lb::kPipeWarps * lb::kWarp), smem, args...);
+    return launch(e, label, true, kernel, dim3(blocks), dim3(lb::kPipeWarps * lb::kWarp), smem, args...);
 }
 
 template <typename W>
@@ -505,14 +504,6 @@ int lm_head(lb_engine *e, bool pdl, const float *x) {
     const lb_model_config &c = e->cfg;
     if (const int u = lane_loads(c.hidden_size / lb::Vec16<W>::N))
         return with_lane_loads(u, [&](auto uc) {
-            if (e->pipe_head) { // LLB_PIPE_HEAD=1: rows through a RowPipe (pipe.cuh), measured against the default
-                using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
-                const int blocks = pipe_blocks(e, c.vocab_size);
-                const long rows = (c.vocab_size + blocks * 8L - 1) / (blocks * 8L);
-                return pipe_launch(e, "lm_head", pdl, lb::lm_head_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows), x,
-                                   as<W>(e->final_norm), c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size,
-                                   c.vocab_size, e->d_out);
-            }
             auto *k = lb::lm_head_lane_kernel<W, decltype(uc)::value>;
             return launch(e, "lm_head", pdl, k, balanced_grid(e, k, c.vocab_size, 0), dim3(256), 0, x, as<W>(e->final_norm),
                           c.rms_norm_eps, as<W>(e->lm_head), e->logits, c.hidden_size, c.vocab_size, e->d_out);
@@ -550,7 +541,7 @@ int pipe_gate_up(lb_engine *e, int u, const Layer &w) {
     const long rows = 2L * ((c.intermediate_size + blocks * 8L - 1) / (blocks * 8L));
     return with_lane_loads(u, [&](auto uc) {
         using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
-        return pipe_launch(e, "gate_up", true, lb::gate_up_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows),
+        return pipe_launch(e, "gate_up", lb::gate_up_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows),
                            e->x, as<W>(w.post_norm), c.rms_norm_eps, as<W>(w.wgu), as<float>(e->h), c.hidden_size,
                            c.intermediate_size);
     });
@@ -563,7 +554,7 @@ int pipe_down(lb_engine *e, int u, const Layer &w) {
     const int rows = c.hidden_size, per = (rows + e->sms - 1) / e->sms;
     return with_lane_loads(u, [&](auto uc) {
         using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
-        return pipe_launch(e, "down_proj", true, lb::gemv_residual_lane_kernel<W, decltype(uc)::value, 8, Pipe>, (rows + per - 1) / per,
+        return pipe_launch(e, "down_proj", lb::gemv_residual_lane_kernel<W, decltype(uc)::value, 8, Pipe>, (rows + per - 1) / per,
                            Pipe::smem(per) + sizeof(float) * 8 * per, as<W>(w.wdown), as<float>(e->h), e->x, rows,
                            c.intermediate_size, per);
     });
@@ -1064,10 +1055,8 @@ void describe(lb_engine *e) {
              e->opt.kernel_timer == 1 ? "CUPTI: time any kernel ran, gaps excluded" : "CUDA events around each call's kernels",
              dtype_name(e->dtype),
              e->decode_kernels, attention.c_str(),
-             e->pipe ? (e->pipe_head ? "gate/up, down_proj and the LM head in shared memory where a lane's loads cover a row, "
-                                       "6 rows a warp in flight (cp.async); the rest in registers"
-                                     : "gate/up and down_proj in shared memory where a lane's loads cover a row, 6 rows a warp "
-                                       "in flight (cp.async); the rest in registers")
+             e->pipe ? "gate/up and down_proj in shared memory where a lane's loads cover a row, 6 rows a warp in flight "
+                       "(cp.async); the rest in registers"
                      : "in registers, 2 rows a warp in flight");
     e->description = buf;
 }
@@ -1167,8 +1156,6 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
         e->pipe = major >= 8 && e->opt.use_pipe;
-        const char *head = getenv("LLB_PIPE_HEAD");
-        e->pipe_head = e->pipe && head && strcmp(head, "1") == 0;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));

@@ -7,8 +7,8 @@
 // of 256 threads fill a multiprocessor's registers. Here a warp keeps kPipeDepth rows in flight in its own slots of
 // shared memory: a lane copies its 16-byte chunks of a row (cp.async) and later reads back the same chunks, so no
 // barrier is needed, and one block of 8 warps a multiprocessor holds 6 rows a warp (144 KB) in flight instead of
-// 96 KB. Measured on an H200 against the lane kernels in the same sessions: S1 / S5 / S6 decode +2.5 / +4 / +3.5%;
-// depths 4, 5, 7 and 8, both matrices' kernels resident beside other kernels (80 registers a thread), the L1 /
+// 96 KB. Measured on an H200 against rows in registers in the same sessions: decode +2 to +5% at S5 and S6, 0 to
+// +4% at S1; depths 4, 5, 7 and 8, pipe blocks resident beside other kernels' (80 registers a thread), the L1 /
 // shared-memory split set to the most shared memory, q/k/v and o_proj through pipes too, and rows landing by bulk
 // copies (cp.async.bulk, an mbarrier a slot) were each slower (docs/cuda-engine.md).
 #pragma once
