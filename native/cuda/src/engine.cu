@@ -435,6 +435,13 @@ int gemv_residual_lane(lb_engine *e, const char *label, const void *w, const flo
     });
 }
 
+/** Lane loads of an eighth of a row of K when x += W . v splits each row 8 ways (K over 2048), else 0. */
+template <typename W>
+int split8_loads(int K) {
+    const int chunks = K / lb::Vec16<W>::N;
+    return chunks % 8 == 0 && K > 2048 ? lane_loads(chunks / 8) : 0;
+}
+
 /**
  * x += W . v over `rows` rows of K. A long K (over 2048) is split four ways between the warps of a row; a short
  * one gives each warp two whole rows, loaded in one round.
@@ -442,7 +449,7 @@ int gemv_residual_lane(lb_engine *e, const char *label, const void *w, const flo
 template <typename W>
 int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v, int rows, int K) {
     const int chunks = K / lb::Vec16<W>::N;
-    if (chunks % 8 == 0 && K > 2048 && lane_loads(chunks / 8)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(chunks / 8), 8);
+    if (const int u = split8_loads<W>(K)) return gemv_residual_lane<W>(e, label, w, v, rows, K, u, 8);
     if (lane_loads(chunks)) return gemv_residual_lane<W>(e, label, w, v, rows, K, lane_loads(chunks), 1);
     if (K > 2048 && chunks % 4 == 0)
         return with_loads<true>(chunks / 4, [&](auto u) {
@@ -525,11 +532,9 @@ struct PipePlan {
 
     explicit PipePlan(const lb_engine *e) {
         const lb_model_config &c = e->cfg;
-        constexpr int N = lb::Vec16<W>::N;
         if (!e->pipe) return;
-        u_gate_up = lane_loads(c.hidden_size / N);
-        const int chunks = c.intermediate_size / N;
-        u_down = chunks % lb::kPipeWarps == 0 && c.intermediate_size > 2048 ? lane_loads(chunks / lb::kPipeWarps) : 0;
+        u_gate_up = lane_loads(c.hidden_size / lb::Vec16<W>::N);
+        u_down = split8_loads<W>(c.intermediate_size); // where the register rows would take gemv_residual_lane_kernel<.., 8>
     }
 };
 
@@ -538,7 +543,7 @@ template <typename W>
 int pipe_gate_up(lb_engine *e, int u, const Layer &w) {
     const lb_model_config &c = e->cfg;
     const int blocks = pipe_blocks(e, c.intermediate_size);
-    const long rows = 2L * ((c.intermediate_size + blocks * 8L - 1) / (blocks * 8L));
+    const long warps = static_cast<long>(blocks) * lb::kPipeWarps, rows = 2 * ((c.intermediate_size + warps - 1) / warps);
     return with_lane_loads(u, [&](auto uc) {
         using Pipe = lb::RowPipe<W, decltype(uc)::value, lb::kPipeDepth>;
         return pipe_launch(e, "gate_up", lb::gate_up_lane_kernel<W, decltype(uc)::value, Pipe>, blocks, Pipe::smem(rows),
