@@ -1,5 +1,5 @@
 /*
- * llmbench native engine ABI, version 4.
+ * llmbench native engine ABI, version 5.
  *
  * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
  * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
@@ -18,6 +18,7 @@
  * use_pdl, profile and kernel_timer; lb_last_logits and lb_describe are new.
  * Version 3 (from 2): lb_fill_cache is new (the context suite's direct KV cache fill).
  * Version 4 (from 3): lb_options has use_pipe.
+ * Version 5 (from 4): lb_options has decode_ahead.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -29,7 +30,7 @@
 extern "C" {
 #endif
 
-#define LB_ABI_VERSION 4
+#define LB_ABI_VERSION 5
 
 /* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
 #define LB_OK 0
@@ -80,6 +81,10 @@ typedef struct {
                                 intervals (gaps between kernels excluded); engines without it answer LB_E_INVALID */
     int32_t use_pipe;        /* CUDA: decode rows of gate/up and down_proj wait in shared memory, several a warp in
                                 flight (sm_80+); 0: in registers. Engines without the choice ignore it */
+    int32_t decode_ahead;    /* CUDA: lb_decode launches the next step on the device's own greedy token before it
+                                returns, so the device does not wait for the host between steps; a call with another
+                                token discards that step and runs its own. Needs use_graphs and kernel_timer 0 (else
+                                ignored); 0: one step at a time. Engines without the choice ignore it */
 } lb_options;
 
 /* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the
@@ -105,7 +110,9 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
 /* Prefill ids[0..n) from an empty cache; *next_token is the greedy next id, already on the host. */
 int32_t lb_prefill(lb_engine *engine, const int32_t *ids, int32_t n, int32_t *next_token);
 
-/* One decode step at the next position; *next_token is the greedy next id, already on the host. */
+/* One decode step at the next position; *next_token is the greedy next id, already on the host. With decode_ahead
+   the step after it may already run on the device when the call returns (on *next_token); the KV cache entry it
+   writes is rewritten by whichever step the next call runs at that position. */
 int32_t lb_decode(lb_engine *engine, int32_t token, int32_t *next_token);
 
 int32_t lb_reset(lb_engine *engine);

@@ -141,6 +141,26 @@ struct lb_engine {
     };
     std::map<int, PrefillGraph> prefill_graphs;
     cudaEvent_t ev_start = nullptr, ev_end = nullptr;
+
+    // decode_ahead (`--engine-opt ahead`): lb_decode launches the next step on the device's own greedy token before it
+    // returns. Two slots of what a decode step reads and writes on the host's side (step in and out, logits, timing
+    // events, the captured graph); d_in ... ev_end above point into the slot of the last finished call (slot 0 for
+    // prefill and without decode_ahead), the step launched ahead uses the other one.
+    struct DecodeSlot {
+        lb::StepIn *d_in = nullptr, *h_in = nullptr;
+        lb::StepOut *h_out = nullptr;
+        float *logits = nullptr;
+        cudaEvent_t ev_start = nullptr, ev_end = nullptr, done = nullptr;
+        cudaGraph_t graph = nullptr;
+        cudaGraphExec_t exec = nullptr;
+    };
+    DecodeSlot slots[2];
+    int slot = 0;
+    bool ahead = false;     // decode_ahead in effect: graphs on, GPU-timestamp timing
+    int ahead_slot = -1;    // the slot of a step launched ahead, -1 none
+    int ahead_pos = 0;      // its position; its token is last_next
+    int32_t last_next = -1; // next_token of the last finished decode
+
     int launches = 0;   // kernels enqueued by the call in progress
     int last_count = 0; // ... by the last finished call
     bool have_stats = false;
@@ -650,10 +670,24 @@ int capture(lb_engine *e, F &&enqueue, cudaGraph_t *graph_out, cudaGraphExec_t *
     return LB_OK;
 }
 
+/** Points the engine's step buffers (d_in ... ev_end, graph) at decode slot k. */
+void use_slot(lb_engine *e, int k) {
+    const lb_engine::DecodeSlot &s = e->slots[k];
+    e->d_in = s.d_in, e->h_in = s.h_in, e->h_out = s.h_out, e->logits = s.logits;
+    e->ev_start = s.ev_start, e->ev_end = s.ev_end, e->graph = s.graph, e->exec = s.exec;
+    e->slot = k;
+}
+
+/** Captures the decode step once for each slot in use (two with decode_ahead), each over its own step buffers. */
 template <typename W>
 int capture_decode(lb_engine *e) {
-    TRY(capture(e, [&] { return enqueue_step<W>(e); }, &e->graph, &e->exec, &e->decode_kernels));
-    CUDA_TRY(cudaGraphUpload(e->exec, e->stream));
+    for (int k = 0; k < (e->ahead ? 2 : 1); ++k) {
+        use_slot(e, k);
+        lb_engine::DecodeSlot &s = e->slots[k];
+        TRY(capture(e, [&] { return enqueue_step<W>(e); }, &s.graph, &s.exec, &e->decode_kernels));
+        CUDA_TRY(cudaGraphUpload(s.exec, e->stream));
+    }
+    use_slot(e, 0);
     return LB_OK;
 }
 
@@ -989,12 +1023,21 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
     TRY(device_alloc(&e->counters, c.num_heads));
     TRY(device_alloc(&e->d_ids, max_len));
-    TRY(device_alloc(&e->d_in, 1));
     TRY(device_alloc(&e->d_out, 1));
     CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
-    CUDA_TRY(cudaMallocHost(&e->h_in, sizeof(lb::StepIn)));
-    CUDA_TRY(cudaMallocHost(&e->h_out, sizeof(lb::StepOut)));
-    std::memset(e->h_out, 0, sizeof(lb::StepOut));
+    for (int k = 0; k < (e->ahead ? 2 : 1); ++k) {
+        lb_engine::DecodeSlot &s = e->slots[k];
+        if (k > 0) TRY(device_alloc(&s.logits, size_t(c.vocab_size)));
+        TRY(device_alloc(&s.d_in, 1));
+        CUDA_TRY(cudaMallocHost(&s.h_in, sizeof(lb::StepIn)));
+        CUDA_TRY(cudaMallocHost(&s.h_out, sizeof(lb::StepOut)));
+        std::memset(s.h_out, 0, sizeof(lb::StepOut));
+        CUDA_TRY(cudaEventCreate(&s.ev_start));
+        CUDA_TRY(cudaEventCreate(&s.ev_end));
+        CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
+    }
+    e->slots[0].logits = e->logits;
+    use_slot(e, 0);
     // RoPE tables in f32 as Hugging Face makes them: inv_freq = 1 / theta^(2i/d), angle = pos * inv_freq
     const size_t half = hd / 2;
     std::vector<float> cs(max_len * half), sn(max_len * half);
@@ -1052,7 +1095,7 @@ void describe(lb_engine *e) {
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
              "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n"
-             "decode_rows=%s\n",
+             "decode_rows=%s\ndecode_ahead=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
              gemm.c_str(), e->exec ? "cuda graph" : "stream launches",
              e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
@@ -1062,7 +1105,9 @@ void describe(lb_engine *e) {
              e->decode_kernels, attention.c_str(),
              e->pipe ? "gate/up and down_proj in shared memory where a lane's loads cover a row, 6 rows a warp in flight "
                        "(cp.async); the rest in registers"
-                     : "in registers, 2 rows a warp in flight");
+                     : "in registers, 2 rows a warp in flight",
+             e->ahead ? "on: the next step launched on the device's own greedy token before the call returns"
+                      : "off: one step at a time");
     e->description = buf;
 }
 
@@ -1071,7 +1116,7 @@ int finish_call(lb_engine *e, int32_t *next_token) {
     if (e->opt.profile) profile_collect(e);
     e->last_count = e->launches;
     e->have_stats = true;
-    *next_token = static_cast<int32_t>(0xFFFFFFFFu - static_cast<uint32_t>(e->h_out->argmax_key & 0xFFFFFFFFull));
+    *next_token = lb::argmax_id(e->h_out->argmax_key);
     return LB_OK;
 }
 
@@ -1094,6 +1139,59 @@ int capture_prefill(lb_engine *e, int n) {
     lb_engine::PrefillGraph g{};
     TRY(capture(e, [&] { return enqueue_prefill_step(e, n); }, &g.graph, &g.exec, &g.kernels));
     e->prefill_graphs[n] = g;
+    return LB_OK;
+}
+
+/**
+ * Waits out a step launched ahead that will not be used (a new sequence, or the host's token is not the one it
+ * ran on); the sticky non-finite flag goes back to the last finished call's, so that step leaves no trace but the
+ * KV cache entry at its position, which the step the host asks for rewrites.
+ */
+int drop_ahead(lb_engine *e) {
+    if (e->ahead_slot < 0) return LB_OK;
+    e->ahead_slot = -1;
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    CUDA_TRY(cudaMemcpyAsync(&e->d_out->non_finite, &e->h_out->non_finite, sizeof(int32_t), cudaMemcpyHostToDevice, e->stream));
+    CUDA_TRY(cudaStreamSynchronize(e->stream));
+    return LB_OK;
+}
+
+/** Launches the captured step of slot k at `pos` on `token` (below 0: the previous step's greedy token). */
+int launch_slot(lb_engine *e, int k, int32_t token, int32_t pos) {
+    lb_engine::DecodeSlot &s = e->slots[k];
+    s.h_in->token = token;
+    s.h_in->pos = pos;
+    CUDA_TRY(cudaGraphLaunch(s.exec, e->stream));
+    CUDA_TRY(cudaEventRecord(s.done, e->stream));
+    return LB_OK;
+}
+
+/**
+ * lb_decode with decode_ahead: the step at e->pos is the one launched ahead by the last call when the host passes the
+ * token that call returned (the device ran it on that very token), else it is launched now; the step after it is
+ * launched on the device's own token before this one is waited for, so the device goes on while the host takes the
+ * result. The slot the last call used is free: its step has finished.
+ */
+int decode_ahead(lb_engine *e, int32_t token, int32_t *next_token) {
+    const int pos = e->pos;
+    int k = e->slot ^ 1;
+    if (!(e->ahead_slot >= 0 && e->ahead_pos == pos && token == e->last_next)) {
+        TRY(drop_ahead(e));
+        TRY(launch_slot(e, k, token, pos));
+    }
+    e->ahead_slot = -1;
+    if (pos + 1 < e->opt.max_cache_len) {
+        TRY(launch_slot(e, k ^ 1, -1, pos + 1));
+        e->ahead_slot = k ^ 1;
+        e->ahead_pos = pos + 1;
+    }
+    CUDA_TRY(cudaEventSynchronize(e->slots[k].done));
+    use_slot(e, k);
+    e->last_count = e->decode_kernels;
+    e->have_stats = true;
+    *next_token = lb::argmax_id(e->h_out->argmax_key);
+    e->last_next = *next_token;
+    e->pos++;
     return LB_OK;
 }
 
@@ -1161,6 +1259,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
         e->pipe = major >= 8 && e->opt.use_pipe;
+        e->ahead = e->opt.decode_ahead && e->opt.use_graphs && e->opt.kernel_timer == 0;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
         TRY(load_weights(e, tensors, tensor_count));
@@ -1169,8 +1268,6 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         TRY(init_gemm(e));
         TRY(prepare_prefill(e));
         TRY(prepare_attn_decode(e));
-        CUDA_TRY(cudaEventCreate(&e->ev_start));
-        CUDA_TRY(cudaEventCreate(&e->ev_end));
         if (e->opt.kernel_timer == 1) {
 #ifdef LLB_HAVE_CUPTI
             TRY(cupti_start());
@@ -1204,6 +1301,8 @@ int32_t lb_prefill(lb_engine *e, const int32_t *ids, int32_t n, int32_t *next_to
     for (int32_t i = 0; i < n; ++i)
         if (ids[i] < 0 || ids[i] >= e->cfg.vocab_size)
             return fail(LB_E_INVALID, "prompt id %d at %d is outside the vocabulary [0, %d)", ids[i], i, e->cfg.vocab_size);
+    TRY(drop_ahead(e));
+    use_slot(e, 0); // prefill graphs are captured over slot 0
     std::memcpy(e->h_ids, ids, sizeof(int32_t) * n);
     e->pos = 0;
     e->launches = 0;
@@ -1230,6 +1329,7 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
         return fail(LB_E_INVALID, "the KV cache is full (%d positions); raise --max-cache-len", e->opt.max_cache_len);
     if (token < 0 || token >= e->cfg.vocab_size)
         return fail(LB_E_INVALID, "token %d is outside the vocabulary [0, %d)", token, e->cfg.vocab_size);
+    if (e->ahead) return decode_ahead(e, token, next_token);
     e->h_in->token = token;
     e->h_in->pos = e->pos;
     if (e->exec) {
@@ -1246,11 +1346,13 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
 
 int32_t lb_reset(lb_engine *e) {
     if (!e) return fail(LB_E_INVALID, "lb_reset: null engine");
+    TRY(drop_ahead(e));
     e->pos = 0;
     e->profile.clear(); // the profile printed at lb_close covers the last sequence only: warm, not the first calls
     CUDA_TRY(cudaMemsetAsync(&e->d_out->non_finite, 0, sizeof(int32_t), e->stream));
     CUDA_TRY(cudaStreamSynchronize(e->stream));
-    e->h_out->non_finite = 0;
+    for (const lb_engine::DecodeSlot &s : e->slots)
+        if (s.h_out) s.h_out->non_finite = 0;
     return LB_OK;
 }
 
@@ -1328,25 +1430,29 @@ void lb_close(lb_engine *e) {
     }
     for (cudaEvent_t ev : e->event_pool) cudaEventDestroy(ev);
     for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
-    if (e->exec) cudaGraphExecDestroy(e->exec);
-    if (e->graph) cudaGraphDestroy(e->graph);
-    if (e->ev_start) cudaEventDestroy(e->ev_start);
-    if (e->ev_end) cudaEventDestroy(e->ev_end);
+    float *logits = e->slots[0].logits ? e->slots[0].logits : e->logits; // slot 0's are the prefill's buffer
+    for (lb_engine::DecodeSlot &s : e->slots) {
+        if (s.exec) cudaGraphExecDestroy(s.exec);
+        if (s.graph) cudaGraphDestroy(s.graph);
+        for (cudaEvent_t ev : {s.ev_start, s.ev_end, s.done})
+            if (ev) cudaEventDestroy(ev);
+        if (s.d_in) cudaFree(s.d_in);
+        if (s.logits && s.logits != logits) cudaFree(s.logits);
+        if (s.h_in) cudaFreeHost(s.h_in);
+        if (s.h_out) cudaFreeHost(s.h_out);
+    }
 #ifdef LLB_HAVE_CUBLAS
     if (e->blas) cublasDestroy(e->blas);
     cudaFree(e->blas_ws);
 #endif
     for (void *p : {static_cast<void *>(e->weights), static_cast<void *>(e->x), e->xn, static_cast<void *>(e->qkv),
-                    static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h, static_cast<void *>(e->logits),
+                    static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h, static_cast<void *>(logits),
                     static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
-                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_in),
-                    static_cast<void *>(e->d_out), static_cast<void *>(e->qh), static_cast<void *>(e->scores),
+                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out), static_cast<void *>(e->qh), static_cast<void *>(e->scores),
                     static_cast<void *>(e->attn_f32)})
         if (p) cudaFree(p);
     if (e->h_ids) cudaFreeHost(e->h_ids);
-    if (e->h_in) cudaFreeHost(e->h_in);
-    if (e->h_out) cudaFreeHost(e->h_out);
     if (e->stream) cudaStreamDestroy(e->stream);
     delete e;
 }

@@ -25,8 +25,8 @@ constexpr int kWarp = 32;
 
 /** What the host hands a decode step and reads back; lives in pinned host memory and on the device. */
 struct StepIn {
-    int32_t token;
-    int32_t pos; // position of `token`; attention reads positions [0, pos]
+    int32_t token; // below 0: the previous step's greedy token, read from StepOut (a step launched ahead)
+    int32_t pos;   // position of `token`; attention reads positions [0, pos]
 };
 
 struct StepOut {
@@ -141,6 +141,11 @@ __device__ __forceinline__ unsigned long long argmax_key(float v, uint32_t id) {
     return (static_cast<unsigned long long>(b) << 32) | (0xFFFFFFFFu - id);
 }
 
+/** The id an argmax_key holds. */
+__host__ __device__ __forceinline__ int32_t argmax_id(unsigned long long key) {
+    return static_cast<int32_t>(0xFFFFFFFFu - static_cast<uint32_t>(key & 0xFFFFFFFFull));
+}
+
 // ---- the warp matrix-vector core ---------------------------------------------------------------------------
 /**
  * Streams NR weight rows (each K elements of W, 16-byte aligned) through one warp, U 16-byte loads per row and
@@ -218,12 +223,14 @@ __device__ __forceinline__ void norm_into_shared(const float *__restrict__ x, co
 }
 
 // ---- decode step ---------------------------------------------------------------------------------------------
-/** x = embedding row of the step's token; resets the step's argmax. One block. */
+/** x = embedding row of the step's token (below 0: the previous step's greedy token); resets the step's argmax. One block. */
 template <typename W>
 __global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__restrict__ in, float *__restrict__ x,
                                    int dim, StepOut *out) {
     pdl_wait();
-    const W *row = embed + static_cast<size_t>(in->token) * dim;
+    const int32_t token = in->token >= 0 ? in->token : argmax_id(out->argmax_key);
+    __syncthreads(); // every thread has the previous step's key before thread 0 clears it
+    const W *row = embed + static_cast<size_t>(token) * dim;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) x[i] = to_f32(row[i]);
     if (threadIdx.x == 0) out->argmax_key = 0ull;
     pdl_launch_dependents();

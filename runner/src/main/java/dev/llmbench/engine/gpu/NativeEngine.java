@@ -56,7 +56,8 @@ final class NativeEngine implements Engine {
     static final StructLayout OPTIONS = MemoryLayout.structLayout(
             JAVA_INT.withName("prefill_seq_len"), JAVA_INT.withName("max_cache_len"), JAVA_INT.withName("device_index"),
             JAVA_INT.withName("use_graphs"), JAVA_INT.withName("prefill_gemm"), JAVA_INT.withName("use_pdl"),
-            JAVA_INT.withName("profile"), JAVA_INT.withName("kernel_timer"), JAVA_INT.withName("use_pipe"));
+            JAVA_INT.withName("profile"), JAVA_INT.withName("kernel_timer"), JAVA_INT.withName("use_pipe"),
+            JAVA_INT.withName("decode_ahead"));
     /** {@code lb_kernel_stats}: kernel_ms, kernel_count (and padding). */
     static final StructLayout KERNEL_STATS = MemoryLayout.structLayout(
             JAVA_DOUBLE.withName("kernel_ms"), JAVA_INT.withName("kernel_count"), MemoryLayout.paddingLayout(4));
@@ -64,7 +65,7 @@ final class NativeEngine implements Engine {
     /** The {@code --engine-opt} keys a native engine reads, with their defaults. */
     static final Map<String, String> OPTION_DEFAULTS = Map.of(
             "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false",
-            "kernel_timer", "events", "pipe", "true");
+            "kernel_timer", "events", "pipe", "true", "ahead", "true");
 
     private final NativeLibrary lib;
     private final Arena arena; // mapped weights (valid until close: Metal wraps them without a copy), call buffers
@@ -136,6 +137,7 @@ final class NativeEngine implements Engine {
         boolean graphs = parseBool(opts, "graphs");
         boolean pdl = parseBool(opts, "pdl");
         boolean pipe = parseBool(opts, "pipe");
+        boolean ahead = parseBool(opts, "ahead");
         boolean profile = parseBool(opts, "profile");
         String gemm = opts.get("prefill_gemm");
         if (!gemm.equals("tc") && !gemm.equals("f32")) {
@@ -190,6 +192,7 @@ final class NativeEngine implements Engine {
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("kernel_timer")),
                     timer.equals("cupti") ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("use_pipe")), pipe ? 1 : 0);
+            o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("decode_ahead")), ahead ? 1 : 0);
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment compile = arena.allocate(JAVA_DOUBLE);
             MemorySegment load = arena.allocate(JAVA_DOUBLE);

@@ -78,4 +78,34 @@ class CudaEngineTest extends NativeEngineFixturesTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"synthetic:qwen2.5-1.5b", "tiny-qwen2-bf16", "tiny-qwen2-f32"})
+    void stepsLaunchedAheadGiveTheBitsOfStepsOneAtATime(String model) throws Exception {
+        // with ahead on (the default) lb_decode launches the next step on the device's own token before it returns; a
+        // call with another token (steps 2 and 5 below) must drop that step and run its own, and a new prompt must
+        // drop it too: every logit of every step is the float that one step at a time gives
+        String source = model.startsWith("synthetic:") ? model : fixture(model).toString();
+        EngineOptions ahead = new EngineOptions(source, 8, 128, 0, 42, Map.of());
+        EngineOptions single = new EngineOptions(source, 8, 128, 0, 42, Map.of("ahead", "false"));
+        try (NativeEngine a = (NativeEngine) newProvider().open(ahead);
+             NativeEngine b = (NativeEngine) newProvider().open(single)) {
+            assertThat(a.info().settings().get("decode_ahead").toString()).startsWith("on");
+            assertThat(b.info().settings().get("decode_ahead").toString()).startsWith("off");
+            for (int[] prompt : new int[][]{{1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12}, {4, 8, 15, 16, 23, 42}}) {
+                int ta = a.prefill(prompt, prompt.length);
+                int tb = b.prefill(prompt, prompt.length);
+                assertThat(a.lastLogits()).isEqualTo(b.lastLogits());
+                for (int step = 0; step < 8; step++) {
+                    int forced = step == 2 || step == 5 ? (ta + 7) % 256 : -1;
+                    ta = a.decode(forced >= 0 ? forced : ta);
+                    tb = b.decode(forced >= 0 ? forced : tb);
+                    assertThat(a.lastLogits()).as("%s, prompt of %d, step %d", model, prompt.length, step)
+                            .isEqualTo(b.lastLogits());
+                    assertThat(ta).isEqualTo(tb);
+                    assertThat(a.kernelTimer().orElseThrow().lastKernelMs()).isPositive();
+                }
+            }
+        }
+    }
 }
