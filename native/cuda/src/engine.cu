@@ -30,6 +30,9 @@
 
 namespace {
 
+/** Decode steps at this position or later take the decode attention's shape for long contexts (attn_decode). */
+constexpr int kLongContext = 512;
+
 thread_local std::string g_error = "no error";
 
 int fail(int code, const char *fmt, ...) {
@@ -95,6 +98,7 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
+    bool attn_long = false; // the decode step being enqueued is at kLongContext or later (attn_decode_warp_kernel's shape)
     bool pipe = false;      // gate/up's and down_proj's rows through pipe.cuh's RowPipe (sm_80+ and use_pipe), else in registers
     cudaStream_t stream = nullptr;
 
@@ -130,8 +134,6 @@ struct lb_engine {
     void *blas_ws = nullptr;
 #endif
 
-    cudaGraph_t graph = nullptr;
-    cudaGraphExec_t exec = nullptr;
     int decode_kernels = 0;
     // prefill graphs by prompt length, captured on first use of a length (graphs on, profile off)
     struct PrefillGraph {
@@ -151,8 +153,8 @@ struct lb_engine {
         lb::StepOut *h_out = nullptr;
         float *logits = nullptr;
         cudaEvent_t ev_start = nullptr, ev_end = nullptr, done = nullptr;
-        cudaGraph_t graph = nullptr;
-        cudaGraphExec_t exec = nullptr;
+        cudaGraph_t graph[2] = {};     // the step below kLongContext, and from it on (attn_long)
+        cudaGraphExec_t exec[2] = {};
     };
     DecodeSlot slots[2];
     int slot = 0;
@@ -487,9 +489,11 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
     if (e->attn_warp) {
+        // 128 positions a block either way: 8 warps of 16 (K and V rows in registers before the wait) for short
+        // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
+        // 256 positions a block, 3% slower at S5)
         const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
-        constexpr int warps = 4; // 128 positions a block; 256 (8 warps) measured 3% slower at S5
-        const int splits = (max_len + 32 * warps - 1) / (32 * warps);
+        const int warps = e->attn_long ? 4 : 8, splits = (max_len + lb::kAttnSplit - 1) / lb::kAttnSplit;
         const dim3 grid(nq, splits), block(32 * warps);
         const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, warps, splits);
         float *out = as<float>(e->attn);
@@ -497,8 +501,9 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
             return launch(e, "attn_decode", true, kernel, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
                           e->counters, out, nq, nkv, max_len, scale);
         };
-        if (c.head_dim == 128) return go(lb::attn_decode_warp_kernel<128, warps>);
-        return go(lb::attn_decode_warp_kernel<64, warps>);
+        if (c.head_dim == 128)
+            return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32>) : go(lb::attn_decode_warp_kernel<128, 8, 16>);
+        return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32>) : go(lb::attn_decode_warp_kernel<64, 8, 16>);
     }
     const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
     const dim3 grid(nq / group, e->splits), block(128);
@@ -670,22 +675,31 @@ int capture(lb_engine *e, F &&enqueue, cudaGraph_t *graph_out, cudaGraphExec_t *
     return LB_OK;
 }
 
-/** Points the engine's step buffers (d_in ... ev_end, graph) at decode slot k. */
+/** Points the engine's step buffers (d_in ... ev_end) at decode slot k. */
 void use_slot(lb_engine *e, int k) {
     const lb_engine::DecodeSlot &s = e->slots[k];
     e->d_in = s.d_in, e->h_in = s.h_in, e->h_out = s.h_out, e->logits = s.logits;
-    e->ev_start = s.ev_start, e->ev_end = s.ev_end, e->graph = s.graph, e->exec = s.exec;
+    e->ev_start = s.ev_start, e->ev_end = s.ev_end;
     e->slot = k;
 }
 
-/** Captures the decode step once for each slot in use (two with decode_ahead), each over its own step buffers. */
+/** The captured decode step of slot k for a step at `pos`. */
+cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) { return e->slots[k].exec[pos >= kLongContext ? 1 : 0]; }
+
+/**
+ * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, twice: for
+ * steps below kLongContext and from it on (the decode attention's shape).
+ */
 template <typename W>
 int capture_decode(lb_engine *e) {
     for (int k = 0; k < (e->ahead ? 2 : 1); ++k) {
         use_slot(e, k);
         lb_engine::DecodeSlot &s = e->slots[k];
-        TRY(capture(e, [&] { return enqueue_step<W>(e); }, &s.graph, &s.exec, &e->decode_kernels));
-        CUDA_TRY(cudaGraphUpload(s.exec, e->stream));
+        for (int v = 0; v < 2; ++v) {
+            e->attn_long = v == 1;
+            TRY(capture(e, [&] { return enqueue_step<W>(e); }, &s.graph[v], &s.exec[v], &e->decode_kernels));
+            CUDA_TRY(cudaGraphUpload(s.exec[v], e->stream));
+        }
     }
     use_slot(e, 0);
     return LB_OK;
@@ -1092,12 +1106,16 @@ void describe(lb_engine *e) {
     attention = e->gemm_tc && e->dtype != LB_F32 ? "cuBLAS batched GEMMs (TF32) + causal softmax kernel"
                                                  : "cuBLAS batched GEMMs (f32) + causal softmax kernel";
 #endif
+    const std::string attn = e->attn_warp ? "a block per query head and 128 positions: 8 warps of 16 (K and V rows loaded "
+                                            "before the wait) below position " + std::to_string(kLongContext) +
+                                                ", 4 warps of 32 from there"
+                                          : std::string("a block per query head and 128 positions, a thread a position");
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
              "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n"
-             "decode_rows=%s\ndecode_ahead=%s\n",
+             "decode_rows=%s\ndecode_ahead=%s\ndecode_attention=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
-             gemm.c_str(), e->exec ? "cuda graph" : "stream launches",
+             gemm.c_str(), e->slots[0].exec[0] ? "cuda graph" : "stream launches",
              e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
              e->opt.use_pdl ? "on" : "off",
              e->opt.kernel_timer == 1 ? "CUPTI: time any kernel ran, gaps excluded" : "CUDA events around each call's kernels",
@@ -1107,7 +1125,8 @@ void describe(lb_engine *e) {
                        "(cp.async); the rest in registers"
                      : "in registers, 2 rows a warp in flight",
              e->ahead ? "on: the next step launched on the device's own greedy token before the call returns"
-                      : "off: one step at a time");
+                      : "off: one step at a time",
+             attn.c_str());
     e->description = buf;
 }
 
@@ -1161,7 +1180,7 @@ int launch_slot(lb_engine *e, int k, int32_t token, int32_t pos) {
     lb_engine::DecodeSlot &s = e->slots[k];
     s.h_in->token = token;
     s.h_in->pos = pos;
-    CUDA_TRY(cudaGraphLaunch(s.exec, e->stream));
+    CUDA_TRY(cudaGraphLaunch(step_graph(e, k, pos), e->stream));
     CUDA_TRY(cudaEventRecord(s.done, e->stream));
     return LB_OK;
 }
@@ -1332,11 +1351,12 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
     if (e->ahead) return decode_ahead(e, token, next_token);
     e->h_in->token = token;
     e->h_in->pos = e->pos;
-    if (e->exec) {
-        CUDA_TRY(cudaGraphLaunch(e->exec, e->stream));
+    if (e->slots[0].exec[0]) {
+        CUDA_TRY(cudaGraphLaunch(step_graph(e, 0, e->pos), e->stream));
         e->launches = e->decode_kernels;
     } else {
         e->launches = 0;
+        e->attn_long = e->pos >= kLongContext;
         TRY(decode_eager(e));
     }
     TRY(finish_call(e, next_token));
@@ -1432,8 +1452,10 @@ void lb_close(lb_engine *e) {
     for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
     float *logits = e->slots[0].logits ? e->slots[0].logits : e->logits; // slot 0's are the prefill's buffer
     for (lb_engine::DecodeSlot &s : e->slots) {
-        if (s.exec) cudaGraphExecDestroy(s.exec);
-        if (s.graph) cudaGraphDestroy(s.graph);
+        for (int v = 0; v < 2; ++v) {
+            if (s.exec[v]) cudaGraphExecDestroy(s.exec[v]);
+            if (s.graph[v]) cudaGraphDestroy(s.graph[v]);
+        }
         for (cudaEvent_t ev : {s.ev_start, s.ev_end, s.done})
             if (ev) cudaEventDestroy(ev);
         if (s.d_in) cudaFree(s.d_in);

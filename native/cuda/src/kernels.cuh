@@ -422,24 +422,27 @@ __device__ __forceinline__ void combine_quick(const float *ml, const float *po, 
 }
 
 /**
- * Decode attention for one query head a block, a warp per 32 positions: block (h, s) covers positions
- * [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the warp's K loads read whole
- * 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
- * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the weighted V, the warp's 32 V
- * rows loaded at once; the four warps' partials meet in shared memory, and splits combine as in combine_quick (up to
- * kQuickCombine of them) or combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length
- * return at once, so the grid, fixed in the captured graph, covers max_cache_len at little cost. Block: 128 threads;
- * HD 64 or 128.
+ * Decode attention for one query head a block, a warp per PW positions (32 or 16): block (h, s) covers positions
+ * [s*WARPS*PW, (s+1)*WARPS*PW) of KV head h / group. Eight lanes score a position together, so the warp's K loads read
+ * whole 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
+ * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the weighted V, the warp's PW V
+ * rows loaded at once: after the softmax for 32 positions a warp, before pdl_wait() too for 16 (then K and V of the
+ * warp's rows fit its registers, and the V sum waits for no load). The warps' partials meet in shared memory, and
+ * splits combine as in combine_quick (up to kQuickCombine of them) or combine_splits. No barrier between scoring and
+ * the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured graph, covers
+ * max_cache_len at little cost. Block: WARPS * 32 threads; HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
-template <int HD, int WARPS>
+template <int HD, int WARPS, int PW>
 __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
                                                                const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                int nq, int nkv, int max_len, float scale) {
+    static_assert(PW == 16 || PW == kWarp, "a warp scores 16 or 32 positions");
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
-    constexpr int SPLIT = WARPS * kWarp;
+    constexpr int SPLIT = WARPS * PW;
+    constexpr bool VPRE = PW < kWarp; // V rows in registers before pdl_wait() too
     extern __shared__ float4 smem4[]; // qs (HD), wo (WARPS, HD), wml (WARPS, 2), combine weights (splits)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
     const int h = blockIdx.x, kvh = h / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
@@ -447,12 +450,12 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
     if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
     const int start = split * SPLIT, end = min(len, start + SPLIT);
-    const int base = start + warp * kWarp, p = base + lane; // this lane's position
+    const int base = start + warp * PW, p = base + lane; // this lane's position (lanes below PW)
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
     // K rows: 8 lanes a position (lane group g = lane / 8 takes positions base + 4i + g), each lane C 16-byte chunks
     // (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole 128-byte lines
-    constexpr int C = HD / 32, RI = kWarp / 4;
+    constexpr int C = HD / 32, RI = PW / 4;
     const int g = lane / 8, l8 = lane % 8;
     float4 k4[RI][C];
     const float4 *kbase = reinterpret_cast<const float4 *>(kc) + l8;
@@ -464,8 +467,26 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
             for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
         }
     }
-    if (p < pos)
+    // V rows: the warp's rows below the block's end, lane owning dimensions [lane*D, lane*D + D)
+    const int rows = max(0, min(PW, end - base));
+    float vv[PW][D];
+    auto vrow = [&](int j) {
+        const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
+        if constexpr (D == 4) {
+            const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
+            vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
+        } else {
+#pragma unroll
+            for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
+        }
+    };
+    if constexpr (VPRE) {
+#pragma unroll
+        for (int j = 0; j < PW; ++j)
+            if (base + j != pos) vrow(j);
+    } else if (p < pos) {
         for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+    }
     pdl_launch_early();
     pdl_wait();
 #pragma unroll
@@ -475,6 +496,11 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
 #pragma unroll
             for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
         }
+    }
+    if constexpr (VPRE) {
+#pragma unroll
+        for (int j = 0; j < PW; ++j)
+            if (base + j == pos) vrow(j);
     }
     for (int i = threadIdx.x; i < HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h) * HD + i] * scale;
     __syncthreads();
@@ -495,34 +521,23 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
         const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
         if (lane / 4 == i) score = s;
     }
-    if (p >= end) score = -INFINITY;
+    const bool scored = lane < PW && p < end;
+    if (!scored) score = -INFINITY;
     const float m = warp_max(score);
-    const float e = p < end ? __expf(score - m) : 0.f;
+    const float e = scored ? __expf(score - m) : 0.f;
     const float l = warp_sum(e);
-    // weighted V: the warp's rows, lane owning dimensions [lane*D, lane*D + D)
-    const int rows = max(0, min(kWarp, end - base));
     float o[D];
 #pragma unroll
     for (int d = 0; d < D; ++d) o[d] = 0.f;
-    {
-        float vv[kWarp][D];
+    if constexpr (!VPRE) {
 #pragma unroll
-        for (int j = 0; j < kWarp; ++j) {
-            const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
-            if constexpr (D == 4) {
-                const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
-                vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
-            } else {
+        for (int j = 0; j < PW; ++j) vrow(j);
+    }
 #pragma unroll
-                for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
-            }
-        }
+    for (int j = 0; j < PW; ++j) {
+        const float w = __shfl_sync(0xFFFFFFFFu, e, j);
 #pragma unroll
-        for (int j = 0; j < kWarp; ++j) {
-            const float w = __shfl_sync(0xFFFFFFFFu, e, j);
-#pragma unroll
-            for (int d = 0; d < D; ++d) o[d] = fmaf(w, vv[j][d], o[d]);
-        }
+        for (int d = 0; d < D; ++d) o[d] = fmaf(w, vv[j][d], o[d]);
     }
 #pragma unroll
     for (int d = 0; d < D; ++d) wo[warp * HD + lane * D + d] = o[d];

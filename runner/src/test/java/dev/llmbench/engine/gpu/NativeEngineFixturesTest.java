@@ -188,14 +188,17 @@ abstract class NativeEngineFixturesTest {
      * logits of every step agree within {@value #EXACT_TOL} times the largest logit (at least 1), and the greedy tokens
      * wherever the Java engine's top-1/top-2 margin is larger than twice that. The GPU engine has run a prompt before
      * its fill (a fill starts a new sequence). Positions on both sides of the decode attention's 128-position splits,
-     * the last position a step fits, and the real shapes' head_dim 64 and 128 (the warp attention kernel).
+     * the last position a step fits, and the real shapes' head_dim 64 and 128 (the warp attention kernel) in both of
+     * its shapes, short contexts and long, and steps from one into the other (509 to 513).
      */
     @ParameterizedTest(name = "{0}, fill {1}, {2} steps, graphs={3}")
     @CsvSource({
             "tiny-qwen2-bf16, 1, 8, true", "tiny-qwen2-bf16, 129, 8, true", "tiny-qwen2-bf16, 129, 8, false",
             "tiny-qwen2-f32, 700, 8, true", "tiny-qwen2-bf16-untied, 300, 8, true",
             "tiny-qwen2-f16-untied, 1000, 8, true", "tiny-qwen2-bf16, 1023, 1, true",
-            "synthetic:qwen2.5-0.5b, 3000, 3, true", "synthetic:qwen2.5-1.5b, 2000, 2, true"})
+            "synthetic:qwen2.5-0.5b, 3000, 3, true", "synthetic:qwen2.5-1.5b, 2000, 2, true",
+            "synthetic:qwen2.5-0.5b, 200, 2, true", "synthetic:qwen2.5-1.5b, 300, 2, true",
+            "synthetic:qwen2.5-1.5b, 509, 5, true"})
     void directCacheFillMatchesTheJavaEngine(String model, int positions, int steps, boolean graphs) throws Exception {
         boolean synthetic = model.startsWith("synthetic:");
         String source = synthetic ? model : fixture(model).toString();
