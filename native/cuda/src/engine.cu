@@ -493,7 +493,10 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
         // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
         // 256 positions a block, 3% slower at S5)
         const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
-        const int warps = e->attn_long ? 4 : 8, splits = (max_len + lb::kAttnSplit - 1) / lb::kAttnSplit;
+        // the short shape's steps never reach kLongContext: its grid stops there (a grid for a 32K cache of which
+        // all but a block or two return at once cost 6% at position 1 with 256-thread blocks)
+        const int reach = e->attn_long ? max_len : std::min(max_len, kLongContext);
+        const int warps = e->attn_long ? 4 : 8, splits = (reach + lb::kAttnSplit - 1) / lb::kAttnSplit;
         const dim3 grid(nq, splits), block(32 * warps);
         const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, warps, splits);
         float *out = as<float>(e->attn);
