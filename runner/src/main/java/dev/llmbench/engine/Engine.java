@@ -85,6 +85,15 @@ public interface Engine extends AutoCloseable {
         double lastKernelMs();
 
         int lastKernelCount();
+
+        /**
+         * Whether the device waits while the host reads these statistics between two calls (one step at a time): then
+         * the reading is left out of the step it comes before. An engine that has already launched its next step
+         * (CUDA's decode ahead) answers false: that step runs through the reading, so the step's wall time keeps it.
+         */
+        default boolean deviceWaitsForReading() {
+            return true;
+        }
     }
 
     /** Direct KV cache filling; see {@link #cacheFiller()}. */

@@ -74,6 +74,7 @@ final class NativeEngine implements Engine {
     private final MemorySegment next;     // int32 result of prefill/decode
     private final MemorySegment stats;    // lb_kernel_stats
     private final MemorySegment bytes;    // int64 result
+    private final boolean runsAhead;      // the library launches the next decode step before a call returns
     private final int maxPrompt;
     private final int vocab;
     private final EngineInfo info;
@@ -99,6 +100,7 @@ final class NativeEngine implements Engine {
         this.stats = arena.allocate(KERNEL_STATS);
         this.bytes = arena.allocate(JAVA_LONG);
         this.readStats = () -> (int) lib.kernelStats.invokeExact(handle, stats);
+        this.runsAhead = described.getOrDefault("decode_ahead", "off").startsWith("on");
         this.vocab = source.config().vocabSize();
         this.modelInfo = source.info();
         this.tokenizer = source.tokenizer().orElse(null);
@@ -503,6 +505,11 @@ final class NativeEngine implements Engine {
             @Override
             public int lastKernelCount() {
                 return count; // read with lastKernelMs, which the runner calls first
+            }
+
+            @Override
+            public boolean deviceWaitsForReading() {
+                return !runsAhead;
             }
         });
     }

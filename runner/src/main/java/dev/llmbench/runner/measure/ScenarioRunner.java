@@ -80,7 +80,8 @@ public final class ScenarioRunner {
                 TimedLoop.run(engine, clock, prompt, n, m, marks, ids);
             }
             nonFinite |= engine.sawNonFiniteLogits();
-            RunSample sample = toSample(r, r < warmupRuns, m, marks, ids, kernelMs, kernelCount, pausedNs);
+            RunSample sample = toSample(r, r < warmupRuns, m, marks, ids, kernelMs, kernelCount,
+                    timer.isPresent() && timer.get().deviceWaitsForReading() ? pausedNs : null);
             samples.add(sample);
             listener.runFinished(scenario, sample, r + 1, total);
         }
@@ -178,7 +179,11 @@ public final class ScenarioRunner {
         return new RunSample(index, warmup, ttft, steps, generated, null, tokens < m ? tokens : null, events);
     }
 
-    /** @param pausedNs time between calls spent reading kernel stats, not counted in any step; null when none */
+    /**
+     * @param pausedNs time between calls spent reading kernel stats, not counted in any step; null when none, or when
+     *                 the device did not wait for it (the engine runs ahead): then a step is the whole time between two
+     *                 tokens on the host
+     */
     static RunSample toSample(int index, boolean warmup, int m, long[] marks, int[] ids, double[] kernelMs,
                               int[] kernelCount, long[] pausedNs) {
         double ttft = (marks[1] - marks[0]) / NS_PER_MS;

@@ -92,6 +92,8 @@ class CudaEngineTest extends NativeEngineFixturesTest {
              NativeEngine b = (NativeEngine) newProvider().open(single)) {
             assertThat(a.info().settings().get("decode_ahead").toString()).startsWith("on");
             assertThat(b.info().settings().get("decode_ahead").toString()).startsWith("off");
+            assertThat(a.kernelTimer().orElseThrow().deviceWaitsForReading()).as("the step ahead runs on").isFalse();
+            assertThat(b.kernelTimer().orElseThrow().deviceWaitsForReading()).isTrue();
             for (int[] prompt : new int[][]{{1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12}, {4, 8, 15, 16, 23, 42}}) {
                 int ta = a.prefill(prompt, prompt.length);
                 int tb = b.prefill(prompt, prompt.length);

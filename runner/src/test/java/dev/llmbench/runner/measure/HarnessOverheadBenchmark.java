@@ -78,7 +78,7 @@ public final class HarnessOverheadBenchmark {
     }
 
     /** Does no work: the measured time is the harness's. */
-    static final class NoOpEngine implements Engine {
+    static class NoOpEngine implements Engine {
         @Override
         public EngineInfo info() {
             return new EngineInfo("noop", "0", null);

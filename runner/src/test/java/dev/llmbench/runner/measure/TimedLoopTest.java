@@ -73,6 +73,45 @@ class TimedLoopTest {
     }
 
     @Test
+    void aStepLaunchedAheadKeepsTheReadingInItsStep() throws RunCancelledException {
+        // an engine whose device runs through the host's reading of the stats (its next step already launched): a
+        // step is the whole time between two tokens on the host, and one that waits has the reading left out
+        for (boolean waits : new boolean[]{true, false}) {
+            var engine = new HarnessOverheadBenchmark.NoOpEngine() {
+                @Override
+                public java.util.Optional<KernelTimer> kernelTimer() {
+                    return java.util.Optional.of(new KernelTimer() {
+                        @Override
+                        public double lastKernelMs() {
+                            return 0.001;
+                        }
+
+                        @Override
+                        public int lastKernelCount() {
+                            return 1;
+                        }
+
+                        @Override
+                        public boolean deviceWaitsForReading() {
+                            return waits;
+                        }
+                    });
+                }
+            };
+            var runner = new ScenarioRunner(engine, new CountingClock(), () -> false);
+            var outcome = runner.run(new dev.llmbench.runner.scenario.Scenario("S", 2, 3), new int[]{7, 8}, 0, 1,
+                    (scenario, sample, done, total) -> { });
+            // clock readings 1, 3, 6, 10, 15, 21, 28: marks at 1, 3 | 10 | 21, the readings of the stats end at 6, 15, 28
+            var steps = outcome.result().runs().get(0).stepMs();
+            if (waits) {
+                assertThat(steps).as("the device waits: the reading is left out").containsExactly(4e-6, 6e-6);
+            } else {
+                assertThat(steps).as("the device goes on: token to token").containsExactly(7e-6, 11e-6);
+            }
+        }
+    }
+
+    @Test
     void theTimedLoopDoesNotAllocate() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().threadId();
