@@ -31,7 +31,9 @@
 // Constants of kernels.metal that the host sizes grids and buffers with: keep them equal to the kernels'.
 enum {
     kAttnSplit = 128,     // KV-cache positions per attn_decode threadgroup (one per thread)
-    kAttnWarps = 4,       // simdgroups per attn_decode_warp threadgroup (its WARPS, 128 positions; engine.cu's `warps`)
+    kAttnWarps = 4,       // simdgroups per attn_decode_warp threadgroup from kLongContext on (its WARPS, 32 positions each)
+    kAttnShortWarps = 8,  // ... below kLongContext (16 positions each; 128 a threadgroup either way, as engine.cu)
+    kLongContext = 512,   // decode steps from this position on take the long-context attention shape (engine.cu's)
     kMaxGroup = 16,       // query heads per KV head attn_decode supports
     kPrefillQ = 16,       // queries per attn_prefill threadgroup (4 simdgroups of 4)
     kPrefillKeys = 32,    // keys per attn_prefill K tile
@@ -133,7 +135,7 @@ typedef struct {
     // one pipeline per kernel of kernels.metal, for this model's weight dtype, as encode_decode chooses them (the lane
     // kernels where a row fits a lane's loads; attn_decode_warp or attn_decode, and attn_prefill, for this head_dim;
     // o_proj and down_proj: the gemv_residual kernel gemv_plan takes for their K)
-    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_o_proj, k_gate_up, k_down_proj,
+    id<MTLComputePipelineState> k_embed_token, k_qkv_rope, k_attn_decode, k_attn_decode_short, k_o_proj, k_gate_up, k_down_proj,
         k_lm_head, k_argmax_reduce, k_embed_rows, k_rmsnorm_rows, k_bias_rope_cache, k_attn_prefill, k_silu_mul,
         k_gemm_f32, k_synthetic_fill, k_cache_fill;
 
@@ -398,7 +400,10 @@ static void gemv_residual(LBEngine *e, const char *label, id<MTLComputePipelineS
 static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float scale) {
     const lb_model_config *c = &e->cfg;
     const int nq = c->num_heads, nkv = c->num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
-    Args a = begin(e, e->k_attn_decode); // attn_decode_warp_w<kAttnWarps>_hd<head_dim> or attn_decode_hd<head_dim>
+    // the step's position picks attn_decode_warp's shape (engine.cu: a graph for each, replayed by position)
+    const BOOL short_context = e->attn_warp && e->pos < kLongContext;
+    // attn_decode_warp_w<kAttnWarps>_hd<head_dim> (w8p16_hd<head_dim> below kLongContext) or attn_decode_hd<head_dim>
+    Args a = begin(e, short_context ? e->k_attn_decode_short : e->k_attn_decode);
     arg_buf(&a, e->q, 0);
     arg_buf(&a, e->k_cache, cache);
     arg_buf(&a, e->v_cache, cache);
@@ -410,9 +415,12 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     arg_i32(&a, nq);
     arg_i32(&a, nkv);
     if (e->attn_warp) {
-        // 128 positions a threadgroup; CUDA measured 256 (8 warps) 3% slower at S5. The grid covers max_len: the
-        // threadgroups past the step's length return at once
-        const int warps = kAttnWarps, splits = (max_len + 32 * warps - 1) / (32 * warps);
+        // 128 positions a threadgroup, 8 simdgroups of 16 below kLongContext and 4 of 32 from there; CUDA measured 8
+        // of 32 (256 positions) 3% slower at S5. The grid covers max_len, or kLongContext for the short shape, whose
+        // steps never reach it: the threadgroups past the step's length return at once
+        const int warps = short_context ? kAttnShortWarps : kAttnWarps;
+        const int reach = short_context && max_len > kLongContext ? kLongContext : max_len;
+        const int splits = (reach + kAttnSplit - 1) / kAttnSplit;
         arg_i32(&a, max_len);
         arg_f32(&a, scale);
         dispatch(e, &a, "attn_decode", MTLSizeMake((NSUInteger)nq, (NSUInteger)splits, 1), (NSUInteger)(32 * warps),
@@ -732,10 +740,13 @@ static int pick_device(LBEngine *e) {
     const NSUInteger limit = e->device.maxThreadgroupMemoryLength;
     const NSUInteger norm = sizeof(float) * ((NSUInteger)c->hidden_size + 32) + 32 * sizeof(uint64_t);
     const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
-    const int warp_splits = (e->opt.max_cache_len + 32 * kAttnWarps - 1) / (32 * kAttnWarps);
-    const NSUInteger attn = e->attn_warp
-                                ? align_up(attn_decode_warp_smem(c->head_dim, kAttnWarps, warp_splits), 16) + sizeof(uint32_t)
-                                : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
+    const int short_reach = e->opt.max_cache_len < kLongContext ? e->opt.max_cache_len : kLongContext;
+    const int short_splits = (short_reach + kAttnSplit - 1) / kAttnSplit;
+    NSUInteger warp_smem = attn_decode_warp_smem(c->head_dim, kAttnWarps, splits);
+    if (attn_decode_warp_smem(c->head_dim, kAttnShortWarps, short_splits) > warp_smem)
+        warp_smem = attn_decode_warp_smem(c->head_dim, kAttnShortWarps, short_splits);
+    const NSUInteger attn = e->attn_warp ? align_up(warp_smem, 16) + sizeof(uint32_t)
+                                         : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
     NSUInteger need = norm > attn ? norm : attn;
     if (prefill > need) need = prefill;
@@ -796,6 +807,9 @@ static int build_pipelines(LBEngine *e) {
     BUILD(k_attn_decode, (e->attn_warp ? [NSString stringWithFormat:@"attn_decode_warp_w%d_hd%d", kAttnWarps, e->cfg.head_dim]
                                          : [NSString stringWithFormat:@"attn_decode_hd%d", e->cfg.head_dim]),
           e->attn_warp ? 32 * kAttnWarps : 128);
+    if (e->attn_warp)
+        BUILD(k_attn_decode_short, [NSString stringWithFormat:@"attn_decode_warp_w%dp16_hd%d", kAttnShortWarps, e->cfg.head_dim],
+              32 * kAttnShortWarps);
     BUILD(k_o_proj, gemv_kernel(e, e->cfg.num_heads * e->cfg.head_dim), 256);
     BUILD(k_gate_up, LANE_OR_TYPED("gate_up"), 256);
     BUILD(k_down_proj, gemv_kernel(e, e->cfg.intermediate_size), 256);

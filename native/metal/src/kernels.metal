@@ -2,7 +2,8 @@
 // native/cuda/src/kernels.cuh, under the same names and in the same order (the host names add the weight dtype:
 // qkv_rope_bf16, qkv_rope_f16, qkv_rope_f32; the lane kernels their U, qkv_rope_lane_u12_bf16; gemv_residual its
 // KSPLIT too, gemv_residual_k4_bf16, gemv_residual_lane_k8_u12_bf16; the attention kernels their head_dim,
-// attn_decode_hd128, and attn_decode_warp its simdgroups too, attn_decode_warp_w4_hd128). Keep the two side by side.
+// attn_decode_hd128, and attn_decode_warp its simdgroups and positions a simdgroup too, attn_decode_warp_w4_hd128 for
+// 32 and attn_decode_warp_w8p16_hd128 for 16). Keep the two side by side.
 // On sm_80+ CUDA's gate_up_lane and gemv_residual_lane with KSPLIT 8 keep their rows in shared memory (a RowPipe,
 // native/cuda/src/pipe.cuh) instead of registers; what they compute, and in what order, is what they compute here.
 //
@@ -24,9 +25,10 @@
 //    rounds, the next unit's first round loaded during the current unit's last multiply; gemv_residual four
 //    simdgroups a row for a long K, else two whole rows a simdgroup);
 //  - attention for head_dim 64 and 128 is attn_decode_warp: a threadgroup per query head and 128 positions, a
-//    simdgroup per 32 of them (eight lanes score a position, so the K loads read whole 128-byte lines, and lane j
-//    then takes position j's score by simd_shuffle; softmax on simd_max/simd_sum, the simdgroup's 32 V rows loaded
-//    at once), the four simdgroups' partials merged in threadgroup memory, and threadgroups past the cache's length
+//    simdgroup per 16 of them below position kLongContext (512; their V rows loaded with the K rows) and per 32 from
+//    there (eight lanes score a position, so the K loads read whole 128-byte lines, and lane j then takes position
+//    j's score by simd_shuffle; softmax on simd_max/simd_sum, the simdgroup's V rows loaded at once), the
+//    simdgroups' partials merged in threadgroup memory, and threadgroups past the cache's length
 //    returning at once; other head_dims take attn_decode, a threadgroup per query head (group 1) with a thread a
 //    position. Both finish a one-split context in split 0 and otherwise combine the splits in the last threadgroup to
 //    arrive (combine_splits; attn_decode_warp counts the used splits' threadgroups only, and up to 16 of them combine
@@ -68,7 +70,7 @@
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
 //    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's (1 + WARPS) hd + 2 WARPS + splits floats
-//    (5 hd + 8 + splits at its 4 simdgroups), attn_decode's hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
+//    (5 hd + 8 + splits at 4 simdgroups, 9 hd + 16 + 4 at 8, whose grid stops at kLongContext), attn_decode's hd + span + 512 at group 1, so both hold about 960k positions (a split a float); engine.m refuses a cache
 //    length that does not fit when it opens.
 //  - Grid sizes: CUDA caps a grid-stride decode kernel at one wave, from the occupancy calculator and the
 //    multiprocessor count, and balances the lane kernels' grids within that wave. Metal reports neither a core count
@@ -482,23 +484,38 @@ inline void combine_quick(device atomic_uint *ml, device atomic_uint *po, device
     if (tid == 0) atomic_store_explicit(counter, 0u, memory_order_relaxed);
 }
 
+/** One V row's lane share for attn_decode_warp: dimensions [lane*D, lane*D + D) of row p, zeros when not `real`. */
+template <int HD>
+inline void vrow(thread float *dst, device const float *vc, int p, uint lane, bool real) {
+    constexpr int D = HD / kWarp;
+    device const float *src = vc + size_t(p) * HD + lane * D;
+    if (D == 4) { // one 16-byte load a row (CUDA: if constexpr, which MSL's C++14 lacks)
+        const float4 f = real ? *reinterpret_cast<device const float4 *>(src) : float4(0.f);
+        LB_UNROLL for (int d = 0; d < D; ++d) dst[d] = f[d];
+    } else {
+        LB_UNROLL for (int d = 0; d < D; ++d) dst[d] = real ? src[d] : 0.f;
+    }
+}
+
 /**
- * Decode attention for one query head a threadgroup, a simdgroup per 32 positions: threadgroup (h, s) covers
- * positions [s*128, s*128+128) of KV head h / group. Eight lanes score a position together, so the simdgroup's K loads
- * read whole 128-byte lines; lane j then holds position j's score (simd_shuffle), the simdgroup's softmax runs on
- * simd_max/simd_sum, and the lane owns HD/32 dimensions of the weighted V, the simdgroup's 32 V rows loaded at once;
- * the four simdgroups' partials meet in threadgroup memory, and splits combine as in combine_quick (up to
- * kQuickCombine of them) or combine_splits. No barrier between scoring and the V sum. Threadgroups past the cache's
- * length return at once, so the grid, sized for max_cache_len, costs little beyond it. Threadgroup: WARPS * 32 threads (engine.m: kAttnWarps, 4); HD 64 or 128.
+ * Decode attention for one query head a threadgroup, a simdgroup per PW positions (32 or 16): threadgroup (h, s)
+ * covers positions [s*WARPS*PW, (s+1)*WARPS*PW) of KV head h / group. Eight lanes score a position together, so the
+ * simdgroup's K loads read whole 128-byte lines; lane j then holds position j's score (simd_shuffle), the simdgroup's
+ * softmax runs on simd_max/simd_sum, and the lane owns HD/32 dimensions of the weighted V, the simdgroup's PW V rows
+ * loaded at once: after the softmax for 32 positions a simdgroup, with the K rows for 16 (engine.m takes 8
+ * simdgroups of 16 below kLongContext, 4 of 32 from there, as CUDA). The simdgroups' partials meet in threadgroup
+ * memory, and splits combine as in combine_quick (up to kQuickCombine of them) or combine_splits. No barrier between
+ * scoring and the V sum. Threadgroups past the cache's length return at once, so the grid, sized for max_cache_len,
+ * costs little beyond it. Threadgroup: WARPS * 32 threads; HD 64 or 128.
  * Threadgroup memory: qs (HD), wo (WARPS, HD), wml (WARPS, 2), the combine's weights (splits): engine.m's
  * attn_decode_warp_smem.
  *
- * CUDA loads the K rows of earlier positions (and prefetches their V rows into L2) before pdl_wait(), while qkv_rope
- * still runs, and the current position's row after it. Metal has no programmatic dependent launch (nor an L2
- * prefetch): a dispatch starts after the previous one ends, so the two loads run one after the other here, with
- * nothing between them.
+ * CUDA loads the K rows of earlier positions (and prefetches their V rows into L2, or for 16 positions loads them)
+ * before pdl_wait(), while qkv_rope still runs, and the current position's rows after it. Metal has no programmatic
+ * dependent launch (nor an L2 prefetch): a dispatch starts after the previous one ends, so the two loads run one
+ * after the other here, with nothing between them.
  */
-template <int HD, int WARPS>
+template <int HD, int WARPS, int PW>
 [[kernel]] void attn_decode_warp(device const float *q [[buffer(0)]], device const float *k_cache [[buffer(1)]],
                                  device const float *v_cache [[buffer(2)]], device const StepIn *in [[buffer(3)]],
                                  device atomic_uint *part_o [[buffer(4)]], device atomic_uint *part_ml [[buffer(5)]],
@@ -509,20 +526,22 @@ template <int HD, int WARPS>
                                  uint2 tg [[threadgroup_position_in_grid]], uint2 ntgs [[threadgroups_per_grid]],
                                  uint tid [[thread_index_in_threadgroup]], uint lane [[thread_index_in_simdgroup]],
                                  uint warp [[simdgroup_index_in_threadgroup]]) {
+    static_assert(PW == 16 || PW == kWarp, "a simdgroup scores 16 or 32 positions");
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
-    constexpr int SPLIT = WARPS * kWarp;
+    constexpr int SPLIT = WARPS * PW, NT = WARPS * kWarp;
+    constexpr bool VPRE = PW < kWarp; // V rows loaded with the K rows
     threadgroup float *qs = smem, *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
     threadgroup uint last;
     const int h = int(tg.x), kvh = h / (nq / nkv), split = int(tg.y), splits = int(ntgs.y);
     const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
     if (split >= used) return; // past the cache's length: the grid is sized for max_len
     const int start = split * SPLIT, end = min(len, start + SPLIT);
-    const int base = start + int(warp) * kWarp, p = base + int(lane); // this lane's position
+    const int base = start + int(warp) * PW, p = base + int(lane); // this lane's position (lanes below PW)
     device const float *kc = k_cache + size_t(kvh) * max_len * HD;
     device const float *vc = v_cache + size_t(kvh) * max_len * HD;
     // K rows: 8 lanes a position (lane group g = lane / 8 takes positions base + 4i + g), each lane C 16-byte chunks
     // (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole 128-byte lines
-    constexpr int C = HD / 32, RI = kWarp / 4;
+    constexpr int C = HD / 32, RI = PW / 4;
     const int g = int(lane) / 8, l8 = int(lane) % 8;
     float4 k4[RI][C];
     device const float4 *kbase = reinterpret_cast<device const float4 *>(kc) + l8;
@@ -532,14 +551,25 @@ template <int HD, int WARPS>
             LB_UNROLL for (int j = 0; j < C; ++j) k4[i][j] = kbase[size_t(pp) * (HD / 4) + j * 8];
         }
     }
-    // (CUDA: the V rows' L2 prefetch, then pdl_wait())
+    // V rows: the simdgroup's rows below the threadgroup's end, lane owning dimensions [lane*D, lane*D + D)
+    const int rows = max(0, min(PW, end - base));
+    float vv[PW][D];
+    if (VPRE) { // (CUDA: if constexpr, which MSL's C++14 lacks)
+        LB_UNROLL for (int j = 0; j < PW; ++j)
+            if (base + j != pos) vrow<HD>(vv[j], vc, base + j, lane, j < rows);
+    }
+    // (CUDA: for 32 positions the V rows' L2 prefetch; then pdl_wait())
     LB_UNROLL for (int i = 0; i < RI; ++i) {
         const int pp = base + 4 * i + g;
         if (pp == pos) {
             LB_UNROLL for (int j = 0; j < C; ++j) k4[i][j] = kbase[size_t(pp) * (HD / 4) + j * 8];
         }
     }
-    for (int i = int(tid); i < HD; i += SPLIT) qs[i] = q[size_t(h) * HD + i] * scale;
+    if (VPRE) {
+        LB_UNROLL for (int j = 0; j < PW; ++j)
+            if (base + j == pos) vrow<HD>(vv[j], vc, base + j, lane, j < rows);
+    }
+    for (int i = int(tid); i < HD; i += NT) qs[i] = q[size_t(h) * HD + i] * scale;
     threadgroup_barrier(mem_flags::mem_threadgroup);
     float4 qv[C];
     LB_UNROLL for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<threadgroup const float4 *>(qs)[j * 8 + l8];
@@ -556,29 +586,19 @@ template <int HD, int WARPS>
         const float s = simd_shuffle(a, ushort((lane & 3u) * 8u));
         if (int(lane) / 4 == i) score = s;
     }
-    if (p >= end) score = -INFINITY;
+    const bool scored = int(lane) < PW && p < end;
+    if (!scored) score = -INFINITY;
     const float m = simd_max(score);
-    const float e = p < end ? exp(score - m) : 0.f;
+    const float e = scored ? exp(score - m) : 0.f;
     const float l = simd_sum(e);
-    // weighted V: the simdgroup's rows, lane owning dimensions [lane*D, lane*D + D)
-    const int rows = max(0, min(kWarp, end - base));
     float o[D];
     LB_UNROLL for (int d = 0; d < D; ++d) o[d] = 0.f;
-    {
-        float vv[kWarp][D];
-        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
-            device const float *src = vc + size_t(base + j) * HD + lane * D;
-            if (D == 4) { // one 16-byte load a row (CUDA: if constexpr, which MSL's C++14 lacks)
-                const float4 f = j < rows ? *reinterpret_cast<device const float4 *>(src) : float4(0.f);
-                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = f[d];
-            } else {
-                LB_UNROLL for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
-            }
-        }
-        LB_UNROLL for (int j = 0; j < kWarp; ++j) {
-            const float w = simd_shuffle(e, ushort(j));
-            LB_UNROLL for (int d = 0; d < D; ++d) o[d] = fma(w, vv[j][d], o[d]);
-        }
+    if (!VPRE) {
+        LB_UNROLL for (int j = 0; j < PW; ++j) vrow<HD>(vv[j], vc, base + j, lane, j < rows);
+    }
+    LB_UNROLL for (int j = 0; j < PW; ++j) {
+        const float w = simd_shuffle(e, ushort(j));
+        LB_UNROLL for (int d = 0; d < D; ++d) o[d] = fma(w, vv[j][d], o[d]);
     }
     LB_UNROLL for (int d = 0; d < D; ++d) wo[int(warp) * HD + int(lane) * D + d] = o[d];
     if (lane == 0) wml[2 * warp] = m, wml[2 * warp + 1] = l;
@@ -593,7 +613,7 @@ template <int HD, int WARPS>
     }
     device atomic_uint *po = part_o + size_t(h) * splits * HD;
     device atomic_uint *ml = part_ml + size_t(h) * splits * 2;
-    for (int d = int(tid); d < HD; d += SPLIT) {
+    for (int d = int(tid); d < HD; d += NT) {
         float O = 0.f;
         LB_UNROLL for (int w = 0; w < WARPS; ++w) O = fma(scale_w[w], wo[w * HD + d], O);
         if (used == 1) attn_out[size_t(h) * HD + d] = O / L;
@@ -605,10 +625,10 @@ template <int HD, int WARPS>
         store_f32(&ml[split * 2 + 1], L);
     }
     if (used <= kQuickCombine) {
-        combine_quick<HD>(ml, po, attn_out + size_t(h) * HD, &counters[h], used, &last, tid, SPLIT);
+        combine_quick<HD>(ml, po, attn_out + size_t(h) * HD, &counters[h], used, &last, tid, NT);
         return;
     }
-    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, used, &last, tid, SPLIT, lane,
+    combine_splits<HD>(comb, ml, po, attn_out + size_t(h) * HD, &counters[h], 1, used, used, &last, tid, NT, lane,
                        warp, WARPS);
 }
 
@@ -1493,8 +1513,10 @@ LB_WEIGHT_KERNELS(bf16, bf16)
 LB_WEIGHT_KERNELS(f16, half)
 LB_WEIGHT_KERNELS(f32, float)
 
-LB_INSTANTIATE(attn_decode_warp, w4_hd64, 64, 4)
-LB_INSTANTIATE(attn_decode_warp, w4_hd128, 128, 4)
+LB_INSTANTIATE(attn_decode_warp, w4_hd64, 64, 4, 32)
+LB_INSTANTIATE(attn_decode_warp, w4_hd128, 128, 4, 32)
+LB_INSTANTIATE(attn_decode_warp, w8p16_hd64, 64, 8, 16)
+LB_INSTANTIATE(attn_decode_warp, w8p16_hd128, 128, 8, 16)
 
 LB_INSTANTIATE(attn_decode, hd16, 16)
 LB_INSTANTIATE(attn_decode, hd32, 32)

@@ -60,12 +60,8 @@ class CudaEngineTest extends NativeEngineFixturesTest {
     void rowsInSharedMemoryGiveTheBitsOfRowsInRegisters(String model) throws Exception {
         // --engine-opt pipe=false keeps gate/up's and down_proj's rows in registers; what is multiplied, and in what
         // order, is the same, so every logit of every step must be the same float
-        String source = model.startsWith("synthetic:") ? model : fixture(model).toString();
         int[] prompt = {1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12};
-        EngineOptions shared = new EngineOptions(source, 8, 128, 0, 42, Map.of());
-        EngineOptions registers = new EngineOptions(source, 8, 128, 0, 42, Map.of("pipe", "false"));
-        try (NativeEngine a = (NativeEngine) newProvider().open(shared);
-             NativeEngine b = (NativeEngine) newProvider().open(registers)) {
+        withDefaultsAnd(model, Map.of("pipe", "false"), (a, b) -> {
             assertThat(a.info().settings().get("decode_rows").toString()).startsWith("gate/up and down_proj in shared memory");
             assertThat(b.info().settings().get("decode_rows").toString()).startsWith("in registers");
             int ta = a.prefill(prompt, prompt.length);
@@ -76,7 +72,7 @@ class CudaEngineTest extends NativeEngineFixturesTest {
                 assertThat(a.lastLogits()).as("%s, step %d", model, step).isEqualTo(b.lastLogits());
                 assertThat(ta).isEqualTo(tb);
             }
-        }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,11 +81,7 @@ class CudaEngineTest extends NativeEngineFixturesTest {
         // with ahead on (the default) lb_decode launches the next step on the device's own token before it returns; a
         // call with another token (steps 2 and 5 below) must drop that step and run its own, and a new prompt must
         // drop it too: every logit of every step is the float that one step at a time gives
-        String source = model.startsWith("synthetic:") ? model : fixture(model).toString();
-        EngineOptions ahead = new EngineOptions(source, 8, 128, 0, 42, Map.of());
-        EngineOptions single = new EngineOptions(source, 8, 128, 0, 42, Map.of("ahead", "false"));
-        try (NativeEngine a = (NativeEngine) newProvider().open(ahead);
-             NativeEngine b = (NativeEngine) newProvider().open(single)) {
+        withDefaultsAnd(model, Map.of("ahead", "false"), (a, b) -> {
             assertThat(a.info().settings().get("decode_ahead").toString()).startsWith("on");
             assertThat(b.info().settings().get("decode_ahead").toString()).startsWith("off");
             assertThat(a.kernelTimer().orElseThrow().deviceWaitsForReading()).as("the step ahead runs on").isFalse();
@@ -108,6 +100,20 @@ class CudaEngineTest extends NativeEngineFixturesTest {
                     assertThat(a.kernelTimer().orElseThrow().lastKernelMs()).isPositive();
                 }
             }
+        });
+    }
+
+    /** Two engines on `model` (a fixture's name or synthetic:NAME): a with the default options, b with `other`. */
+    private void withDefaultsAnd(String model, Map<String, String> other, Pair body) throws Exception {
+        String source = model.startsWith("synthetic:") ? model : fixture(model).toString();
+        try (NativeEngine a = (NativeEngine) newProvider().open(new EngineOptions(source, 8, 128, 0, 42, Map.of()));
+             NativeEngine b = (NativeEngine) newProvider().open(new EngineOptions(source, 8, 128, 0, 42, other))) {
+            body.check(a, b);
         }
+    }
+
+    @FunctionalInterface
+    private interface Pair {
+        void check(NativeEngine a, NativeEngine b) throws Exception;
     }
 }
