@@ -686,19 +686,24 @@ void use_slot(lb_engine *e, int k) {
     e->slot = k;
 }
 
+/** The decode attention's shapes a step can take: the long-context one too where the warp kernel runs and the cache reaches it. */
+int attn_shapes(const lb_engine *e) { return e->attn_warp && e->opt.max_cache_len > kLongContext ? 2 : 1; }
+
 /** The captured decode step of slot k for a step at `pos`. */
-cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) { return e->slots[k].exec[pos >= kLongContext ? 1 : 0]; }
+cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) {
+    return e->slots[k].exec[attn_shapes(e) == 2 && pos >= kLongContext ? 1 : 0];
+}
 
 /**
- * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, twice: for
- * steps below kLongContext and from it on (the decode attention's shape).
+ * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, and for each
+ * of attn_shapes: steps below kLongContext, and from it on.
  */
 template <typename W>
 int capture_decode(lb_engine *e) {
     for (int k = 0; k < (e->ahead ? 2 : 1); ++k) {
         use_slot(e, k);
         lb_engine::DecodeSlot &s = e->slots[k];
-        for (int v = 0; v < 2; ++v) {
+        for (int v = 0; v < attn_shapes(e); ++v) {
             e->attn_long = v == 1;
             TRY(capture(e, [&] { return enqueue_step<W>(e); }, &s.graph[v], &s.exec[v], &e->decode_kernels));
             CUDA_TRY(cudaGraphUpload(s.exec[v], e->stream));
@@ -1032,7 +1037,6 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(reinterpret_cast<float **>(&e->attn), chunk * q));
     TRY(device_alloc(&e->gu, chunk * 2 * ffn));
     TRY(device_alloc(reinterpret_cast<float **>(&e->h), chunk * ffn));
-    TRY(device_alloc(&e->logits, size_t(c.vocab_size)));
     TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
     TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
     e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
@@ -1044,7 +1048,7 @@ int alloc_buffers(lb_engine *e) {
     CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
     for (int k = 0; k < (e->ahead ? 2 : 1); ++k) {
         lb_engine::DecodeSlot &s = e->slots[k];
-        if (k > 0) TRY(device_alloc(&s.logits, size_t(c.vocab_size)));
+        TRY(device_alloc(&s.logits, size_t(c.vocab_size)));
         TRY(device_alloc(&s.d_in, 1));
         CUDA_TRY(cudaMallocHost(&s.h_in, sizeof(lb::StepIn)));
         CUDA_TRY(cudaMallocHost(&s.h_out, sizeof(lb::StepOut)));
@@ -1053,7 +1057,6 @@ int alloc_buffers(lb_engine *e) {
         CUDA_TRY(cudaEventCreate(&s.ev_end));
         CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
     }
-    e->slots[0].logits = e->logits;
     use_slot(e, 0);
     // RoPE tables in f32 as Hugging Face makes them: inv_freq = 1 / theta^(2i/d), angle = pos * inv_freq
     const size_t half = hd / 2;
@@ -1453,7 +1456,6 @@ void lb_close(lb_engine *e) {
     }
     for (cudaEvent_t ev : e->event_pool) cudaEventDestroy(ev);
     for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
-    float *logits = e->slots[0].logits ? e->slots[0].logits : e->logits; // slot 0's are the prefill's buffer
     for (lb_engine::DecodeSlot &s : e->slots) {
         for (int v = 0; v < 2; ++v) {
             if (s.exec[v]) cudaGraphExecDestroy(s.exec[v]);
@@ -1462,7 +1464,7 @@ void lb_close(lb_engine *e) {
         for (cudaEvent_t ev : {s.ev_start, s.ev_end, s.done})
             if (ev) cudaEventDestroy(ev);
         if (s.d_in) cudaFree(s.d_in);
-        if (s.logits && s.logits != logits) cudaFree(s.logits);
+        if (s.logits) cudaFree(s.logits);
         if (s.h_in) cudaFreeHost(s.h_in);
         if (s.h_out) cudaFreeHost(s.h_out);
     }
@@ -1471,7 +1473,7 @@ void lb_close(lb_engine *e) {
     cudaFree(e->blas_ws);
 #endif
     for (void *p : {static_cast<void *>(e->weights), static_cast<void *>(e->x), e->xn, static_cast<void *>(e->qkv),
-                    static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h, static_cast<void *>(logits),
+                    static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h,
                     static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
                     static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out), static_cast<void *>(e->qh), static_cast<void *>(e->scores),
