@@ -1,0 +1,130 @@
+// How long one dependency between the decode step's small kernels costs on this GPU, and what the same dependency
+// costs inside one kernel whose blocks wait on a counter in device memory instead. docs/cuda-engine.md quotes it.
+//
+//   nvcc -std=c++17 -arch=sm_90 -O3 -o /tmp/dependency-latency tools/gpu/dependency-latency.cu && /tmp/dependency-latency
+//
+// A chain of kernels, captured in a CUDA graph as the decode step is, every block reading the float each block of the
+// kernel before wrote (by its first warp, from L2) and writing one of its own; with and without programmatic
+// dependent launch. Then one kernel of as many phases, every phase reading what the previous phase's producer blocks
+// wrote, after a wait for their arrivals (release by __threadfence and an atomic, acquire by polling).
+#include <cstdio>
+#include <cstdlib>
+#include <cuda_runtime.h>
+
+#define CHECK(x)                                                                                                   \
+    do {                                                                                                           \
+        cudaError_t err = (x);                                                                                     \
+        if (err != cudaSuccess) {                                                                                  \
+            std::printf("%s:%d %s\n", __FILE__, __LINE__, cudaGetErrorString(err));                                \
+            std::exit(1);                                                                                          \
+        }                                                                                                          \
+    } while (0)
+
+namespace {
+
+constexpr int kLinks = 100, kRepeats = 50, kSlots = 1024; // kSlots: the most blocks a grid
+
+__device__ float gather(const float *in, int n) {
+    float a = 0.f;
+    if (threadIdx.x < 32)
+        for (int i = threadIdx.x; i < n; i += 32) a += __ldcg(in + i);
+    return a;
+}
+
+__global__ void __launch_bounds__(1024) link_kernel(const float *in, float *out, int n) {
+    asm volatile("griddepcontrol.launch_dependents;");
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    const float a = gather(in, n);
+    if (threadIdx.x == 0) out[blockIdx.x] = a * 0.5f + 1.f;
+}
+
+/** Phase p's producers (blocks below `producers`) arrive on arrivals[p + 1]; a launch's `epoch` makes the count. */
+__global__ void __launch_bounds__(256) phases_kernel(float *buf, unsigned *arrivals, int producers, unsigned epoch) {
+    for (int p = 0; p < kLinks; ++p) {
+        if (p > 0) {
+            if (threadIdx.x == 0) {
+                unsigned seen;
+                do asm volatile("ld.acquire.gpu.u32 %0, [%1];" : "=r"(seen) : "l"(arrivals + p));
+                while (seen < epoch * producers);
+            }
+            __syncthreads();
+        }
+        if (blockIdx.x >= producers) continue;
+        const float a = p > 0 ? gather(buf + (p - 1) * kSlots, producers) : 0.f;
+        if (threadIdx.x == 0) {
+            buf[p * kSlots + blockIdx.x] = a * 0.5f + 1.f;
+            __threadfence();
+            atomicAdd(arrivals + p + 1, 1u);
+        }
+    }
+}
+
+template <typename F>
+float per_link_us(cudaStream_t s, F launch) {
+    cudaEvent_t a, b;
+    CHECK(cudaEventCreate(&a));
+    CHECK(cudaEventCreate(&b));
+    for (int i = 0; i < 5; ++i) launch();
+    CHECK(cudaStreamSynchronize(s));
+    CHECK(cudaEventRecord(a, s));
+    for (int i = 0; i < kRepeats; ++i) launch();
+    CHECK(cudaEventRecord(b, s));
+    CHECK(cudaEventSynchronize(b));
+    float ms = 0.f;
+    CHECK(cudaEventElapsedTime(&ms, a, b));
+    return ms * 1000.f / kRepeats / kLinks;
+}
+
+} // namespace
+
+int main() {
+    std::setvbuf(stdout, nullptr, _IONBF, 0);
+    float *buf;
+    unsigned *arrivals;
+    CHECK(cudaMalloc(&buf, (kLinks + 1) * kSlots * sizeof(float)));
+    CHECK(cudaMalloc(&arrivals, (kLinks + 1) * sizeof(unsigned)));
+    CHECK(cudaMemset(buf, 0, (kLinks + 1) * kSlots * sizeof(float)));
+    CHECK(cudaMemset(arrivals, 0, (kLinks + 1) * sizeof(unsigned)));
+    cudaStream_t s;
+    CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+    const int shapes[][2] = {{12, 256}, {132, 256}, {264, 256}, {132, 512}, {528, 128}};
+    for (const auto &shape : shapes)
+        for (bool pdl : {false, true}) {
+            const int blocks = shape[0], threads = shape[1];
+            cudaGraph_t graph;
+            cudaGraphExec_t exec;
+            CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
+            for (int k = 0; k < kLinks; ++k) {
+                cudaLaunchAttribute attr[1];
+                attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+                attr[0].val.programmaticStreamSerializationAllowed = 1;
+                cudaLaunchConfig_t cfg = {};
+                cfg.gridDim = dim3(blocks);
+                cfg.blockDim = dim3(threads);
+                cfg.stream = s;
+                cfg.attrs = pdl ? attr : nullptr;
+                cfg.numAttrs = pdl ? 1 : 0;
+                CHECK(cudaLaunchKernelEx(&cfg, link_kernel, static_cast<const float *>(buf + (k % 2) * kSlots),
+                                         buf + ((k + 1) % 2) * kSlots, blocks));
+            }
+            CHECK(cudaStreamEndCapture(s, &graph));
+            CHECK(cudaGraphInstantiate(&exec, graph, 0));
+            const float us = per_link_us(s, [&] { CHECK(cudaGraphLaunch(exec, s)); });
+            std::printf("kernels in a graph, %3d blocks of %3d threads, %s: %.2f us a dependency\n", blocks, threads,
+                        pdl ? "programmatic dependent launch" : "plain launches", us);
+            CHECK(cudaGraphExecDestroy(exec));
+            CHECK(cudaGraphDestroy(graph));
+        }
+    for (int blocks : {132, 264})
+        for (int producers : {12, 132}) {
+            unsigned epoch = 0; // the arrivals start from 0 for each shape, and every launch waits for `producers` more
+            CHECK(cudaMemset(arrivals, 0, (kLinks + 1) * sizeof(unsigned)));
+            const float us = per_link_us(s, [&] {
+                phases_kernel<<<blocks, 256, 0, s>>>(buf, arrivals, producers, ++epoch);
+                CHECK(cudaGetLastError());
+            });
+            std::printf("one kernel, %3d blocks waiting on %3d producers' arrivals: %.2f us a dependency\n", blocks,
+                        producers, us);
+        }
+    return 0;
+}
