@@ -581,7 +581,7 @@ public final class ReleasePageModel {
             }
             String suite = e.protocol() == null ? "default" : e.protocol().suite();
             String cmd = "./bench run --engine " + e.engine().name() + " --model " + e.model().name()
-                    + " --suite " + suite + contextOptions(e)
+                    + " --suite " + suite + runOptions(e)
                     + (e.protocol() == null ? "" : " --warmup " + e.protocol().warmupRuns() + " --runs " + e.protocol().measuredRuns())
                     + " --release " + tag + " --json " + sourceName(release, e);
             lines.add(MarkdownText.code(cmd));
@@ -589,11 +589,11 @@ public final class ReleasePageModel {
         return lines;
     }
 
-    /** The context suite's options that reproduce a run: cache settings, steps and positions when not the default. */
-    private static String contextOptions(EngineReport e) {
-        if (e.context().isEmpty()) {
-            return "";
-        }
+    /**
+     * The options that reproduce a run: the cache settings the engine reported (a GPU run's prefill chunk is rarely
+     * the default), and for the context suite its steps, and its positions when not the default ones.
+     */
+    private static String runOptions(EngineReport e) {
         StringBuilder b = new StringBuilder();
         Object maxCache = e.engine().settings().get("max_cache_len");
         Object window = e.engine().settings().get("prefill_seq_len");
@@ -602,6 +602,9 @@ public final class ReleasePageModel {
         }
         if (window != null) {
             b.append(" --prefill-seq-len ").append(window);
+        }
+        if (e.context().isEmpty()) {
+            return b.toString();
         }
         b.append(" --steps ").append(e.context().getFirst().steps());
         List<Integer> positions = e.context().stream().map(ContextSummary::position).toList();
