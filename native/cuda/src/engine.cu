@@ -1136,12 +1136,17 @@ void describe(lb_engine *e) {
     e->description = buf;
 }
 
+/** What a finished call leaves for the host: its kernel count for the stats and its greedy token (h_out). */
+void take_result(lb_engine *e, int kernels, int32_t *next_token) {
+    e->last_count = kernels;
+    e->have_stats = true;
+    *next_token = lb::argmax_id(e->h_out->argmax_key);
+}
+
 int finish_call(lb_engine *e, int32_t *next_token) {
     CUDA_TRY(cudaStreamSynchronize(e->stream));
     if (e->opt.profile) profile_collect(e);
-    e->last_count = e->launches;
-    e->have_stats = true;
-    *next_token = lb::argmax_id(e->h_out->argmax_key);
+    take_result(e, e->launches, next_token);
     return LB_OK;
 }
 
@@ -1212,9 +1217,7 @@ int decode_ahead(lb_engine *e, int32_t token, int32_t *next_token) {
     }
     CUDA_TRY(cudaEventSynchronize(e->slots[k].done));
     use_slot(e, k);
-    e->last_count = e->decode_kernels;
-    e->have_stats = true;
-    *next_token = lb::argmax_id(e->h_out->argmax_key);
+    take_result(e, e->decode_kernels, next_token);
     e->last_next = *next_token;
     e->pos++;
     return LB_OK;
@@ -1476,7 +1479,8 @@ void lb_close(lb_engine *e) {
                     static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h,
                     static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
-                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out), static_cast<void *>(e->qh), static_cast<void *>(e->scores),
+                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out),
+                    static_cast<void *>(e->qh), static_cast<void *>(e->scores),
                     static_cast<void *>(e->attn_f32)})
         if (p) cudaFree(p);
     if (e->h_ids) cudaFreeHost(e->h_ids);

@@ -1052,23 +1052,18 @@ __global__ void __launch_bounds__(256, Rows::kMinBlocks) gate_up_lane_kernel(con
     });
 }
 
-/**
- * Final RMSNorm + LM head + greedy argmax, as lm_head_kernel, the lane's share of the vector in registers and its rows
- * waiting in Rows (RegisterRows, or pipe.cuh's RowPipe).
- */
-template <typename W, int U, typename Rows = RegisterRows<W, U>>
-__global__ void __launch_bounds__(256, Rows::kMinBlocks) lm_head_lane_kernel(const float *__restrict__ x,
-                                                                             const W *__restrict__ norm_w, float eps,
-                                                                             const W *__restrict__ head,
-                                                                             float *__restrict__ logits, int dim, int vocab,
-                                                                             StepOut *out) {
-    extern __shared__ uint4 lane_smem[]; // Rows' own
+/** Final RMSNorm + LM head + greedy argmax, as lm_head_kernel, the lane's share of the vector and its rows in registers. */
+template <typename W, int U>
+__global__ void __launch_bounds__(256, 2) lm_head_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
+                                                              float eps, const W *__restrict__ head, float *__restrict__ logits,
+                                                              int dim, int vocab, StepOut *out) {
+    using Rows = RegisterRows<W, U>;
     __shared__ unsigned long long best[32];
     const int chunks = dim / Vec16<W>::N, warps = blockDim.x / kWarp, warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     const int r0 = blockIdx.x * warps + warp, stride = gridDim.x * warps;
     const int n = unit_rows(r0, stride, vocab, 1);
     auto row = [&](int i) { return head + static_cast<size_t>(r0 + i * stride) * dim; };
-    Rows src(lane_smem);
+    Rows src(nullptr);
     src.prime(n, chunks, row);
     RowLoad<W, U> nw;
     nw.load(norm_w, chunks);

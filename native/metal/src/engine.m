@@ -742,9 +742,9 @@ static int pick_device(LBEngine *e) {
     const int splits = (e->opt.max_cache_len + kAttnSplit - 1) / kAttnSplit;
     const int short_reach = e->opt.max_cache_len < kLongContext ? e->opt.max_cache_len : kLongContext;
     const int short_splits = (short_reach + kAttnSplit - 1) / kAttnSplit;
-    NSUInteger warp_smem = attn_decode_warp_smem(c->head_dim, kAttnWarps, splits);
-    if (attn_decode_warp_smem(c->head_dim, kAttnShortWarps, short_splits) > warp_smem)
-        warp_smem = attn_decode_warp_smem(c->head_dim, kAttnShortWarps, short_splits);
+    const NSUInteger long_smem = attn_decode_warp_smem(c->head_dim, kAttnWarps, splits);
+    const NSUInteger short_smem = attn_decode_warp_smem(c->head_dim, kAttnShortWarps, short_splits);
+    const NSUInteger warp_smem = long_smem > short_smem ? long_smem : short_smem;
     const NSUInteger attn = e->attn_warp ? align_up(warp_smem, 16) + sizeof(uint32_t)
                                          : attn_decode_smem(1, c->head_dim, splits) + sizeof(float) * (kMaxGroup + 1);
     const NSUInteger prefill = sizeof(float) * ((NSUInteger)kPrefillQ * c->head_dim + kPrefillKeys * (c->head_dim + 1));
