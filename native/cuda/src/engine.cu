@@ -32,6 +32,14 @@ namespace {
 
 /** Decode steps at this position or later take the decode attention's shape for long contexts (attn_decode). */
 constexpr int kLongContext = 512;
+/**
+ * Decode steps at this position or later take the grouped attention (attn_decode_group_kernel), where the model's
+ * heads suit it: measured on an H200 with the 1.5B shapes, a step took 1.47 against 1.42 ms at 8,192 positions and
+ * 1.66 against 1.87 at 16,384 (2.03 against 2.71 at 32,640).
+ */
+constexpr int kGroupedContext = 12288;
+/** attn_decode_group_kernel's warps a block (32 positions each) and the most query heads a KV head it takes. */
+constexpr int kGroupWarps = 4, kMaxGroupKernel = 8;
 
 thread_local std::string g_error = "no error";
 
@@ -99,6 +107,8 @@ struct lb_engine {
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
     bool attn_long = false; // the decode step being enqueued is at kLongContext or later (attn_decode_warp_kernel's shape)
+    bool attn_group = false;   // attn_decode_group_kernel runs this model's heads (attn_warp, 2 to 8 query heads a KV head)
+    bool attn_grouped = false; // the decode step being enqueued is at kGroupedContext or later (and attn_group)
     bool pipe = false;      // gate/up's and down_proj's rows through pipe.cuh's RowPipe (sm_80+ and use_pipe), else in registers
     cudaStream_t stream = nullptr;
 
@@ -153,8 +163,8 @@ struct lb_engine {
         lb::StepOut *h_out = nullptr;
         float *logits = nullptr;
         cudaEvent_t ev_start = nullptr, ev_end = nullptr, done = nullptr;
-        cudaGraph_t graph[2] = {};     // the step below kLongContext, and from it on (attn_long)
-        cudaGraphExec_t exec[2] = {};
+        cudaGraph_t graph[3] = {};     // the step for each of attn_shapes: below kLongContext, from it, from kGroupedContext
+        cudaGraphExec_t exec[3] = {};
     };
     DecodeSlot slots[2];
     int slot = 0;
@@ -486,6 +496,35 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
     });
 }
 
+/** The decode attention from kGroupedContext on: a block per KV head and 128 positions, its query heads at once. */
+int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
+    const lb_model_config &c = e->cfg;
+    const int group = c.num_heads / c.num_kv_heads, splits = e->splits;
+    const dim3 grid(c.num_kv_heads, splits), block(32 * kGroupWarps);
+    const size_t smem = lb::attn_decode_group_smem(c.head_dim, kGroupWarps, group, splits);
+    auto go = [&](auto g) {
+        constexpr int G = decltype(g)::value;
+        auto launch_hd = [&](auto kernel) {
+            return launch(e, "attn_decode", true, kernel, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
+                          e->counters, as<float>(e->attn), e->opt.max_cache_len, scale);
+        };
+        return c.head_dim == 128 ? launch_hd(lb::attn_decode_group_kernel<128, kGroupWarps, G>)
+                                 : launch_hd(lb::attn_decode_group_kernel<64, kGroupWarps, G>);
+    };
+    switch (group) {
+    case 2: return go(std::integral_constant<int, 2>());
+    case 3: return go(std::integral_constant<int, 3>());
+    case 4: return go(std::integral_constant<int, 4>());
+    case 5: return go(std::integral_constant<int, 5>());
+    case 6: return go(std::integral_constant<int, 6>());
+    case 7: return go(std::integral_constant<int, 7>());
+    case 8: return go(std::integral_constant<int, 8>());
+    default:
+        return fail(LB_E_INVALID, "the grouped decode attention takes 2 to %d query heads a KV head, got %d", kMaxGroupKernel,
+                    group);
+    }
+}
+
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
     if (e->attn_warp) {
@@ -493,9 +532,10 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
         // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
         // 256 positions a block, 3% slower at S5)
         const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
-        // the short shape's steps never reach kLongContext: its grid stops there (a grid for a 32K cache of which
-        // all but a block or two return at once cost 6% at position 1 with 256-thread blocks)
-        const int reach = e->attn_long ? max_len : std::min(max_len, kLongContext);
+        // the short shape's steps never reach kLongContext, nor the long shape's kGroupedContext where the grouped
+        // attention takes over: each grid stops there (a grid for a 32K cache of which all but a block or two
+        // return at once cost 6% at position 1 with 256-thread blocks)
+        const int reach = std::min(max_len, !e->attn_long ? kLongContext : e->attn_group ? kGroupedContext : max_len);
         const int warps = e->attn_long ? 4 : 8, splits = (reach + lb::kAttnSplit - 1) / lb::kAttnSplit;
         const dim3 grid(nq, splits), block(32 * warps);
         const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, warps, splits);
@@ -504,6 +544,7 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
             return launch(e, "attn_decode", true, kernel, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
                           e->counters, out, nq, nkv, max_len, scale);
         };
+        if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
         if (c.head_dim == 128)
             return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32>) : go(lb::attn_decode_warp_kernel<128, 8, 16>);
         return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32>) : go(lb::attn_decode_warp_kernel<64, 8, 16>);
@@ -686,17 +727,32 @@ void use_slot(lb_engine *e, int k) {
     e->slot = k;
 }
 
-/** The decode attention's shapes a step can take: the long-context one too where the warp kernel runs and the cache reaches it. */
-int attn_shapes(const lb_engine *e) { return e->attn_warp && e->opt.max_cache_len > kLongContext ? 2 : 1; }
+/**
+ * The decode attention's shapes a step can take: the long-context one too where the warp kernel runs and the cache
+ * reaches kLongContext, and the grouped one where the heads suit it and the cache reaches kGroupedContext.
+ */
+int attn_shapes(const lb_engine *e) {
+    if (!e->attn_warp || e->opt.max_cache_len <= kLongContext) return 1;
+    return e->attn_group && e->opt.max_cache_len > kGroupedContext ? 3 : 2;
+}
+
+/** The decode attention's shape for a step at `pos`: an index below attn_shapes. */
+int attn_shape(const lb_engine *e, int pos) {
+    return std::min(attn_shapes(e) - 1, pos >= kGroupedContext ? 2 : pos >= kLongContext ? 1 : 0);
+}
+
+/** Sets the decode attention's shape for the step that is enqueued next. */
+void set_attn_shape(lb_engine *e, int shape) {
+    e->attn_long = shape >= 1;
+    e->attn_grouped = shape == 2;
+}
 
 /** The captured decode step of slot k for a step at `pos`. */
-cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) {
-    return e->slots[k].exec[attn_shapes(e) == 2 && pos >= kLongContext ? 1 : 0];
-}
+cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) { return e->slots[k].exec[attn_shape(e, pos)]; }
 
 /**
  * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, and for each
- * of attn_shapes: steps below kLongContext, and from it on.
+ * of attn_shapes: steps below kLongContext, from it on, and from kGroupedContext on.
  */
 template <typename W>
 int capture_decode(lb_engine *e) {
@@ -704,7 +760,7 @@ int capture_decode(lb_engine *e) {
         use_slot(e, k);
         lb_engine::DecodeSlot &s = e->slots[k];
         for (int v = 0; v < attn_shapes(e); ++v) {
-            e->attn_long = v == 1;
+            set_attn_shape(e, v);
             TRY(capture(e, [&] { return enqueue_step<W>(e); }, &s.graph[v], &s.exec[v], &e->decode_kernels));
             CUDA_TRY(cudaGraphUpload(s.exec[v], e->stream));
         }
@@ -1040,9 +1096,11 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
     TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
     e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
-    TRY(device_alloc(&e->part_o, q * e->splits));
-    TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * e->splits * 2));
-    TRY(device_alloc(&e->counters, c.num_heads));
+    // after the splits' partials and the heads' counters: attn_decode_group_kernel's runs of kQuickCombine splits
+    const size_t runs = (e->splits + lb::kQuickCombine - 1) / lb::kQuickCombine;
+    TRY(device_alloc(&e->part_o, q * (e->splits + runs)));
+    TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * (e->splits + runs) * 2));
+    TRY(device_alloc(&e->counters, c.num_heads + nkv * runs));
     TRY(device_alloc(&e->d_ids, max_len));
     TRY(device_alloc(&e->d_out, 1));
     CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
@@ -1114,7 +1172,10 @@ void describe(lb_engine *e) {
 #endif
     const std::string attn = e->attn_warp ? "a block per query head and 128 positions: 8 warps of 16 (K and V rows loaded "
                                             "before the wait) below position " + std::to_string(kLongContext) +
-                                                ", 4 warps of 32 from there"
+                                                ", 4 warps of 32 from there" +
+                                                (attn_shapes(e) == 3 ? ", a block per KV head and its query heads from " +
+                                                                           std::to_string(kGroupedContext) + ", splits merged in runs of 16"
+                                                                     : std::string())
                                           : std::string("a block per query head and 128 positions, a thread a position");
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
@@ -1284,6 +1345,12 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         e->mem_baseline = e->mem_peak;
         CUDA_TRY(cudaDeviceGetAttribute(&e->sms, cudaDevAttrMultiProcessorCount, e->device));
         e->attn_warp = e->cfg.head_dim == 64 || e->cfg.head_dim == 128;
+        {
+            const int group = e->cfg.num_heads / e->cfg.num_kv_heads;
+            const int splits = (e->opt.max_cache_len + lb::kAttnSplit - 1) / lb::kAttnSplit;
+            e->attn_group = e->attn_warp && group >= 2 && group <= kMaxGroupKernel &&
+                            lb::attn_decode_group_smem(e->cfg.head_dim, kGroupWarps, group, splits) <= 48 * 1024;
+        }
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
         e->pipe = major >= 8 && e->opt.use_pipe;
@@ -1365,7 +1432,7 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
         e->launches = e->decode_kernels;
     } else {
         e->launches = 0;
-        e->attn_long = e->pos >= kLongContext;
+        set_attn_shape(e, attn_shape(e, e->pos));
         TRY(decode_eager(e));
     }
     TRY(finish_call(e, next_token));
@@ -1460,7 +1527,7 @@ void lb_close(lb_engine *e) {
     for (cudaEvent_t ev : e->event_pool) cudaEventDestroy(ev);
     for (auto &kv : e->prefill_graphs) cudaGraphExecDestroy(kv.second.exec), cudaGraphDestroy(kv.second.graph);
     for (lb_engine::DecodeSlot &s : e->slots) {
-        for (int v = 0; v < 2; ++v) {
+        for (int v = 0; v < 3; ++v) {
             if (s.exec[v]) cudaGraphExecDestroy(s.exec[v]);
             if (s.graph[v]) cudaGraphDestroy(s.graph[v]);
         }

@@ -386,6 +386,67 @@ __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const
     if (threadIdx.x == 0) *counter = 0u;
 }
 
+/**
+ * Merges splits [first, first + n) of `group` heads' partials (ml: (max, sum); po: weighted V; head g's split s at
+ * g * stride + s) in one block: every split's max and sum into shared memory in one round (wm: 2 * group * n floats),
+ * a warp a head turns them into weights there, and then the output's 16-byte chunks are shared out, `parts` threads a
+ * chunk where the block has threads to spare (at most red_n / chunks; red holds red_n float4), each summing every
+ * parts-th split with 16 loads in flight. Head g's output goes to out + g * out_stride * HD: normalised where out_ml
+ * is null, else as a partial of its own, (max, sum) to out_ml + g * out_stride * 2.
+ */
+template <int HD>
+__device__ __forceinline__ void merge_splits(float *wm, float4 *red, int red_n, const float *ml, const float *po, int stride,
+                                             int group, int first, int n, float *out, int out_stride, float *out_ml) {
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
+    for (int i = threadIdx.x; i < 2 * group * n; i += blockDim.x) {
+        const int g = i / (2 * n), r = i % (2 * n);
+        wm[i] = __ldcg(&ml[(static_cast<size_t>(g) * stride + first) * 2 + r]);
+    }
+    __syncthreads();
+    for (int g = warp; g < group; g += warps) {
+        float *w = wm + 2 * g * n;
+        float m = -INFINITY;
+        for (int s = lane; s < n; s += kWarp) m = fmaxf(m, w[2 * s]);
+        m = warp_max(m);
+        float l = 0.f;
+        for (int s = lane; s < n; s += kWarp) l += __expf(w[2 * s] - m) * w[2 * s + 1];
+        l = warp_sum(l);
+        __syncwarp();
+        const float inv = out_ml ? 1.f : 1.f / l;
+        for (int s = lane; s < n; s += kWarp) w[2 * s] = __expf(w[2 * s] - m) * inv;
+        if (out_ml && lane == 0) {
+            float *dst = out_ml + static_cast<size_t>(g) * out_stride * 2;
+            dst[0] = m, dst[1] = l;
+        }
+    }
+    __syncthreads();
+    constexpr int N4 = HD / 4;
+    const int chunks = group * N4;
+    const int parts = max(1, min(static_cast<int>(blockDim.x) / chunks, red_n / chunks));
+    for (int i = threadIdx.x; i < chunks * parts; i += blockDim.x) {
+        const int c = i % chunks, part = i / chunks, g = c / N4;
+        const float *w = wm + 2 * g * n;
+        const float4 *po4 = reinterpret_cast<const float4 *>(po + (static_cast<size_t>(g) * stride + first) * HD) + c % N4;
+        float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll 16
+        for (int s = part; s < n; s += parts) {
+            const float ws = w[2 * s];
+            const float4 v = __ldcg(po4 + static_cast<size_t>(s) * N4);
+            acc.x = fmaf(ws, v.x, acc.x), acc.y = fmaf(ws, v.y, acc.y), acc.z = fmaf(ws, v.z, acc.z), acc.w = fmaf(ws, v.w, acc.w);
+        }
+        red[i] = acc;
+    }
+    __syncthreads();
+    for (int c = threadIdx.x; c < chunks; c += blockDim.x) {
+        float4 o = red[c];
+        for (int p = 1; p < parts; ++p) {
+            const float4 r = red[p * chunks + c];
+            o.x += r.x, o.y += r.y, o.z += r.z, o.w += r.w;
+        }
+        reinterpret_cast<float4 *>(out + static_cast<size_t>(c / N4) * out_stride * HD)[c % N4] = o;
+    }
+}
+
 /** Splits a head's last block combines in one round of loads (combine_quick); more take combine_splits. */
 constexpr int kQuickCombine = 16;
 
@@ -577,6 +638,169 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
 /** Shared memory of attn_decode_warp_kernel, bytes. */
 __host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int warps, int splits) {
     return sizeof(float) * static_cast<size_t>((1 + warps) * hd + 2 * warps + splits);
+}
+
+/**
+ * Decode attention for the longest caches (from kGroupedContext in the engine): a block per KV head and WARPS * 32
+ * positions, all G query heads of the KV head at once, so each K and V row is read once instead of once per head.
+ * Block (kvh, s) covers positions [s*WARPS*32, (s+1)*WARPS*32), a warp 32 of them; eight lanes score a position for
+ * each head in turn (the K rows stay in registers, loaded before pdl_wait() where an earlier step wrote them; the
+ * queries come from shared memory); each head's softmax runs on shuffles; the warp's 32 V rows load at once and feed
+ * every head's sum. The block writes a partial per head as attn_decode_warp_kernel does; the last block of each run
+ * of kQuickCombine splits merges the run into a partial of its own, and the last run to finish merges the runs, so
+ * that no block merges more than kQuickCombine partials a head in a chain of loads (one block merging all 255
+ * splits of a 32K cache cost about 20 µs a layer on an H200). A step of one split writes attn_out itself.
+ * Block: WARPS * 32 threads; HD 64 or 128. Shared memory: attn_decode_group_smem.
+ */
+template <int HD, int WARPS, int G>
+__global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
+                                                                const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+                                                                float *__restrict__ part_o, float *__restrict__ part_ml,
+                                                                unsigned int *__restrict__ counters, float *__restrict__ attn_out,
+                                                                int max_len, float scale) {
+    constexpr int PW = kWarp, D = HD / kWarp, SPLIT = WARPS * PW, C = HD / 32, RI = PW / 4;
+    extern __shared__ float4 smem4[]; // qs (G, HD), wo (WARPS, G, HD), wml (WARPS, G, 2), combine weights (G, splits)
+    float *qs = reinterpret_cast<float *>(smem4), *wo = qs + G * HD, *wml = wo + WARPS * G * HD, *comb = wml + 2 * WARPS * G;
+    const int kvh = blockIdx.x, h0 = kvh * G, split = blockIdx.y, splits = gridDim.y;
+    const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
+    const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
+    if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
+    const int start = split * SPLIT, end = min(len, start + SPLIT);
+    const int base = start + warp * PW, p = base + lane;
+    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const int g8 = lane / 8, l8 = lane % 8;
+    float4 k4[RI][C];
+    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + l8;
+#pragma unroll
+    for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g8;
+        if (pp < pos) {
+#pragma unroll
+            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+        }
+    }
+    if (p < pos)
+        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+    pdl_launch_early();
+    pdl_wait();
+#pragma unroll
+    for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + g8;
+        if (pp == pos) {
+#pragma unroll
+            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+        }
+    }
+    for (int i = threadIdx.x; i < G * HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h0) * HD + i] * scale;
+    __syncthreads();
+    const bool scored = p < end;
+    float e[G], m[G];
+#pragma unroll
+    for (int g = 0; g < G; ++g) {
+        float4 qv[C];
+#pragma unroll
+        for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<const float4 *>(qs + g * HD)[j * 8 + l8];
+        float score = -INFINITY;
+#pragma unroll
+        for (int i = 0; i < RI; ++i) {
+            float a = 0.f;
+#pragma unroll
+            for (int j = 0; j < C; ++j)
+                a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
+            a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
+            a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
+            a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
+            const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
+            if (lane / 4 == i) score = s;
+        }
+        if (!scored) score = -INFINITY;
+        m[g] = warp_max(score);
+        e[g] = scored ? __expf(score - m[g]) : 0.f;
+    }
+    float o[G][D];
+#pragma unroll
+    for (int g = 0; g < G; ++g)
+#pragma unroll
+        for (int d = 0; d < D; ++d) o[g][d] = 0.f;
+    const int rows = max(0, min(PW, end - base));
+    float vv[PW][D]; // the K rows' registers are free again
+#pragma unroll
+    for (int j = 0; j < PW; ++j) {
+        const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
+        if constexpr (D == 4) {
+            const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
+            vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
+        } else {
+#pragma unroll
+            for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
+        }
+    }
+#pragma unroll
+    for (int g = 0; g < G; ++g)
+#pragma unroll
+        for (int j = 0; j < PW; ++j) {
+            const float w = __shfl_sync(0xFFFFFFFFu, e[g], j);
+#pragma unroll
+            for (int d = 0; d < D; ++d) o[g][d] = fmaf(w, vv[j][d], o[g][d]);
+        }
+#pragma unroll
+    for (int g = 0; g < G; ++g) {
+        const float l = warp_sum(e[g]);
+#pragma unroll
+        for (int d = 0; d < D; ++d) wo[(warp * G + g) * HD + lane * D + d] = o[g][d];
+        if (lane == 0) wml[2 * (warp * G + g)] = m[g], wml[2 * (warp * G + g) + 1] = l;
+    }
+    __syncthreads();
+    // each head's partial: the warps' (m, l, o) rescaled to the block's max for that head
+    for (int i = threadIdx.x; i < G * HD; i += blockDim.x) {
+        const int g = i / HD, d = i % HD;
+        float M = -INFINITY;
+#pragma unroll
+        for (int w = 0; w < WARPS; ++w) M = fmaxf(M, wml[2 * (w * G + g)]);
+        float L = 0.f, O = 0.f;
+#pragma unroll
+        for (int w = 0; w < WARPS; ++w) {
+            const float sw = wml[2 * (w * G + g) + 1] > 0.f ? __expf(wml[2 * (w * G + g)] - M) : 0.f;
+            L = fmaf(sw, wml[2 * (w * G + g) + 1], L);
+            O = fmaf(sw, wo[(w * G + g) * HD + d], O);
+        }
+        const int h = h0 + g;
+        if (used == 1) {
+            attn_out[static_cast<size_t>(h) * HD + d] = O / L;
+        } else {
+            part_o[(static_cast<size_t>(h) * splits + split) * HD + d] = O;
+            float *ml = part_ml + (static_cast<size_t>(h) * splits + split) * 2;
+            if (d == 0) ml[0] = M, ml[1] = L;
+        }
+    }
+    if (used == 1) {
+        pdl_launch_dependents();
+        return;
+    }
+    float4 *red = reinterpret_cast<float4 *>(wo);
+    constexpr int RED = WARPS * G * HD / 4, S1 = kQuickCombine;
+    const float *ml = part_ml + static_cast<size_t>(h0) * splits * 2, *po = part_o + static_cast<size_t>(h0) * splits * HD;
+    // the last block of each run of S1 splits merges them into a partial of the run (after every head's split
+    // partials: part_o and part_ml hold n1 of them a head, counters one a KV head and run after the heads'), then the
+    // last run to finish merges the runs into attn_out
+    const int nq = gridDim.x * G, n1 = (splits + S1 - 1) / S1, runs = (used + S1 - 1) / S1, run = split / S1;
+    float *po1 = part_o + static_cast<size_t>(nq) * splits * HD, *ml1 = part_ml + static_cast<size_t>(nq) * splits * 2;
+    unsigned int *c1 = counters + nq + kvh * n1 + run;
+    if (!last_to_arrive(c1, min(S1, used - run * S1))) return;
+    merge_splits<HD>(comb, red, RED, ml, po, splits, G, run * S1, min(S1, used - run * S1),
+                     po1 + (static_cast<size_t>(h0) * n1 + run) * HD, n1, ml1 + (static_cast<size_t>(h0) * n1 + run) * 2);
+    if (threadIdx.x == 0) *c1 = 0u;
+    if (!last_to_arrive(&counters[h0], runs)) return;
+    merge_splits<HD>(comb, red, RED, ml1 + static_cast<size_t>(h0) * n1 * 2, po1 + static_cast<size_t>(h0) * n1 * HD, n1, G, 0,
+                     runs, attn_out + static_cast<size_t>(h0) * HD, 1, nullptr);
+    if (threadIdx.x == 0) counters[h0] = 0u;
+}
+
+/** Shared memory of attn_decode_group_kernel, bytes. */
+__host__ __device__ constexpr size_t attn_decode_group_smem(int hd, int warps, int group, int splits) {
+    const int runs = (splits + kQuickCombine - 1) / kQuickCombine, n = runs > kQuickCombine ? runs : kQuickCombine;
+    return sizeof(float) * static_cast<size_t>(group * hd + warps * group * hd + 2 * warps * group + 2 * group * n);
 }
 
 /**

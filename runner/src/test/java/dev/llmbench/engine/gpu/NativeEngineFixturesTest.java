@@ -189,7 +189,9 @@ abstract class NativeEngineFixturesTest {
      * wherever the Java engine's top-1/top-2 margin is larger than twice that. The GPU engine has run a prompt before
      * its fill (a fill starts a new sequence). Positions on both sides of the decode attention's 128-position splits,
      * the last position a step fits, and the real shapes' head_dim 64 and 128 (the warp attention kernel) in both of
-     * its shapes, short contexts and long, and steps from one into the other (509 to 513).
+     * its shapes, short contexts and long, and steps from one into the other (509 to 513); past 4,096 positions in a
+     * 16,384-position cache, the grouped attention of the longest contexts with its splits merged in runs, and a step
+     * into it (12,286 to 12,288).
      */
     @ParameterizedTest(name = "{0}, fill {1}, {2} steps, graphs={3}")
     @CsvSource({
@@ -198,11 +200,12 @@ abstract class NativeEngineFixturesTest {
             "tiny-qwen2-f16-untied, 1000, 8, true", "tiny-qwen2-bf16, 1023, 1, true",
             "synthetic:qwen2.5-0.5b, 3000, 3, true", "synthetic:qwen2.5-1.5b, 2000, 2, true",
             "synthetic:qwen2.5-0.5b, 200, 2, true", "synthetic:qwen2.5-1.5b, 300, 2, true",
-            "synthetic:qwen2.5-1.5b, 509, 5, true"})
+            "synthetic:qwen2.5-1.5b, 509, 5, true", "synthetic:qwen2.5-0.5b, 12286, 3, true",
+            "synthetic:qwen2.5-1.5b, 16000, 2, true"})
     void directCacheFillMatchesTheJavaEngine(String model, int positions, int steps, boolean graphs) throws Exception {
         boolean synthetic = model.startsWith("synthetic:");
         String source = synthetic ? model : fixture(model).toString();
-        int maxCache = synthetic ? 4096 : 1024;
+        int maxCache = !synthetic ? 1024 : positions + steps > 4096 ? 16384 : 4096;
         long seed = -0x1234_5678_9ABCL; // negative: the seed crosses the ABI as 64 unsigned bits
         EngineOptions gpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of("graphs", Boolean.toString(graphs)));
         EngineOptions cpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of());
