@@ -387,6 +387,12 @@ __device__ __forceinline__ void combine_splits(float *wm, const float *ml, const
 }
 
 /**
+ * Splits a head's last block combines in one round of loads (combine_quick); more take combine_splits, or merge in
+ * runs of this many in attn_decode_group_kernel (merge_in_runs).
+ */
+constexpr int kQuickCombine = 16;
+
+/**
  * Merges splits [first, first + n) of `group` heads' partials (ml: (max, sum); po: weighted V; head g's split s at
  * g * stride + s) in one block: every split's max and sum into shared memory in one round (wm: 2 * group * n floats),
  * a warp a head turns them into weights there, and then the output's 16-byte chunks are shared out, `parts` threads a
@@ -447,8 +453,34 @@ __device__ __forceinline__ void merge_splits(float *wm, float4 *red, int red_n, 
     }
 }
 
-/** Splits a head's last block combines in one round of loads (combine_quick); more take combine_splits. */
-constexpr int kQuickCombine = 16;
+/**
+ * The end of a decode attention block whose split wrote its partials for heads [h0, h0 + group) (part_o / part_ml:
+ * head h's split s at h * splits + s): the last block of each run of kQuickCombine splits merges the run into a
+ * partial of its own (after all nq heads' splits: nq * n1 of them, n1 runs a head; its arrival counter after the nq
+ * heads' ones, one a group of heads and run), then the last run to finish merges the runs into attn_out; counters
+ * are left at zero. No block merges more than kQuickCombine partials a head in a chain of loads. Every thread of
+ * every block calls it.
+ */
+template <int HD>
+__device__ __forceinline__ void merge_in_runs(float *wm, float4 *red, int red_n, float *part_o, float *part_ml,
+                                              unsigned int *counters, float *attn_out, int groups, int group, int h0,
+                                              int split, int splits, int used) {
+    constexpr int S1 = kQuickCombine;
+    const int nq = groups * group, n1 = (splits + S1 - 1) / S1, runs = (used + S1 - 1) / S1, run = split / S1;
+    const float *ml = part_ml + static_cast<size_t>(h0) * splits * 2, *po = part_o + static_cast<size_t>(h0) * splits * HD;
+    float *po1 = part_o + static_cast<size_t>(nq) * splits * HD, *ml1 = part_ml + static_cast<size_t>(nq) * splits * 2;
+    unsigned int *c1 = counters + nq + (h0 / group) * n1 + run;
+    const int n = min(S1, used - run * S1);
+    if (!last_to_arrive(c1, n)) return;
+    merge_splits<HD>(wm, red, red_n, ml, po, splits, group, run * S1, n, po1 + (static_cast<size_t>(h0) * n1 + run) * HD, n1,
+                     ml1 + (static_cast<size_t>(h0) * n1 + run) * 2);
+    if (threadIdx.x == 0) *c1 = 0u;
+    if (!last_to_arrive(&counters[h0], runs)) return;
+    merge_splits<HD>(wm, red, red_n, ml1 + static_cast<size_t>(h0) * n1 * 2, po1 + static_cast<size_t>(h0) * n1 * HD, n1, group,
+                     0, runs, attn_out + static_cast<size_t>(h0) * HD, 1, nullptr);
+    if (threadIdx.x == 0) counters[h0] = 0u;
+}
+
 
 /**
  * combine_splits for one head of at most kQuickCombine splits, in one round of loads: a thread per output element
@@ -483,6 +515,63 @@ __device__ __forceinline__ void combine_quick(const float *ml, const float *po, 
 }
 
 /**
+ * A warp's K rows for decode attention, 8 lanes a position: lane group lane / 8 takes positions base + 4i + lane / 8,
+ * each lane HD / 32 16-byte chunks (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole
+ * 128-byte lines. `before`: the rows before pos, which earlier steps wrote (loaded before pdl_wait()); else the row at
+ * pos, which the kernel before writes.
+ */
+template <int HD, int RI>
+__device__ __forceinline__ void load_k_rows(float4 (&k4)[RI][HD / 32], const float *kc, int base, int pos, int lane, bool before) {
+    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + lane % 8;
+#pragma unroll
+    for (int i = 0; i < RI; ++i) {
+        const int pp = base + 4 * i + lane / 8;
+        if (before ? pp < pos : pp == pos) {
+#pragma unroll
+            for (int j = 0; j < HD / 32; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+        }
+    }
+}
+
+/** The score of position base + lane (lanes below 4 RI) against the query qs (HD floats, scaled), from load_k_rows' rows. */
+template <int HD, int RI>
+__device__ __forceinline__ float warp_score(const float4 (&k4)[RI][HD / 32], const float *qs, int lane) {
+    constexpr int C = HD / 32;
+    float4 qv[C];
+#pragma unroll
+    for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<const float4 *>(qs)[j * 8 + lane % 8];
+    float score = -INFINITY;
+#pragma unroll
+    for (int i = 0; i < RI; ++i) {
+        float a = 0.f;
+#pragma unroll
+        for (int j = 0; j < C; ++j)
+            a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
+        a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
+        // position base + 4i + g's score, from its group's first lane to lane 4i + g
+        const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
+        if (lane / 4 == i) score = s;
+    }
+    return score;
+}
+
+/** A lane's share of V row `row`: dimensions [lane*D, lane*D + D), zeros unless `real`. */
+template <int HD>
+__device__ __forceinline__ void v_row_share(const float *vc, int row, int lane, bool real, float (&dst)[HD / kWarp]) {
+    constexpr int D = HD / kWarp;
+    const float *src = vc + static_cast<size_t>(row) * HD + lane * D;
+    if constexpr (D == 4) {
+        const float4 f = real ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
+        dst[0] = f.x, dst[1] = f.y, dst[2] = f.z, dst[3] = f.w;
+    } else {
+#pragma unroll
+        for (int d = 0; d < D; ++d) dst[d] = real ? src[d] : 0.f;
+    }
+}
+
+/**
  * Decode attention for one query head a block, a warp per PW positions (32 or 16): block (h, s) covers positions
  * [s*WARPS*PW, (s+1)*WARPS*PW) of KV head h / group. Eight lanes score a position together, so the warp's K loads read
  * whole 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
@@ -514,33 +603,13 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     const int base = start + warp * PW, p = base + lane; // this lane's position (lanes below PW)
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    // K rows: 8 lanes a position (lane group g = lane / 8 takes positions base + 4i + g), each lane C 16-byte chunks
-    // (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole 128-byte lines
-    constexpr int C = HD / 32, RI = PW / 4;
-    const int g = lane / 8, l8 = lane % 8;
-    float4 k4[RI][C];
-    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + l8;
-#pragma unroll
-    for (int i = 0; i < RI; ++i) {
-        const int pp = base + 4 * i + g;
-        if (pp < pos) {
-#pragma unroll
-            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
-        }
-    }
-    // V rows: the warp's rows below the block's end, lane owning dimensions [lane*D, lane*D + D)
+    constexpr int RI = PW / 4;
+    float4 k4[RI][HD / 32];
+    load_k_rows<HD, RI>(k4, kc, base, pos, lane, true);
+    // V rows: the warp's rows below the block's end
     const int rows = max(0, min(PW, end - base));
     float vv[PW][D];
-    auto vrow = [&](int j) {
-        const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
-        if constexpr (D == 4) {
-            const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
-            vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
-        } else {
-#pragma unroll
-            for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
-        }
-    };
+    auto vrow = [&](int j) { v_row_share<HD>(vc, base + j, lane, j < rows, vv[j]); };
     if constexpr (VPRE) {
 #pragma unroll
         for (int j = 0; j < PW; ++j)
@@ -550,14 +619,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     }
     pdl_launch_early();
     pdl_wait();
-#pragma unroll
-    for (int i = 0; i < RI; ++i) {
-        const int pp = base + 4 * i + g;
-        if (pp == pos) {
-#pragma unroll
-            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
-        }
-    }
+    load_k_rows<HD, RI>(k4, kc, base, pos, lane, false);
     if constexpr (VPRE) {
 #pragma unroll
         for (int j = 0; j < PW; ++j)
@@ -565,23 +627,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     }
     for (int i = threadIdx.x; i < HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h) * HD + i] * scale;
     __syncthreads();
-    float4 qv[C];
-#pragma unroll
-    for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<const float4 *>(qs)[j * 8 + l8];
-    float score = -INFINITY;
-#pragma unroll
-    for (int i = 0; i < RI; ++i) {
-        float a = 0.f;
-#pragma unroll
-        for (int j = 0; j < C; ++j)
-            a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
-        a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
-        a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
-        a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
-        // position base + 4i + g's score, from its group's first lane to lane 4i + g
-        const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
-        if (lane / 4 == i) score = s;
-    }
+    float score = warp_score<HD, RI>(k4, qs, lane);
     const bool scored = lane < PW && p < end;
     if (!scored) score = -INFINITY;
     const float m = warp_max(score);
@@ -658,7 +704,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
                                                                 float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                 unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                 int max_len, float scale) {
-    constexpr int PW = kWarp, D = HD / kWarp, SPLIT = WARPS * PW, C = HD / 32, RI = PW / 4;
+    constexpr int PW = kWarp, D = HD / kWarp, SPLIT = WARPS * PW, RI = PW / 4;
     extern __shared__ float4 smem4[]; // qs (G, HD), wo (WARPS, G, HD), wml (WARPS, G, 2), combine weights (G, splits)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + G * HD, *wml = wo + WARPS * G * HD, *comb = wml + 2 * WARPS * G;
     const int kvh = blockIdx.x, h0 = kvh * G, split = blockIdx.y, splits = gridDim.y;
@@ -669,51 +715,20 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
     const int base = start + warp * PW, p = base + lane;
     const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
     const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    const int g8 = lane / 8, l8 = lane % 8;
-    float4 k4[RI][C];
-    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + l8;
-#pragma unroll
-    for (int i = 0; i < RI; ++i) {
-        const int pp = base + 4 * i + g8;
-        if (pp < pos) {
-#pragma unroll
-            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
-        }
-    }
+    float4 k4[RI][HD / 32];
+    load_k_rows<HD, RI>(k4, kc, base, pos, lane, true);
     if (p < pos)
         for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
     pdl_launch_early();
     pdl_wait();
-#pragma unroll
-    for (int i = 0; i < RI; ++i) {
-        const int pp = base + 4 * i + g8;
-        if (pp == pos) {
-#pragma unroll
-            for (int j = 0; j < C; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
-        }
-    }
+    load_k_rows<HD, RI>(k4, kc, base, pos, lane, false);
     for (int i = threadIdx.x; i < G * HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h0) * HD + i] * scale;
     __syncthreads();
     const bool scored = p < end;
     float e[G], m[G];
 #pragma unroll
     for (int g = 0; g < G; ++g) {
-        float4 qv[C];
-#pragma unroll
-        for (int j = 0; j < C; ++j) qv[j] = reinterpret_cast<const float4 *>(qs + g * HD)[j * 8 + l8];
-        float score = -INFINITY;
-#pragma unroll
-        for (int i = 0; i < RI; ++i) {
-            float a = 0.f;
-#pragma unroll
-            for (int j = 0; j < C; ++j)
-                a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
-            a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
-            a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
-            a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
-            const float s = __shfl_sync(0xFFFFFFFFu, a, (lane & 3) * 8);
-            if (lane / 4 == i) score = s;
-        }
+        float score = warp_score<HD, RI>(k4, qs + g * HD, lane);
         if (!scored) score = -INFINITY;
         m[g] = warp_max(score);
         e[g] = scored ? __expf(score - m[g]) : 0.f;
@@ -726,16 +741,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
     const int rows = max(0, min(PW, end - base));
     float vv[PW][D]; // the K rows' registers are free again
 #pragma unroll
-    for (int j = 0; j < PW; ++j) {
-        const float *src = vc + static_cast<size_t>(base + j) * HD + lane * D;
-        if constexpr (D == 4) {
-            const float4 f = j < rows ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
-            vv[j][0] = f.x, vv[j][1] = f.y, vv[j][2] = f.z, vv[j][3] = f.w;
-        } else {
-#pragma unroll
-            for (int d = 0; d < D; ++d) vv[j][d] = j < rows ? src[d] : 0.f;
-        }
-    }
+    for (int j = 0; j < PW; ++j) v_row_share<HD>(vc, base + j, lane, j < rows, vv[j]);
 #pragma unroll
     for (int g = 0; g < G; ++g)
 #pragma unroll
@@ -778,23 +784,8 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
         pdl_launch_dependents();
         return;
     }
-    float4 *red = reinterpret_cast<float4 *>(wo);
-    constexpr int RED = WARPS * G * HD / 4, S1 = kQuickCombine;
-    const float *ml = part_ml + static_cast<size_t>(h0) * splits * 2, *po = part_o + static_cast<size_t>(h0) * splits * HD;
-    // the last block of each run of S1 splits merges them into a partial of the run (after every head's split
-    // partials: part_o and part_ml hold n1 of them a head, counters one a KV head and run after the heads'), then the
-    // last run to finish merges the runs into attn_out
-    const int nq = gridDim.x * G, n1 = (splits + S1 - 1) / S1, runs = (used + S1 - 1) / S1, run = split / S1;
-    float *po1 = part_o + static_cast<size_t>(nq) * splits * HD, *ml1 = part_ml + static_cast<size_t>(nq) * splits * 2;
-    unsigned int *c1 = counters + nq + kvh * n1 + run;
-    if (!last_to_arrive(c1, min(S1, used - run * S1))) return;
-    merge_splits<HD>(comb, red, RED, ml, po, splits, G, run * S1, min(S1, used - run * S1),
-                     po1 + (static_cast<size_t>(h0) * n1 + run) * HD, n1, ml1 + (static_cast<size_t>(h0) * n1 + run) * 2);
-    if (threadIdx.x == 0) *c1 = 0u;
-    if (!last_to_arrive(&counters[h0], runs)) return;
-    merge_splits<HD>(comb, red, RED, ml1 + static_cast<size_t>(h0) * n1 * 2, po1 + static_cast<size_t>(h0) * n1 * HD, n1, G, 0,
-                     runs, attn_out + static_cast<size_t>(h0) * HD, 1, nullptr);
-    if (threadIdx.x == 0) counters[h0] = 0u;
+    merge_in_runs<HD>(comb, reinterpret_cast<float4 *>(wo), WARPS * G * HD / 4, part_o, part_ml, counters, attn_out, gridDim.x, G,
+                      h0, split, splits, used);
 }
 
 /** Shared memory of attn_decode_group_kernel, bytes. */
