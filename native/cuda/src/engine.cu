@@ -33,12 +33,14 @@ namespace {
 /** Decode steps at this position or later take the decode attention's shape for long contexts (attn_decode). */
 constexpr int kLongContext = 512;
 /**
- * Decode steps at this position or later take the grouped attention (attn_decode_group_kernel), where the model's
- * heads suit it: measured on an H200 with the 1.5B shapes, a step took 1.47 against 1.42 ms at 8,192 positions and
- * 1.66 against 1.87 at 16,384 (2.03 against 2.71 at 32,640).
+ * Decode steps at these positions or later take the grouped attention (attn_decode_group_kernel), where the model's
+ * heads suit it: from kSubGroupContext where a block takes 2 or 3 of a KV head's query heads, from kGroupedContext
+ * where it takes all of them. Measured on an H200 with the 1.5B shapes (6 query heads a KV head) against a block per
+ * query head: three heads a block, 1.22 against 1.20 ms a step at 4,096 positions, 1.28 against 1.40 at 8,192 and
+ * 1.85 against 2.06 at 32,640; all six, 1.46 against 1.40 at 8,192, a tie at 12,288 and 2.01 against 2.69 at 32,640.
  */
-constexpr int kGroupedContext = 12288;
-/** attn_decode_group_kernel's warps a block (32 positions each) and the most query heads a KV head it takes. */
+constexpr int kSubGroupContext = 6144, kGroupedContext = 12288;
+/** attn_decode_group_kernel's warps a block (32 positions each) and the most query heads a block takes. */
 constexpr int kGroupWarps = 4, kMaxGroupKernel = 8;
 
 thread_local std::string g_error = "no error";
@@ -108,7 +110,9 @@ struct lb_engine {
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
     bool attn_long = false; // the decode step being enqueued is at kLongContext or later (attn_decode_warp_kernel's shape)
     bool attn_group = false;   // attn_decode_group_kernel runs this model's heads (attn_warp, 2 to 8 query heads a KV head)
-    bool attn_grouped = false; // the decode step being enqueued is at kGroupedContext or later (and attn_group)
+    int attn_sub = 0;          // ... its query heads a block: 3 or 2 where they divide the KV head's, else all of them
+    int grouped_from = 0;      // ... from this position (kSubGroupContext, or kGroupedContext for all of a KV head's)
+    bool attn_grouped = false; // the decode step being enqueued is at grouped_from or later (and attn_group)
     bool pipe = false;      // gate/up's and down_proj's rows through pipe.cuh's RowPipe (sm_80+ and use_pipe), else in registers
     cudaStream_t stream = nullptr;
 
@@ -163,7 +167,7 @@ struct lb_engine {
         lb::StepOut *h_out = nullptr;
         float *logits = nullptr;
         cudaEvent_t ev_start = nullptr, ev_end = nullptr, done = nullptr;
-        cudaGraph_t graph[3] = {};     // the step for each of attn_shapes: below kLongContext, from it, from kGroupedContext
+        cudaGraph_t graph[3] = {};     // the step for each of attn_shapes: below kLongContext, from it, from grouped_from
         cudaGraphExec_t exec[3] = {};
     };
     DecodeSlot slots[2];
@@ -496,22 +500,22 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
     });
 }
 
-/** The decode attention from kGroupedContext on: a block per KV head and 128 positions, its query heads at once. */
+/** The decode attention from grouped_from on: a block per attn_sub query heads of a KV head and 128 positions. */
 int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
-    const int group = c.num_heads / c.num_kv_heads, splits = e->splits;
-    const dim3 grid(c.num_kv_heads, splits), block(32 * kGroupWarps);
-    const size_t smem = lb::attn_decode_group_smem(c.head_dim, kGroupWarps, group, splits);
+    const int group = c.num_heads / c.num_kv_heads, sub = e->attn_sub, splits = e->splits;
+    const dim3 grid(c.num_heads / sub, splits), block(32 * kGroupWarps);
+    const size_t smem = lb::attn_decode_group_smem(c.head_dim, kGroupWarps, sub, splits);
     auto go = [&](auto g) {
         constexpr int G = decltype(g)::value;
         auto launch_hd = [&](auto kernel) {
             return launch(e, "attn_decode", true, kernel, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
-                          e->counters, as<float>(e->attn), e->opt.max_cache_len, scale);
+                          e->counters, as<float>(e->attn), e->opt.max_cache_len, scale, group);
         };
         return c.head_dim == 128 ? launch_hd(lb::attn_decode_group_kernel<128, kGroupWarps, G>)
                                  : launch_hd(lb::attn_decode_group_kernel<64, kGroupWarps, G>);
     };
-    switch (group) {
+    switch (sub) {
     case 2: return go(std::integral_constant<int, 2>());
     case 3: return go(std::integral_constant<int, 3>());
     case 4: return go(std::integral_constant<int, 4>());
@@ -520,8 +524,7 @@ int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
     case 7: return go(std::integral_constant<int, 7>());
     case 8: return go(std::integral_constant<int, 8>());
     default:
-        return fail(LB_E_INVALID, "the grouped decode attention takes 2 to %d query heads a KV head, got %d", kMaxGroupKernel,
-                    group);
+        return fail(LB_E_INVALID, "the grouped decode attention takes 2 to %d query heads a block, got %d", kMaxGroupKernel, sub);
     }
 }
 
@@ -532,10 +535,10 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
         // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
         // 256 positions a block, 3% slower at S5)
         const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
-        // the short shape's steps never reach kLongContext, nor the long shape's kGroupedContext where the grouped
+        // the short shape's steps never reach kLongContext, nor the long shape's grouped_from where the grouped
         // attention takes over: each grid stops there (a grid for a 32K cache of which all but a block or two
         // return at once cost 6% at position 1 with 256-thread blocks)
-        const int reach = std::min(max_len, !e->attn_long ? kLongContext : e->attn_group ? kGroupedContext : max_len);
+        const int reach = std::min(max_len, !e->attn_long ? kLongContext : e->attn_group ? e->grouped_from : max_len);
         const int warps = e->attn_long ? 4 : 8, splits = (reach + lb::kAttnSplit - 1) / lb::kAttnSplit;
         const dim3 grid(nq, splits), block(32 * warps);
         const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, warps, splits);
@@ -729,16 +732,16 @@ void use_slot(lb_engine *e, int k) {
 
 /**
  * The decode attention's shapes a step can take: the long-context one too where the warp kernel runs and the cache
- * reaches kLongContext, and the grouped one where the heads suit it and the cache reaches kGroupedContext.
+ * reaches kLongContext, and the grouped one where the heads suit it and the cache reaches grouped_from.
  */
 int attn_shapes(const lb_engine *e) {
     if (!e->attn_warp || e->opt.max_cache_len <= kLongContext) return 1;
-    return e->attn_group && e->opt.max_cache_len > kGroupedContext ? 3 : 2;
+    return e->attn_group && e->opt.max_cache_len > e->grouped_from ? 3 : 2;
 }
 
 /** The decode attention's shape for a step at `pos`: an index below attn_shapes. */
 int attn_shape(const lb_engine *e, int pos) {
-    return std::min(attn_shapes(e) - 1, pos >= kGroupedContext ? 2 : pos >= kLongContext ? 1 : 0);
+    return std::min(attn_shapes(e) - 1, pos >= e->grouped_from ? 2 : pos >= kLongContext ? 1 : 0);
 }
 
 /** Sets the decode attention's shape for the step that is enqueued next. */
@@ -752,7 +755,7 @@ cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) { return e->slots
 
 /**
  * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, and for each
- * of attn_shapes: steps below kLongContext, from it on, and from kGroupedContext on.
+ * of attn_shapes: steps below kLongContext, from it on, and from grouped_from on.
  */
 template <typename W>
 int capture_decode(lb_engine *e) {
@@ -1100,7 +1103,7 @@ int alloc_buffers(lb_engine *e) {
     const size_t runs = (e->splits + lb::kQuickCombine - 1) / lb::kQuickCombine;
     TRY(device_alloc(&e->part_o, q * (e->splits + runs)));
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * (e->splits + runs) * 2));
-    TRY(device_alloc(&e->counters, c.num_heads + nkv * runs));
+    TRY(device_alloc(&e->counters, c.num_heads + c.num_heads * runs));
     TRY(device_alloc(&e->d_ids, max_len));
     TRY(device_alloc(&e->d_out, 1));
     CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
@@ -1173,8 +1176,9 @@ void describe(lb_engine *e) {
     const std::string attn = e->attn_warp ? "a block per query head and 128 positions: 8 warps of 16 (K and V rows loaded "
                                             "before the wait) below position " + std::to_string(kLongContext) +
                                                 ", 4 warps of 32 from there" +
-                                                (attn_shapes(e) == 3 ? ", a block per KV head and its query heads from " +
-                                                                           std::to_string(kGroupedContext) + ", splits merged in runs of 16"
+                                                (attn_shapes(e) == 3 ? ", a block per " + std::to_string(e->attn_sub) +
+                                                                           " query heads of a KV head from " +
+                                                                           std::to_string(e->grouped_from) + ", splits merged in runs of 16"
                                                                      : std::string())
                                           : std::string("a block per query head and 128 positions, a thread a position");
     snprintf(buf, sizeof buf,
@@ -1348,8 +1352,10 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         {
             const int group = e->cfg.num_heads / e->cfg.num_kv_heads;
             const int splits = (e->opt.max_cache_len + lb::kAttnSplit - 1) / lb::kAttnSplit;
-            e->attn_group = e->attn_warp && group >= 2 && group <= kMaxGroupKernel &&
-                            lb::attn_decode_group_smem(e->cfg.head_dim, kGroupWarps, group, splits) <= 48 * 1024;
+            e->attn_sub = group % 3 == 0 ? 3 : group % 2 == 0 ? 2 : group;
+            e->grouped_from = e->attn_sub < group ? kSubGroupContext : kGroupedContext;
+            e->attn_group = e->attn_warp && group >= 2 && e->attn_sub <= kMaxGroupKernel &&
+                            lb::attn_decode_group_smem(e->cfg.head_dim, kGroupWarps, e->attn_sub, splits) <= 48 * 1024;
         }
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));

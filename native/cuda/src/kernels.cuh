@@ -687,14 +687,14 @@ __host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int warps, in
 }
 
 /**
- * Decode attention for the longest caches (from kGroupedContext in the engine): a block per KV head and WARPS * 32
- * positions, all G query heads of the KV head at once, so each K and V row is read once instead of once per head.
- * Block (kvh, s) covers positions [s*WARPS*32, (s+1)*WARPS*32), a warp 32 of them; eight lanes score a position for
- * each head in turn (the K rows stay in registers, loaded before pdl_wait() where an earlier step wrote them; the
- * queries come from shared memory); each head's softmax runs on shuffles; the warp's 32 V rows load at once and feed
- * every head's sum. The block writes a partial per head as attn_decode_warp_kernel does; the last block of each run
- * of kQuickCombine splits merges the run into a partial of its own, and the last run to finish merges the runs, so
- * that no block merges more than kQuickCombine partials a head in a chain of loads (one block merging all 255
+ * Decode attention for long caches (from grouped_from in the engine): a block per G query heads of one KV head (of its
+ * kv_group) and WARPS * 32 positions, so each K and V row is read once for the G heads instead of once per head. Block
+ * (b, s) covers heads [b*G, b*G + G) and positions [s*WARPS*32, (s+1)*WARPS*32), a warp 32 of them; eight lanes score a
+ * position for each head in turn (the K rows stay in registers, loaded before pdl_wait() where an earlier step wrote
+ * them; the queries come from shared memory); each head's softmax runs on shuffles; the warp's 32 V rows load at once
+ * and feed every head's sum. The block writes a partial per head as attn_decode_warp_kernel does; the last block of
+ * each run of kQuickCombine splits merges the run into a partial of its own, and the last run to finish merges the
+ * runs, so that no block merges more than kQuickCombine partials a head in a chain of loads (one block merging all 255
  * splits of a 32K cache cost about 20 µs a layer on an H200). A step of one split writes attn_out itself.
  * Block: WARPS * 32 threads; HD 64 or 128. Shared memory: attn_decode_group_smem.
  */
@@ -703,11 +703,11 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
                                                                 const float *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                 float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                 unsigned int *__restrict__ counters, float *__restrict__ attn_out,
-                                                                int max_len, float scale) {
+                                                                int max_len, float scale, int kv_group) {
     constexpr int PW = kWarp, D = HD / kWarp, SPLIT = WARPS * PW, RI = PW / 4;
     extern __shared__ float4 smem4[]; // qs (G, HD), wo (WARPS, G, HD), wml (WARPS, G, 2), combine weights (G, splits)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + G * HD, *wml = wo + WARPS * G * HD, *comb = wml + 2 * WARPS * G;
-    const int kvh = blockIdx.x, h0 = kvh * G, split = blockIdx.y, splits = gridDim.y;
+    const int h0 = blockIdx.x * G, kvh = h0 / kv_group, split = blockIdx.y, splits = gridDim.y;
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
     const int pos = in->pos, len = pos + 1, used = (len + SPLIT - 1) / SPLIT;
     if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
