@@ -401,7 +401,7 @@ static void attn_decode(LBEngine *e, NSUInteger smem, NSUInteger cache, float sc
     const lb_model_config *c = &e->cfg;
     const int nq = c->num_heads, nkv = c->num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
     // the step's position picks attn_decode_warp's shape (engine.cu: a graph for each, replayed by position); engine.cu's
-    // third shape from kGroupedContext (attn_decode_group_kernel) is not ported: measured on an H200 only (native/README.md)
+    // third shape from grouped_from (attn_decode_group_kernel) is not ported: measured on an H200 only (native/README.md)
     const BOOL short_context = e->attn_warp && e->pos < kLongContext;
     // attn_decode_warp_w<kAttnWarps>_hd<head_dim> (w8p16_hd<head_dim> below kLongContext) or attn_decode_hd<head_dim>
     Args a = begin(e, short_context ? e->k_attn_decode_short : e->k_attn_decode);
