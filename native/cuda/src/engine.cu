@@ -109,7 +109,7 @@ struct lb_engine {
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
     bool attn_long = false; // the decode step being enqueued is at kLongContext or later (attn_decode_warp_kernel's shape)
-    bool attn_group = false;   // attn_decode_group_kernel runs this model's heads (attn_warp, 2 to 8 query heads a KV head)
+    bool attn_group = false;   // attn_decode_group_kernel runs this model's heads (attn_warp, attn_sub 2, 3, 5 or 7)
     int attn_sub = 0;          // ... its query heads a block: 3 or 2 where they divide the KV head's, else all of them
     int grouped_from = 0;      // ... from this position (kSubGroupContext, or kGroupedContext for all of a KV head's)
     bool attn_grouped = false; // the decode step being enqueued is at grouped_from or later (and attn_group)
@@ -515,21 +515,18 @@ int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
         return c.head_dim == 128 ? launch_hd(lb::attn_decode_group_kernel<128, kGroupWarps, G>)
                                  : launch_hd(lb::attn_decode_group_kernel<64, kGroupWarps, G>);
     };
-    switch (sub) {
+    switch (sub) { // 3 or 2 where they divide the group, else the whole group (5 or 7 up to kMaxGroupKernel)
     case 2: return go(std::integral_constant<int, 2>());
     case 3: return go(std::integral_constant<int, 3>());
-    case 4: return go(std::integral_constant<int, 4>());
     case 5: return go(std::integral_constant<int, 5>());
-    case 6: return go(std::integral_constant<int, 6>());
     case 7: return go(std::integral_constant<int, 7>());
-    case 8: return go(std::integral_constant<int, 8>());
-    default:
-        return fail(LB_E_INVALID, "the grouped decode attention takes 2 to %d query heads a block, got %d", kMaxGroupKernel, sub);
+    default: return fail(LB_E_INVALID, "the grouped decode attention takes 2, 3, 5 or 7 query heads a block, got %d", sub);
     }
 }
 
 int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
     const lb_model_config &c = e->cfg;
+    if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
     if (e->attn_warp) {
         // 128 positions a block either way: 8 warps of 16 (K and V rows in registers before the wait) for short
         // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
@@ -547,7 +544,6 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
             return launch(e, "attn_decode", true, kernel, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
                           e->counters, out, nq, nkv, max_len, scale);
         };
-        if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
         if (c.head_dim == 128)
             return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32>) : go(lb::attn_decode_warp_kernel<128, 8, 16>);
         return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32>) : go(lb::attn_decode_warp_kernel<64, 8, 16>);

@@ -481,7 +481,6 @@ __device__ __forceinline__ void merge_in_runs(float *wm, float4 *red, int red_n,
     if (threadIdx.x == 0) counters[h0] = 0u;
 }
 
-
 /**
  * combine_splits for one head of at most kQuickCombine splits, in one round of loads: a thread per output element
  * reads every split's (max, sum) and its element of every split's weighted V at once, then weighs them itself, so
@@ -705,7 +704,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
                                                                 unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                 int max_len, float scale, int kv_group) {
     constexpr int PW = kWarp, D = HD / kWarp, SPLIT = WARPS * PW, RI = PW / 4;
-    extern __shared__ float4 smem4[]; // qs (G, HD), wo (WARPS, G, HD), wml (WARPS, G, 2), combine weights (G, splits)
+    extern __shared__ float4 smem4[]; // qs (G, HD), wo (WARPS, G, HD), wml (WARPS, G, 2), merge weights (attn_decode_group_smem)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + G * HD, *wml = wo + WARPS * G * HD, *comb = wml + 2 * WARPS * G;
     const int h0 = blockIdx.x * G, kvh = h0 / kv_group, split = blockIdx.y, splits = gridDim.y;
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31;
