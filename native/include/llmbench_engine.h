@@ -1,5 +1,5 @@
 /*
- * llmbench native engine ABI, version 5.
+ * llmbench native engine ABI, version 6.
  *
  * One C ABI, two implementations (native/cuda, native/metal), bound from Java with the FFM API
  * (java.lang.foreign). The Java side parses config.json and the safetensors files (or makes synthetic
@@ -19,6 +19,7 @@
  * Version 3 (from 2): lb_fill_cache is new (the context suite's direct KV cache fill).
  * Version 4 (from 3): lb_options has use_pipe.
  * Version 5 (from 4): lb_options has decode_ahead.
+ * Version 6 (from 5): lb_options has kv_cache_dtype.
  */
 #ifndef LLMBENCH_ENGINE_H
 #define LLMBENCH_ENGINE_H
@@ -30,7 +31,7 @@
 extern "C" {
 #endif
 
-#define LB_ABI_VERSION 5
+#define LB_ABI_VERSION 6
 
 /* Return codes; they map to the CLI's exit codes (invalid input 2, unavailable 3, internal 4). */
 #define LB_OK 0
@@ -85,6 +86,9 @@ typedef struct {
                                 returns, so the device does not wait for the host between steps; a call with another
                                 token discards that step and runs its own. Needs use_graphs and kernel_timer 0 (else
                                 ignored); 0: one step at a time. Engines without the choice ignore it */
+    int32_t kv_cache_dtype;  /* the KV cache's element type: LB_F32, or LB_BF16 (keys and values rounded to nearest as
+                                they are written, read back widened to f32); an engine answers LB_E_INVALID for a type
+                                it does not keep */
 } lb_options;
 
 /* Per-call device-side timing of the last prefill or decode call: kernel_ms is the device time from the

@@ -131,7 +131,9 @@ struct lb_engine {
     float *gu = nullptr;     // (chunk, 2 ffn) gate and up
     void *h = nullptr;       // (chunk, ffn) SiLU(gate) * up: GEMM input type (prefill), f32 (decode)
     float *logits = nullptr; // (vocab) last position
-    float *k_cache = nullptr, *v_cache = nullptr; // (layers, kv heads, max_cache_len, head_dim) each
+    void *k_cache = nullptr, *v_cache = nullptr;  // (layers, kv heads, max_cache_len, head_dim) each, f32 or bf16 (kv_bf16)
+    bool kv_bf16 = false;                         // the KV cache holds bf16 (`--engine-opt kv_cache=bf16`), else f32
+    float *k_f32 = nullptr, *v_f32 = nullptr;     // with a bf16 cache: one layer's keys and values in f32 for the prefill attention
     float *rope_cos = nullptr, *rope_sin = nullptr; // (max_cache_len, head_dim / 2)
     int splits = 0;                                  // decode attention splits of kAttnSplit positions
     float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
@@ -401,8 +403,17 @@ template <typename T> T *as(void *p) { return static_cast<T *>(p); }
 
 size_t norm_smem(const lb_engine *e) { return sizeof(float) * (e->cfg.hidden_size + 32); }
 
-float *layer_cache(const lb_engine *e, float *cache, int l) {
-    return cache + static_cast<size_t>(l) * e->cfg.num_kv_heads * e->opt.max_cache_len * e->cfg.head_dim;
+/** Layer l's part of a KV cache (keys or values) of element type KV. */
+template <typename KV>
+KV *layer_cache(const lb_engine *e, void *cache, int l) {
+    return static_cast<KV *>(cache) + static_cast<size_t>(l) * e->cfg.num_kv_heads * e->opt.max_cache_len * e->cfg.head_dim;
+}
+
+/** Calls f with the KV cache's element type: float, or __nv_bfloat16 where kv_bf16. */
+template <typename F>
+int with_kv_type(const lb_engine *e, F &&f) {
+    if (e->kv_bf16) return f(__nv_bfloat16());
+    return f(float());
 }
 
 // ---- the decode step ---------------------------------------------------------------------------------------
@@ -501,7 +512,8 @@ int gemv_residual(lb_engine *e, const char *label, const void *w, const float *v
 }
 
 /** The decode attention from grouped_from on: a block per attn_sub query heads of a KV head and 128 positions. */
-int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
+template <typename KV>
+int attn_decode_group(lb_engine *e, const KV *kc, const KV *vc, float scale) {
     const lb_model_config &c = e->cfg;
     const int group = c.num_heads / c.num_kv_heads, sub = e->attn_sub, splits = e->splits;
     const dim3 grid(c.num_heads / sub, splits), block(32 * kGroupWarps);
@@ -512,8 +524,8 @@ int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
             return launch(e, "attn_decode", true, kernel, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
                           e->counters, as<float>(e->attn), e->opt.max_cache_len, scale, group);
         };
-        return c.head_dim == 128 ? launch_hd(lb::attn_decode_group_kernel<128, kGroupWarps, G>)
-                                 : launch_hd(lb::attn_decode_group_kernel<64, kGroupWarps, G>);
+        return c.head_dim == 128 ? launch_hd(lb::attn_decode_group_kernel<128, kGroupWarps, G, KV>)
+                                 : launch_hd(lb::attn_decode_group_kernel<64, kGroupWarps, G, KV>);
     };
     switch (sub) { // 3 or 2 where they divide the group, else the whole group (5 or 7 up to kMaxGroupKernel)
     case 2: return go(std::integral_constant<int, 2>());
@@ -524,7 +536,8 @@ int attn_decode_group(lb_engine *e, float *kc, float *vc, float scale) {
     }
 }
 
-int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
+template <typename KV>
+int attn_decode(lb_engine *e, size_t smem, const KV *kc, const KV *vc, float scale) {
     const lb_model_config &c = e->cfg;
     if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
     if (e->attn_warp) {
@@ -545,18 +558,18 @@ int attn_decode(lb_engine *e, size_t smem, float *kc, float *vc, float scale) {
                           e->counters, out, nq, nkv, max_len, scale);
         };
         if (c.head_dim == 128)
-            return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32>) : go(lb::attn_decode_warp_kernel<128, 8, 16>);
-        return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32>) : go(lb::attn_decode_warp_kernel<64, 8, 16>);
+            return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32, KV>) : go(lb::attn_decode_warp_kernel<128, 8, 16, KV>);
+        return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32, KV>) : go(lb::attn_decode_warp_kernel<64, 8, 16, KV>);
     }
     const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
     const dim3 grid(nq / group, e->splits), block(128);
     float *out = as<float>(e->attn);
     switch (c.head_dim) {
-    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
-    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 16: return launch(e, "attn_decode", true, lb::attn_decode_kernel<16, KV>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 32: return launch(e, "attn_decode", true, lb::attn_decode_kernel<32, KV>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 64: return launch(e, "attn_decode", true, lb::attn_decode_kernel<64, KV>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 128: return launch(e, "attn_decode", true, lb::attn_decode_kernel<128, KV>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
+    case 256: return launch(e, "attn_decode", true, lb::attn_decode_kernel<256, KV>, grid, block, smem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml, e->counters, out, nq, nkv, group, max_len, scale);
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", c.head_dim);
     }
 }
@@ -633,8 +646,9 @@ int pipe_down(lb_engine *e, int u, const Layer &w) {
     });
 }
 
-template <typename W>
-int enqueue_decode(lb_engine *e) {
+/** The decode step's kernels, weights of type W, a KV cache of type KV. */
+template <typename W, typename KV>
+int enqueue_decode_kv(lb_engine *e) {
     const lb_model_config &c = e->cfg;
     const int dim = c.hidden_size, ffn = c.intermediate_size, nq = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim;
     const int qdim = nq * hd, half = hd / 2, max_len = e->opt.max_cache_len, dim_chunks = dim / lb::Vec16<W>::N;
@@ -644,21 +658,21 @@ int enqueue_decode(lb_engine *e) {
     TRY(launch(e, "embed_token", false, lb::embed_token_kernel<W>, dim3(1), dim3(256), 0, as<W>(e->embed), e->d_in, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
-        float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
+        KV *kc = layer_cache<KV>(e, e->k_cache, l), *vc = layer_cache<KV>(e, e->v_cache, l);
         if (const int u = lane_loads(dim_chunks))
             TRY(with_lane_loads(u, [&](auto uc) {
-                auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value>;
+                auto *k = lb::qkv_rope_lane_kernel<W, decltype(uc)::value, KV>;
                 return launch(e, "qkv_rope", true, k, grid_blocks(e, k, (static_cast<long>(nq + 2 * nkv) * half + 3) / 4, 256, 0), dim3(256), 0,
                               e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos, e->rope_sin,
                               e->q, kc, vc, dim, nq, nkv, hd, max_len);
             }));
         else TRY(with_loads(dim_chunks, [&](auto u) {
-            auto *k = lb::qkv_rope_kernel<W, decltype(u)::value>;
+            auto *k = lb::qkv_rope_kernel<W, decltype(u)::value, KV>;
             return launch(e, "qkv_rope", true, k, grid_for(e, k, static_cast<long>(nq + 2 * nkv) * half, 8, norm_smem(e)), dim3(256),
                           norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                           e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len);
         }));
-        TRY(attn_decode(e, attn_smem, kc, vc, scale));
+        TRY(attn_decode<KV>(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
         if (pipe.u_gate_up) TRY(pipe_gate_up<W>(e, pipe.u_gate_up, w));
         else if (const int u = lane_loads(dim_chunks))
@@ -676,6 +690,11 @@ int enqueue_decode(lb_engine *e) {
         else TRY(gemv_residual<W>(e, "down_proj", w.wdown, as<float>(e->h), dim, ffn));
     }
     return lm_head<W>(e, true, e->x);
+}
+
+template <typename W>
+int enqueue_decode(lb_engine *e) {
+    return with_kv_type(e, [&](auto kv) { return enqueue_decode_kv<W, decltype(kv)>(e); });
 }
 
 /** One decode step: the token in, the kernels between the two timing events, the result out. */
@@ -890,11 +909,22 @@ int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
     TRY(launch(e, "embed_rows", false, lb::embed_rows_kernel<W>, dim3(T), dim3(256), 0, as<W>(e->embed), e->d_ids + p0, e->x, dim, e->d_out));
     for (int l = 0; l < c.num_layers; ++l) {
         const Layer &w = e->layers[l];
-        float *kc = layer_cache(e, e->k_cache, l), *vc = layer_cache(e, e->v_cache, l);
         TRY(launch(e, "rmsnorm_rows", false, lb::rmsnorm_rows_kernel<W, A>, dim3(T), dim3(256), 0, e->x, as<W>(w.input_norm), eps, as<A>(e->xn), dim));
         TRY((gemm<W, A>(e, "qkv_gemm", e->xn, w.wqkv, e->qkv, T, rows_qkv, dim, 0.f)));
-        TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W>, dim3(T), dim3(256), 0, e->qkv, as<W>(w.bqkv), e->rope_cos,
-                   e->rope_sin, e->q, kc, vc, p0, nq, nkv, hd, max_len));
+        float *kc = e->k_f32, *vc = e->v_f32;
+        if (e->kv_bf16) {
+            __nv_bfloat16 *kb = layer_cache<__nv_bfloat16>(e, e->k_cache, l), *vb = layer_cache<__nv_bfloat16>(e, e->v_cache, l);
+            TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W, __nv_bfloat16>, dim3(T), dim3(256), 0, e->qkv,
+                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kb, vb, p0, nq, nkv, hd, max_len));
+            // the prefill attention reads the layer's cache, the chunk's rows as rounded to bf16, widened to f32
+            const size_t n = static_cast<size_t>(nkv) * (p0 + T) * hd;
+            TRY(launch(e, "cache_to_f32", false, lb::cache_to_f32_kernel, dim3(static_cast<unsigned>(std::min<size_t>(1024, (n + 255) / 256)), 2),
+                       dim3(256), 0, kb, vb, e->k_f32, e->v_f32, nkv, p0 + T, hd, max_len));
+        } else {
+            kc = layer_cache<float>(e, e->k_cache, l), vc = layer_cache<float>(e, e->v_cache, l);
+            TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W, float>, dim3(T), dim3(256), 0, e->qkv,
+                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kc, vc, p0, nq, nkv, hd, max_len));
+        }
 #ifdef LLB_HAVE_CUBLAS
         if (e->blas) TRY(attn_prefill_blas<A>(e, kc, vc, T, p0));
         else
@@ -948,17 +978,22 @@ int prefill_all(lb_engine *e, int n) {
 }
 
 /** Raises the dynamic shared-memory limit of the decode attention kernel where its score rows need it (long caches, many query heads per KV head). */
-int prepare_attn_decode(lb_engine *e) {
+template <typename KV>
+int prepare_attn_decode_kv(lb_engine *e) {
     const int bytes = static_cast<int>(lb::attn_decode_smem(1, e->cfg.head_dim, e->splits));
     switch (e->cfg.head_dim) {
-    case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
-    case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<32>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
-    case 64: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<64>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
-    case 128: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<128>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
-    case 256: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<256>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 16: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<16, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 32: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<32, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 64: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<64, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 128: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<128, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
+    case 256: CUDA_TRY(cudaFuncSetAttribute(lb::attn_decode_kernel<256, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes)); break;
     default: return fail(LB_E_INVALID, "head_dim %d is not supported (16, 32, 64, 128 or 256)", e->cfg.head_dim);
     }
     return LB_OK;
+}
+
+int prepare_attn_decode(lb_engine *e) {
+    return with_kv_type(e, [&](auto kv) { return prepare_attn_decode_kv<decltype(kv)>(e); });
 }
 
 int prepare_prefill(lb_engine *e) {
@@ -981,6 +1016,8 @@ int check_config(const lb_model_config *c, const lb_options *o) {
         return fail(LB_E_INVALID, "head_dim %d is not supported by the CUDA engine (16, 32, 64, 128 or 256)", c->head_dim);
     if (o->prefill_seq_len <= 0 || o->max_cache_len <= 0)
         return fail(LB_E_INVALID, "prefill_seq_len and max_cache_len must be > 0");
+    if (o->kv_cache_dtype != LB_F32 && o->kv_cache_dtype != LB_BF16)
+        return fail(LB_E_INVALID, "kv_cache_dtype %d is not supported by the CUDA engine (f32 or bf16)", o->kv_cache_dtype);
     return LB_OK;
 }
 
@@ -1092,8 +1129,16 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(reinterpret_cast<float **>(&e->attn), chunk * q));
     TRY(device_alloc(&e->gu, chunk * 2 * ffn));
     TRY(device_alloc(reinterpret_cast<float **>(&e->h), chunk * ffn));
-    TRY(device_alloc(&e->k_cache, size_t(c.num_layers) * kv * max_len));
-    TRY(device_alloc(&e->v_cache, size_t(c.num_layers) * kv * max_len));
+    const size_t cache_elems = size_t(c.num_layers) * kv * max_len;
+    if (e->kv_bf16) {
+        TRY(device_alloc(reinterpret_cast<__nv_bfloat16 **>(&e->k_cache), cache_elems));
+        TRY(device_alloc(reinterpret_cast<__nv_bfloat16 **>(&e->v_cache), cache_elems));
+        TRY(device_alloc(&e->k_f32, kv * max_len));
+        TRY(device_alloc(&e->v_f32, kv * max_len));
+    } else {
+        TRY(device_alloc(reinterpret_cast<float **>(&e->k_cache), cache_elems));
+        TRY(device_alloc(reinterpret_cast<float **>(&e->v_cache), cache_elems));
+    }
     e->splits = static_cast<int>((max_len + lb::kAttnSplit - 1) / lb::kAttnSplit);
     // after the splits' partials and the heads' counters: attn_decode_group_kernel's runs of kQuickCombine splits
     const size_t runs = (e->splits + lb::kQuickCombine - 1) / lb::kQuickCombine;
@@ -1179,14 +1224,14 @@ void describe(lb_engine *e) {
                                           : std::string("a block per query head and 128 positions, a thread a position");
     snprintf(buf, sizeof buf,
              "device=%s\ncompute_capability=%d.%d\nmultiprocessors=%d\ndriver=%d.%d\nruntime=%d.%d\nprefill_gemm=%s\n"
-             "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=f32\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n"
+             "decode=%s\nprefill=%s\npdl=%s\nkernel_timer=%s\nkv_cache_dtype=%s\nweights_dtype=%s\ndecode_kernels=%d\nprefill_attention=%s\n"
              "decode_rows=%s\ndecode_ahead=%s\ndecode_attention=%s\n",
              p.name, p.major, p.minor, p.multiProcessorCount, drv / 1000, (drv % 1000) / 10, rt / 1000, (rt % 1000) / 10,
              gemm.c_str(), e->slots[0].exec[0] ? "cuda graph" : "stream launches",
              e->opt.use_graphs ? "cuda graph per prompt length, captured on its first use" : "stream launches",
              e->opt.use_pdl ? "on" : "off",
              e->opt.kernel_timer == 1 ? "CUPTI: time any kernel ran, gaps excluded" : "CUDA events around each call's kernels",
-             dtype_name(e->dtype),
+             e->kv_bf16 ? "bf16" : "f32", dtype_name(e->dtype),
              e->decode_kernels, attention.c_str(),
              e->pipe ? "gate/up and down_proj in shared memory where a lane's loads cover a row, 6 rows a warp in flight "
                        "(cp.async); the rest in registers"
@@ -1356,6 +1401,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         int major = 0;
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
         e->pipe = major >= 8 && e->opt.use_pipe;
+        e->kv_bf16 = e->opt.kv_cache_dtype == LB_BF16;
         e->ahead = e->opt.decode_ahead && e->opt.use_graphs && e->opt.kernel_timer == 0;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
@@ -1467,8 +1513,12 @@ int32_t lb_fill_cache(lb_engine *e, int32_t positions, uint64_t seed) {
     const uint64_t n = static_cast<uint64_t>(positions) * c.num_kv_heads * c.head_dim;
     const dim3 grid(static_cast<unsigned>(std::min<uint64_t>((n + 255) / 256, static_cast<uint64_t>(e->sms) * 8)),
                     static_cast<unsigned>(2 * c.num_layers));
-    lb::cache_fill_kernel<<<grid, 256, 0, e->stream>>>(e->k_cache, e->v_cache, seed, positions, c.num_kv_heads,
-                                                       c.head_dim, max_len);
+    with_kv_type(e, [&](auto kv) {
+        using KV = decltype(kv);
+        lb::cache_fill_kernel<KV><<<grid, 256, 0, e->stream>>>(static_cast<KV *>(e->k_cache), static_cast<KV *>(e->v_cache), seed,
+                                                               positions, c.num_kv_heads, c.head_dim, max_len);
+        return LB_OK;
+    });
     CUDA_TRY(cudaGetLastError());
     CUDA_TRY(cudaStreamSynchronize(e->stream));
     e->pos = positions;
@@ -1546,7 +1596,8 @@ void lb_close(lb_engine *e) {
 #endif
     for (void *p : {static_cast<void *>(e->weights), static_cast<void *>(e->x), e->xn, static_cast<void *>(e->qkv),
                     static_cast<void *>(e->q), e->attn, static_cast<void *>(e->gu), e->h,
-                    static_cast<void *>(e->k_cache), static_cast<void *>(e->v_cache), static_cast<void *>(e->rope_cos),
+                    e->k_cache, e->v_cache, static_cast<void *>(e->k_f32), static_cast<void *>(e->v_f32),
+                    static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
                     static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out),
                     static_cast<void *>(e->qh), static_cast<void *>(e->scores),

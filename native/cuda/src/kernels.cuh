@@ -98,6 +98,43 @@ __device__ __forceinline__ void widen(uint4 raw, float (&out)[4], float) {
     out[3] = __uint_as_float(raw.w);
 }
 
+/**
+ * N (2 or 4) consecutive KV-cache elements of type KV (f32 or bf16) as one load brought them, widened to f32 only
+ * where they are used: a load issued before pdl_wait() is not waited for until then.
+ */
+template <typename KV, int N> struct KvPack;
+
+template <> struct KvPack<float, 4> {
+    float4 r;
+    __device__ __forceinline__ void load(const float *p) { r = *reinterpret_cast<const float4 *>(p); }
+    __device__ __forceinline__ void zero() { r = make_float4(0.f, 0.f, 0.f, 0.f); }
+    __device__ __forceinline__ void get(float (&f)[4]) const { f[0] = r.x, f[1] = r.y, f[2] = r.z, f[3] = r.w; }
+};
+
+template <> struct KvPack<float, 2> {
+    float2 r;
+    __device__ __forceinline__ void load(const float *p) { r = *reinterpret_cast<const float2 *>(p); }
+    __device__ __forceinline__ void zero() { r = make_float2(0.f, 0.f); }
+    __device__ __forceinline__ void get(float (&f)[2]) const { f[0] = r.x, f[1] = r.y; }
+};
+
+template <> struct KvPack<__nv_bfloat16, 4> {
+    uint2 r;
+    __device__ __forceinline__ void load(const __nv_bfloat16 *p) { r = *reinterpret_cast<const uint2 *>(p); }
+    __device__ __forceinline__ void zero() { r = make_uint2(0u, 0u); }
+    __device__ __forceinline__ void get(float (&f)[4]) const {
+        f[0] = __uint_as_float(r.x << 16), f[1] = __uint_as_float(r.x & 0xFFFF0000u);
+        f[2] = __uint_as_float(r.y << 16), f[3] = __uint_as_float(r.y & 0xFFFF0000u);
+    }
+};
+
+template <> struct KvPack<__nv_bfloat16, 2> {
+    uint32_t r;
+    __device__ __forceinline__ void load(const __nv_bfloat16 *p) { r = *reinterpret_cast<const uint32_t *>(p); }
+    __device__ __forceinline__ void zero() { r = 0u; }
+    __device__ __forceinline__ void get(float (&f)[2]) const { f[0] = __uint_as_float(r << 16), f[1] = __uint_as_float(r & 0xFFFF0000u); }
+};
+
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xFFFFFFFFu, v, o);
@@ -240,9 +277,10 @@ __global__ void embed_token_kernel(const W *__restrict__ embed, const StepIn *__
  * The end of the q/k/v projections for rows i and i + hd/2 of one head of the stacked [q; k; v] (values a, b, bias
  * added): q and k heads are rotated by RoPE at `pos`; q goes to q_row (nq*hd), k and v into the cache at `pos`.
  */
+template <typename KV>
 __device__ __forceinline__ void store_roped(int head, int i, float a, float b, float c, float s, int pos,
-                                            float *__restrict__ q_row, float *__restrict__ k_cache,
-                                            float *__restrict__ v_cache, int nq, int nkv, int hd, int max_len) {
+                                            float *__restrict__ q_row, KV *__restrict__ k_cache,
+                                            KV *__restrict__ v_cache, int nq, int nkv, int hd, int max_len) {
     const int half = hd / 2;
     if (head < nq + nkv) { // q and k heads rotate; v heads do not
         const float ra = a * c - b * s, rb = b * c + a * s;
@@ -255,15 +293,16 @@ __device__ __forceinline__ void store_roped(int head, int i, float a, float b, f
     }
     const bool is_k = head < nq + nkv;
     const int kvh = is_k ? head - nq : head - nq - nkv;
-    float *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
-    cache[i] = a;
-    cache[i + half] = b;
+    KV *cache = (is_k ? k_cache : v_cache) + (static_cast<size_t>(kvh) * max_len + pos) * hd;
+    cache[i] = from_f32<KV>(a);
+    cache[i + half] = from_f32<KV>(b);
 }
 
 /** store_roped with the rotation of pair i at `pos` read from the RoPE tables. */
+template <typename KV>
 __device__ __forceinline__ void rope_and_store(int head, int i, float a, float b, const float *__restrict__ rope_cos,
                                                const float *__restrict__ rope_sin, int pos, float *__restrict__ q_row,
-                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int nq, int nkv,
+                                               KV *__restrict__ k_cache, KV *__restrict__ v_cache, int nq, int nkv,
                                                int hd, int max_len) {
     const int half = hd / 2;
     store_roped(head, i, a, b, rope_cos[pos * half + i], rope_sin[pos * half + i], pos, q_row, k_cache, v_cache, nq, nkv,
@@ -275,12 +314,12 @@ __device__ __forceinline__ void rope_and_store(int head, int i, float a, float b
  * pair (rows i and i + hd/2 of one head of the stacked [q; k; v] matrix), so RoPE needs no exchange between
  * warps. q goes to q_out (f32, nq*hd); k and v go to the cache at position in->pos.
  */
-template <typename W, int U>
+template <typename W, int U, typename KV>
 __global__ void __launch_bounds__(256, 2) qkv_rope_kernel(const float *__restrict__ x, const W *__restrict__ norm_w, float eps,
                                                        const W *__restrict__ wqkv, const W *__restrict__ bias,
                                                        const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
                                                        const float *__restrict__ rope_sin, float *__restrict__ q_out,
-                                                       float *__restrict__ k_cache, float *__restrict__ v_cache, int dim,
+                                                       KV *__restrict__ k_cache, KV *__restrict__ v_cache, int dim,
                                                        int nq, int nkv, int hd, int max_len) {
     extern __shared__ float smem[]; // xn (dim), red (32)
     float *xn = smem, *red = smem + dim;
@@ -515,26 +554,26 @@ __device__ __forceinline__ void combine_quick(const float *ml, const float *po, 
 
 /**
  * A warp's K rows for decode attention, 8 lanes a position: lane group lane / 8 takes positions base + 4i + lane / 8,
- * each lane HD / 32 16-byte chunks (chunk j*8 + lane % 8 of the row), so a load instruction covers four whole
- * 128-byte lines. `before`: the rows before pos, which earlier steps wrote (loaded before pdl_wait()); else the row at
+ * each lane HD / 32 pieces of 4 elements (piece j*8 + lane % 8 of the row), so a load instruction covers four rows'
+ * whole 128-byte lines (64-byte halves of them for a bf16 cache). `before`: the rows before pos, which earlier steps wrote (loaded before pdl_wait()); else the row at
  * pos, which the kernel before writes.
  */
-template <int HD, int RI>
-__device__ __forceinline__ void load_k_rows(float4 (&k4)[RI][HD / 32], const float *kc, int base, int pos, int lane, bool before) {
-    const float4 *kbase = reinterpret_cast<const float4 *>(kc) + lane % 8;
+template <int HD, int RI, typename KV>
+__device__ __forceinline__ void load_k_rows(KvPack<KV, 4> (&k4)[RI][HD / 32], const KV *kc, int base, int pos, int lane, bool before) {
+    const KV *kbase = kc + 4 * (lane % 8);
 #pragma unroll
     for (int i = 0; i < RI; ++i) {
         const int pp = base + 4 * i + lane / 8;
         if (before ? pp < pos : pp == pos) {
 #pragma unroll
-            for (int j = 0; j < HD / 32; ++j) k4[i][j] = kbase[static_cast<size_t>(pp) * (HD / 4) + j * 8];
+            for (int j = 0; j < HD / 32; ++j) k4[i][j].load(kbase + static_cast<size_t>(pp) * HD + j * 32);
         }
     }
 }
 
 /** The score of position base + lane (lanes below 4 RI) against the query qs (HD floats, scaled), from load_k_rows' rows. */
-template <int HD, int RI>
-__device__ __forceinline__ float warp_score(const float4 (&k4)[RI][HD / 32], const float *qs, int lane) {
+template <int HD, int RI, typename KV>
+__device__ __forceinline__ float warp_score(const KvPack<KV, 4> (&k4)[RI][HD / 32], const float *qs, int lane) {
     constexpr int C = HD / 32;
     float4 qv[C];
 #pragma unroll
@@ -544,8 +583,11 @@ __device__ __forceinline__ float warp_score(const float4 (&k4)[RI][HD / 32], con
     for (int i = 0; i < RI; ++i) {
         float a = 0.f;
 #pragma unroll
-        for (int j = 0; j < C; ++j)
-            a = fmaf(qv[j].x, k4[i][j].x, fmaf(qv[j].y, k4[i][j].y, fmaf(qv[j].z, k4[i][j].z, fmaf(qv[j].w, k4[i][j].w, a))));
+        for (int j = 0; j < C; ++j) {
+            float k[4];
+            k4[i][j].get(k);
+            a = fmaf(qv[j].x, k[0], fmaf(qv[j].y, k[1], fmaf(qv[j].z, k[2], fmaf(qv[j].w, k[3], a))));
+        }
         a += __shfl_xor_sync(0xFFFFFFFFu, a, 1);
         a += __shfl_xor_sync(0xFFFFFFFFu, a, 2);
         a += __shfl_xor_sync(0xFFFFFFFFu, a, 4);
@@ -556,18 +598,20 @@ __device__ __forceinline__ float warp_score(const float4 (&k4)[RI][HD / 32], con
     return score;
 }
 
-/** A lane's share of V row `row`: dimensions [lane*D, lane*D + D), zeros unless `real`. */
-template <int HD>
-__device__ __forceinline__ void v_row_share(const float *vc, int row, int lane, bool real, float (&dst)[HD / kWarp]) {
-    constexpr int D = HD / kWarp;
-    const float *src = vc + static_cast<size_t>(row) * HD + lane * D;
-    if constexpr (D == 4) {
-        const float4 f = real ? *reinterpret_cast<const float4 *>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
-        dst[0] = f.x, dst[1] = f.y, dst[2] = f.z, dst[3] = f.w;
-    } else {
+/** A lane's share of V row `row`: dimensions [lane*D, lane*D + D) (D = HD / 32: 2 or 4), zeros unless `real`. */
+template <int HD, typename KV>
+__device__ __forceinline__ void v_row_share(const KV *vc, int row, int lane, bool real, KvPack<KV, HD / kWarp> &dst) {
+    if (real) dst.load(vc + static_cast<size_t>(row) * HD + lane * (HD / kWarp));
+    else dst.zero();
+}
+
+/** v += w * the V share `vv` (v_row_share). */
+template <typename KV, int D>
+__device__ __forceinline__ void add_v_share(float (&v)[D], float w, const KvPack<KV, D> &vv) {
+    float f[D];
+    vv.get(f);
 #pragma unroll
-        for (int d = 0; d < D; ++d) dst[d] = real ? src[d] : 0.f;
-    }
+    for (int d = 0; d < D; ++d) v[d] = fmaf(w, f[d], v[d]);
 }
 
 /**
@@ -575,23 +619,24 @@ __device__ __forceinline__ void v_row_share(const float *vc, int row, int lane, 
  * [s*WARPS*PW, (s+1)*WARPS*PW) of KV head h / group. Eight lanes score a position together, so the warp's K loads read
  * whole 128-byte lines (loaded before pdl_wait() where an earlier step wrote the row); lane j then holds position j's
  * score, the warp's softmax runs on shuffles, and the lane owns HD/32 dimensions of the weighted V, the warp's PW V
- * rows loaded at once: after the softmax for 32 positions a warp, before pdl_wait() too for 16 (then K and V of the
- * warp's rows fit its registers, and the V sum waits for no load). The warps' partials meet in shared memory, and
+ * rows loaded at once: after the softmax for 32 positions a warp of an f32 cache, before pdl_wait() too (VPRE) for 16
+ * or for a bf16 cache (then K and V of the warp's rows fit its registers, and the V sum waits for no load; with a
+ * bf16 cache and the V rows after the softmax, 96 registers a thread, S4 decoded at 945 tok/s against 1002 on an
+ * H200). The warps' partials meet in shared memory, and
  * splits combine as in combine_quick (up to kQuickCombine of them) or combine_splits. No barrier between scoring and
  * the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured graph, covers
  * max_cache_len at little cost. Block: WARPS * 32 threads; HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
-template <int HD, int WARPS, int PW>
-__global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
-                                                               const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+template <int HD, int WARPS, int PW, typename KV, bool VPRE = (PW < kWarp || sizeof(KV) < 4)>
+__global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const float *__restrict__ q, const KV *__restrict__ k_cache,
+                                                               const KV *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                int nq, int nkv, int max_len, float scale) {
     static_assert(PW == 16 || PW == kWarp, "a warp scores 16 or 32 positions");
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
     constexpr int SPLIT = WARPS * PW;
-    constexpr bool VPRE = PW < kWarp; // V rows in registers before pdl_wait() too
     extern __shared__ float4 smem4[]; // qs (HD), wo (WARPS, HD), wml (WARPS, 2), combine weights (splits)
     float *qs = reinterpret_cast<float *>(smem4), *wo = qs + HD, *wml = wo + WARPS * HD, *comb = wml + 2 * WARPS;
     const int h = blockIdx.x, kvh = h / (nq / nkv), split = blockIdx.y, splits = gridDim.y;
@@ -600,21 +645,21 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
     const int start = split * SPLIT, end = min(len, start + SPLIT);
     const int base = start + warp * PW, p = base + lane; // this lane's position (lanes below PW)
-    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
-    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const KV *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const KV *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
     constexpr int RI = PW / 4;
-    float4 k4[RI][HD / 32];
+    KvPack<KV, 4> k4[RI][HD / 32];
     load_k_rows<HD, RI>(k4, kc, base, pos, lane, true);
     // V rows: the warp's rows below the block's end
     const int rows = max(0, min(PW, end - base));
-    float vv[PW][D];
+    KvPack<KV, D> vv[PW];
     auto vrow = [&](int j) { v_row_share<HD>(vc, base + j, lane, j < rows, vv[j]); };
     if constexpr (VPRE) {
 #pragma unroll
         for (int j = 0; j < PW; ++j)
             if (base + j != pos) vrow(j);
     } else if (p < pos) {
-        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+        for (int i = 0; i < HD; i += 128 / sizeof(KV)) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
     }
     pdl_launch_early();
     pdl_wait();
@@ -626,7 +671,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     }
     for (int i = threadIdx.x; i < HD; i += blockDim.x) qs[i] = q[static_cast<size_t>(h) * HD + i] * scale;
     __syncthreads();
-    float score = warp_score<HD, RI>(k4, qs, lane);
+    float score = warp_score<HD, RI, KV>(k4, qs, lane);
     const bool scored = lane < PW && p < end;
     if (!scored) score = -INFINITY;
     const float m = warp_max(score);
@@ -640,11 +685,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
         for (int j = 0; j < PW; ++j) vrow(j);
     }
 #pragma unroll
-    for (int j = 0; j < PW; ++j) {
-        const float w = __shfl_sync(0xFFFFFFFFu, e, j);
-#pragma unroll
-        for (int d = 0; d < D; ++d) o[d] = fmaf(w, vv[j][d], o[d]);
-    }
+    for (int j = 0; j < PW; ++j) add_v_share(o, __shfl_sync(0xFFFFFFFFu, e, j), vv[j]);
 #pragma unroll
     for (int d = 0; d < D; ++d) wo[warp * HD + lane * D + d] = o[d];
     if (lane == 0) wml[2 * warp] = m, wml[2 * warp + 1] = l;
@@ -697,9 +738,9 @@ __host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int warps, in
  * splits of a 32K cache cost about 20 µs a layer on an H200). A step of one split writes attn_out itself.
  * Block: WARPS * 32 threads; HD 64 or 128. Shared memory: attn_decode_group_smem.
  */
-template <int HD, int WARPS, int G>
-__global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
-                                                                const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+template <int HD, int WARPS, int G, typename KV>
+__global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const float *__restrict__ q, const KV *__restrict__ k_cache,
+                                                                const KV *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                 float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                 unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                                 int max_len, float scale, int kv_group) {
@@ -712,12 +753,12 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
     if (split >= used) return; // past the cache's length: the grid is sized for max_len, fixed in the captured graph
     const int start = split * SPLIT, end = min(len, start + SPLIT);
     const int base = start + warp * PW, p = base + lane;
-    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
-    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
-    float4 k4[RI][HD / 32];
+    const KV *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const KV *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    KvPack<KV, 4> k4[RI][HD / 32];
     load_k_rows<HD, RI>(k4, kc, base, pos, lane, true);
     if (p < pos)
-        for (int i = 0; i < HD; i += 32) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
+        for (int i = 0; i < HD; i += 128 / sizeof(KV)) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(p) * HD + i));
     pdl_launch_early();
     pdl_wait();
     load_k_rows<HD, RI>(k4, kc, base, pos, lane, false);
@@ -727,7 +768,7 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
     float e[G], m[G];
 #pragma unroll
     for (int g = 0; g < G; ++g) {
-        float score = warp_score<HD, RI>(k4, qs + g * HD, lane);
+        float score = warp_score<HD, RI, KV>(k4, qs + g * HD, lane);
         if (!scored) score = -INFINITY;
         m[g] = warp_max(score);
         e[g] = scored ? __expf(score - m[g]) : 0.f;
@@ -738,17 +779,13 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_group_kernel(const flo
 #pragma unroll
         for (int d = 0; d < D; ++d) o[g][d] = 0.f;
     const int rows = max(0, min(PW, end - base));
-    float vv[PW][D]; // the K rows' registers are free again
+    KvPack<KV, D> vv[PW]; // the K rows' registers are free again
 #pragma unroll
     for (int j = 0; j < PW; ++j) v_row_share<HD>(vc, base + j, lane, j < rows, vv[j]);
 #pragma unroll
     for (int g = 0; g < G; ++g)
 #pragma unroll
-        for (int j = 0; j < PW; ++j) {
-            const float w = __shfl_sync(0xFFFFFFFFu, e[g], j);
-#pragma unroll
-            for (int d = 0; d < D; ++d) o[g][d] = fmaf(w, vv[j][d], o[g][d]);
-        }
+        for (int j = 0; j < PW; ++j) add_v_share(o[g], __shfl_sync(0xFFFFFFFFu, e[g], j), vv[j]);
 #pragma unroll
     for (int g = 0; g < G; ++g) {
         const float l = warp_sum(e[g]);
@@ -803,9 +840,9 @@ __host__ __device__ constexpr size_t attn_decode_group_smem(int hd, int warps, i
  * combines the splits into attn_out. Splits past the current length write an empty partial, so the grid is
  * fixed and the kernel fits in a captured graph. Block: 128 threads.
  */
-template <int HD>
-__global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restrict__ q, const float *__restrict__ k_cache,
-                                                          const float *__restrict__ v_cache, const StepIn *__restrict__ in,
+template <int HD, typename KV>
+__global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restrict__ q, const KV *__restrict__ k_cache,
+                                                          const KV *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                           float *__restrict__ part_o, float *__restrict__ part_ml,
                                                           unsigned int *__restrict__ counters, float *__restrict__ attn_out,
                                                           int nq, int nkv, int group, int max_len, float scale) {
@@ -822,23 +859,24 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
     const int start = split * kAttnSplit, end = min(len, start + kAttnSplit), n = max(0, end - start);
     __shared__ float lsum[kMaxGroup];
     const int warp = threadIdx.x / kWarp, lane = threadIdx.x & 31, warps = blockDim.x / kWarp;
-    const float *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
-    const float *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const KV *kc = k_cache + static_cast<size_t>(kvh) * max_len * HD;
+    const KV *vc = v_cache + static_cast<size_t>(kvh) * max_len * HD;
     const int p = threadIdx.x; // kAttnSplit == blockDim.x: a thread scores one position
     const bool mine = p < n, early = mine && start + p < pos;
-    float4 k4[HD / 4];
-    const float4 *kr = reinterpret_cast<const float4 *>(kc + static_cast<size_t>(start + p) * HD);
+    KvPack<KV, 4> k4[HD / 4];
+    const KV *kr = kc + static_cast<size_t>(start + p) * HD;
     if (early) {
 #pragma unroll
-        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+        for (int i = 0; i < HD / 4; ++i) k4[i].load(kr + 4 * i);
     }
-    for (int i = threadIdx.x * 32; i < n * HD; i += blockDim.x * 32) // one prefetch per 128-byte line
+    constexpr int LINE = 128 / sizeof(KV); // elements a 128-byte line
+    for (int i = threadIdx.x * LINE; i < n * HD; i += blockDim.x * LINE) // one prefetch per line
         if (start + i / HD < pos) asm volatile("prefetch.global.L2 [%0];" ::"l"(vc + static_cast<size_t>(start) * HD + i));
     pdl_launch_early();
     pdl_wait();
     if (mine && !early) {
 #pragma unroll
-        for (int i = 0; i < HD / 4; ++i) k4[i] = kr[i];
+        for (int i = 0; i < HD / 4; ++i) k4[i].load(kr + 4 * i);
     }
     for (int i = threadIdx.x; i < group * HD; i += blockDim.x) qs[i] = q[h0 * HD + i] * scale;
     __syncthreads();
@@ -852,7 +890,9 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
 #pragma unroll
             for (int i = 0; i < HD / 4; ++i) {
                 const float4 qv = q4[g * (HD / 4) + i];
-                acc = fmaf(qv.x, k4[i].x, fmaf(qv.y, k4[i].y, fmaf(qv.z, k4[i].z, fmaf(qv.w, k4[i].w, acc))));
+                float k[4];
+                k4[i].get(k);
+                acc = fmaf(qv.x, k[0], fmaf(qv.y, k[1], fmaf(qv.z, k[2], fmaf(qv.w, k[3], acc))));
             }
             scores[g * span + p] = acc;
         }
@@ -889,25 +929,27 @@ __global__ void __launch_bounds__(128) attn_decode_kernel(const float *__restric
 #pragma unroll
         for (int g = 0; g < kMaxGroup; ++g) acc[g] = make_float4(0.f, 0.f, 0.f, 0.f);
         for (int p0 = row; p0 < n; p0 += 8 * R) {
-            float4 vv[8];
+            KvPack<KV, 4> vv[8];
 #pragma unroll
             for (int j = 0; j < 8; ++j) {
                 const int p = p0 + j * R;
-                vv[j] = p < n ? reinterpret_cast<const float4 *>(vc + static_cast<size_t>(start + p) * HD)[col]
-                              : make_float4(0.f, 0.f, 0.f, 0.f);
+                if (p < n) vv[j].load(vc + static_cast<size_t>(start + p) * HD + 4 * col);
+                else vv[j].zero();
             }
 #pragma unroll
             for (int j = 0; j < 8; ++j) {
                 const int p = p0 + j * R;
                 if (p >= n) break;
+                float v[4];
+                vv[j].get(v);
 #pragma unroll
                 for (int g = 0; g < kMaxGroup; ++g) {
                     if (g >= group) break;
                     const float w = scores[g * span + p];
-                    acc[g].x = fmaf(w, vv[j].x, acc[g].x);
-                    acc[g].y = fmaf(w, vv[j].y, acc[g].y);
-                    acc[g].z = fmaf(w, vv[j].z, acc[g].z);
-                    acc[g].w = fmaf(w, vv[j].w, acc[g].w);
+                    acc[g].x = fmaf(w, v[0], acc[g].x);
+                    acc[g].y = fmaf(w, v[1], acc[g].y);
+                    acc[g].z = fmaf(w, v[2], acc[g].z);
+                    acc[g].w = fmaf(w, v[3], acc[g].w);
                 }
             }
         }
@@ -1186,12 +1228,12 @@ __device__ __forceinline__ int unit_rows(int u0, int stride, int units, int rows
  * i + hd/2 of one head (a rotation pair), meet in shared memory, and warp w writes the pair. Block: 256 threads,
  * 4 pairs at a time.
  */
-template <typename W, int U>
+template <typename W, int U, typename KV>
 __global__ void __launch_bounds__(256, 2) qkv_rope_lane_kernel(const float *__restrict__ x, const W *__restrict__ norm_w,
                                                                float eps, const W *__restrict__ wqkv, const W *__restrict__ bias,
                                                                const StepIn *__restrict__ in, const float *__restrict__ rope_cos,
                                                                const float *__restrict__ rope_sin, float *__restrict__ q_out,
-                                                               float *__restrict__ k_cache, float *__restrict__ v_cache, int dim,
+                                                               KV *__restrict__ k_cache, KV *__restrict__ v_cache, int dim,
                                                                int nq, int nkv, int hd, int max_len) {
     constexpr int PAIRS = 4;
     __shared__ float sums[2 * PAIRS];
@@ -1375,10 +1417,10 @@ __global__ void rmsnorm_rows_kernel(const float *__restrict__ x, const W *__rest
  * Bias + RoPE on the [q; k; v] rows of a chunk (qkv: T rows of qkv_rows f32, from the GEMM); q to q_out
  * (T rows of nq*hd), k and v into the cache at positions p0 + t. Grid: one block per token.
  */
-template <typename W>
+template <typename W, typename KV>
 __global__ void bias_rope_cache_kernel(const float *__restrict__ qkv, const W *__restrict__ bias,
                                        const float *__restrict__ rope_cos, const float *__restrict__ rope_sin,
-                                       float *__restrict__ q_out, float *__restrict__ k_cache, float *__restrict__ v_cache,
+                                       float *__restrict__ q_out, KV *__restrict__ k_cache, KV *__restrict__ v_cache,
                                        int p0, int nq, int nkv, int hd, int max_len) {
     const int t = blockIdx.x, pos = p0 + t, half = hd / 2, heads = nq + 2 * nkv;
     const float *row = qkv + static_cast<size_t>(t) * heads * hd;
@@ -1386,6 +1428,22 @@ __global__ void bias_rope_cache_kernel(const float *__restrict__ qkv, const W *_
         const int head = u / half, i = u % half, r0 = head * hd + i, r1 = r0 + half;
         rope_and_store(head, i, row[r0] + to_f32(bias[r0]), row[r1] + to_f32(bias[r1]), rope_cos, rope_sin, pos,
                        q_out + static_cast<size_t>(t) * nq * hd, k_cache, v_cache, nq, nkv, hd, max_len);
+    }
+}
+
+/**
+ * One layer's bf16 keys and values at positions [0, L) widened into f32 copies of the same layout (kv heads, max_len,
+ * hd), which the prefill attention reads. Grid: y = 2 (keys, values), x strides over nkv * L * hd.
+ */
+__global__ void cache_to_f32_kernel(const __nv_bfloat16 *__restrict__ k_cache, const __nv_bfloat16 *__restrict__ v_cache,
+                                    float *__restrict__ k_out, float *__restrict__ v_out, int nkv, int L, int hd, int max_len) {
+    const __nv_bfloat16 *src = blockIdx.y == 0 ? k_cache : v_cache;
+    float *dst = blockIdx.y == 0 ? k_out : v_out;
+    const size_t n = static_cast<size_t>(nkv) * L * hd;
+    for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+        const size_t h = i / (static_cast<size_t>(L) * hd), r = i % (static_cast<size_t>(L) * hd);
+        const size_t at = h * max_len * hd + r;
+        dst[at] = __bfloat162float(src[at]);
     }
 }
 
@@ -1654,19 +1712,21 @@ __host__ __device__ inline float cache_fill_value(uint64_t base, uint64_t i) {
 
 /**
  * Writes the first `positions` positions of every layer's keys and values, caches laid out (layers, kv_heads,
- * max_len, hd) each. Grid: y = 2 * layers (blockIdx.y is the part), x strides over positions * kv_heads * hd in
- * Java's index order, so a warp writes runs of hd consecutive floats.
+ * max_len, hd) each, in the cache's type (a bf16 cache holds the values rounded to nearest). Grid: y = 2 * layers
+ * (blockIdx.y is the part), x strides over positions * kv_heads * hd in Java's index order, so a warp writes runs of hd
+ * consecutive elements.
  */
-__global__ void cache_fill_kernel(float *__restrict__ k_cache, float *__restrict__ v_cache, uint64_t seed,
+template <typename KV>
+__global__ void cache_fill_kernel(KV *__restrict__ k_cache, KV *__restrict__ v_cache, uint64_t seed,
                                   int positions, int nkv, int hd, int max_len) {
     const int part = static_cast<int>(blockIdx.y), layer = part / 2;
     const uint64_t kv_dim = static_cast<uint64_t>(nkv) * hd, n = static_cast<uint64_t>(positions) * kv_dim;
-    float *cache = (part % 2 == 0 ? k_cache : v_cache) + static_cast<size_t>(layer) * nkv * max_len * hd;
+    KV *cache = (part % 2 == 0 ? k_cache : v_cache) + static_cast<size_t>(layer) * nkv * max_len * hd;
     const uint64_t base = cache_fill_base(seed, part);
     for (uint64_t i = blockIdx.x * static_cast<uint64_t>(blockDim.x) + threadIdx.x; i < n;
          i += static_cast<uint64_t>(gridDim.x) * blockDim.x) {
         const uint64_t p = i / kv_dim, r = i % kv_dim, h = r / hd, d = r % hd;
-        cache[(h * max_len + p) * hd + d] = cache_fill_value(base, i);
+        cache[(h * max_len + p) * hd + d] = from_f32<KV>(cache_fill_value(base, i));
     }
 }
 

@@ -702,6 +702,8 @@ static int check_config(const lb_model_config *c, const lb_options *o) {
         return fail(LB_E_INVALID, "prefill_seq_len and max_cache_len must be > 0");
     if (o->kernel_timer != 0) // the ABI: an engine without the CUPTI timer answers LB_E_INVALID
         return fail(LB_E_INVALID, "kernel_timer=cupti: the Metal engine has no CUPTI; use kernel_timer=events");
+    if (o->kv_cache_dtype != LB_F32) // the ABI: an engine answers LB_E_INVALID for a cache type it does not keep
+        return fail(LB_E_INVALID, "kv_cache=bf16: the Metal engine keeps its KV cache in f32; use kv_cache=f32");
     return LB_OK;
 }
 

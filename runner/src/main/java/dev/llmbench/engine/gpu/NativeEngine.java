@@ -57,7 +57,7 @@ final class NativeEngine implements Engine {
             JAVA_INT.withName("prefill_seq_len"), JAVA_INT.withName("max_cache_len"), JAVA_INT.withName("device_index"),
             JAVA_INT.withName("use_graphs"), JAVA_INT.withName("prefill_gemm"), JAVA_INT.withName("use_pdl"),
             JAVA_INT.withName("profile"), JAVA_INT.withName("kernel_timer"), JAVA_INT.withName("use_pipe"),
-            JAVA_INT.withName("decode_ahead"));
+            JAVA_INT.withName("decode_ahead"), JAVA_INT.withName("kv_cache_dtype"));
     /** {@code lb_kernel_stats}: kernel_ms, kernel_count (and padding). */
     static final StructLayout KERNEL_STATS = MemoryLayout.structLayout(
             JAVA_DOUBLE.withName("kernel_ms"), JAVA_INT.withName("kernel_count"), MemoryLayout.paddingLayout(4));
@@ -65,7 +65,7 @@ final class NativeEngine implements Engine {
     /** The {@code --engine-opt} keys a native engine reads, with their defaults. */
     static final Map<String, String> OPTION_DEFAULTS = Map.of(
             "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false",
-            "kernel_timer", "events", "pipe", "true", "ahead", "true");
+            "kernel_timer", "events", "pipe", "true", "ahead", "true", "kv_cache", "f32");
 
     private final NativeLibrary lib;
     private final Arena arena; // mapped weights (valid until close: Metal wraps them without a copy), call buffers
@@ -146,6 +146,11 @@ final class NativeEngine implements Engine {
             throw invalid("--engine-opt prefill_gemm=" + gemm + ": choose tc (tensor cores, inputs in the weight dtype) "
                     + "or f32 (exact f32 on the CUDA cores)");
         }
+        String kvCache = opts.get("kv_cache");
+        if (!kvCache.equals("f32") && !kvCache.equals("bf16")) {
+            throw invalid("--engine-opt kv_cache=" + kvCache + ": choose f32 (the default) or bf16 (keys and values rounded "
+                    + "to bf16 as they are written: half the cache's bytes)");
+        }
         String timer = opts.get("kernel_timer");
         if (!timer.equals("events") && !timer.equals("cupti")) {
             throw invalid("--engine-opt kernel_timer=" + timer + ": choose events (GPU timestamps around each call's "
@@ -195,6 +200,8 @@ final class NativeEngine implements Engine {
                     timer.equals("cupti") ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("use_pipe")), pipe ? 1 : 0);
             o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("decode_ahead")), ahead ? 1 : 0);
+            o.set(JAVA_INT, OPTIONS.byteOffset(MemoryLayout.PathElement.groupElement("kv_cache_dtype")),
+                    abiDtype(kvCache.equals("bf16") ? DType.BF16 : DType.F32));
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment compile = arena.allocate(JAVA_DOUBLE);
             MemorySegment load = arena.allocate(JAVA_DOUBLE);

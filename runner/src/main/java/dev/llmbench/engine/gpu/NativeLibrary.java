@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class NativeLibrary {
     /** The ABI version this binding speaks; the library's {@code lb_abi_version()} must return it. */
-    static final int ABI_VERSION = 5;
+    static final int ABI_VERSION = 6;
 
     private static final Linker LINKER = Linker.nativeLinker();
 
