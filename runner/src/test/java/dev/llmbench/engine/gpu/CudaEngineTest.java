@@ -171,28 +171,9 @@ class CudaEngineTest extends NativeEngineFixturesTest {
         });
     }
 
-    /**
-     * Logits `b` within KV_BF16_TOL times the largest of `a`'s, and b's token a's where a's margin allows; returns the
-     * largest difference as a share of the largest logit.
-     */
+    /** Logits `b` within KV_BF16_TOL times the largest of `a`'s, and b's token a's where a's margin allows; returns the largest share. */
     private static float close(String label, float[] a, float[] b, int ta, int tb) {
-        float largest = 1, worst = 0, top = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < a.length; i++) {
-            largest = Math.max(largest, Math.abs(a[i]));
-            worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            if (a[i] > top) {
-                second = top;
-                top = a[i];
-            } else if (a[i] > second) {
-                second = a[i];
-            }
-        }
-        float tol = KV_BF16_TOL * largest;
-        assertThat(worst).as("%s: largest logit difference from the f32 cache", label).isLessThanOrEqualTo(tol);
-        if (top - second > 2 * tol) {
-            assertThat(tb).as("%s: greedy token", label).isEqualTo(ta);
-        }
-        return worst / largest;
+        return assertClose(label + ": the f32 cache's", a, b, ta, tb, KV_BF16_TOL)[1];
     }
 
     @Test

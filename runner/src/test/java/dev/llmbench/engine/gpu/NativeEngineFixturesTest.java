@@ -232,31 +232,40 @@ abstract class NativeEngineFixturesTest {
                 String label = model + " / fill " + positions + " / step " + step;
                 int want = j.decode(token);
                 int got = n.decode(token);
-                float[] jl = JavaEngineAccess.logits(j);
-                float[] nl = n.lastLogits();
-                float largest = 1, worst = 0, top = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < jl.length; i++) {
-                    largest = Math.max(largest, Math.abs(jl[i]));
-                    worst = Math.max(worst, Math.abs(jl[i] - nl[i]));
-                    if (jl[i] > top) {
-                        second = top;
-                        top = jl[i];
-                    } else if (jl[i] > second) {
-                        second = jl[i];
-                    }
-                }
-                float tol = tolFactor * largest;
-                assertThat(worst).as("%s: largest logit difference from the Java engine", label).isLessThanOrEqualTo(tol);
-                if (top - second > 2 * tol) {
-                    assertThat(got).as("%s: greedy token", label).isEqualTo(want);
-                }
-                worstSeen = Math.max(worstSeen, worst);
-                relative = Math.max(relative, worst / largest);
+                float[] gap = assertClose(label + ": the Java engine's", JavaEngineAccess.logits(j), n.lastLogits(), want,
+                        got, tolFactor);
+                worstSeen = Math.max(worstSeen, gap[0]);
+                relative = Math.max(relative, gap[1]);
                 token = want;
             }
             assertThat(n.sawNonFiniteLogits()).isFalse();
             return new Gap(worstSeen, relative);
         }
+    }
+
+    /**
+     * `got`'s logits within tolFactor times the largest of `reference`'s (at least 1), and gotToken wantToken wherever
+     * the reference's top-1/top-2 margin is larger than twice that. Returns the largest difference and its share of the
+     * largest logit.
+     */
+    static float[] assertClose(String label, float[] reference, float[] got, int wantToken, int gotToken, float tolFactor) {
+        float largest = 1, worst = 0, top = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < reference.length; i++) {
+            largest = Math.max(largest, Math.abs(reference[i]));
+            worst = Math.max(worst, Math.abs(reference[i] - got[i]));
+            if (reference[i] > top) {
+                second = top;
+                top = reference[i];
+            } else if (reference[i] > second) {
+                second = reference[i];
+            }
+        }
+        float tol = tolFactor * largest;
+        assertThat(worst).as("%s: largest logit difference", label).isLessThanOrEqualTo(tol);
+        if (top - second > 2 * tol) {
+            assertThat(gotToken).as("%s: greedy token", label).isEqualTo(wantToken);
+        }
+        return new float[]{worst, worst / largest};
     }
 
     /** The largest logit difference over a run of steps, and the largest as a share of its step's largest logit. */
