@@ -24,7 +24,7 @@ class CudaEngineTest extends NativeEngineFixturesTest {
      * With {@code --engine-opt kv_cache=bf16} keys and values are rounded to bf16 as they are written: the logits stay
      * within this times the largest logit of the f32 cache's (measured on an H200: docs/cuda-engine.md).
      */
-    static final float KV_BF16_TOL = 0.02f;
+    static final float KV_BF16_TOL = 0.03f;
 
     @Override
     EngineProvider newProvider() {
