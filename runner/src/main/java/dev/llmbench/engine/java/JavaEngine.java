@@ -58,6 +58,12 @@ final class JavaEngine implements Engine {
 
     /** {@link ModelSource#resolve}, then the weights mapped or generated and bound by role, then the forward pass. */
     static JavaEngine open(EngineOptions options) throws EngineException {
+        if (!options.extra().isEmpty()) { // a setting it would ignore would still be taken as measured
+            String first = options.extra().keySet().iterator().next();
+            throw new EngineException(EngineException.Kind.INVALID_INPUT, "--engine-opt " + first + "="
+                    + options.extra().get(first) + ": the java engine has no --engine-opt settings (its KV cache is f32; "
+                    + "--threads sets its threads); remove it");
+        }
         ModelSource source = ModelSource.resolve(options.model(), options.seed());
         int threads = options.threads() > 0 ? options.threads() : Tuning.THREADS;
         Arena arena = Arena.ofShared();

@@ -59,4 +59,15 @@ class JavaEngineAcceptanceTest {
         }
         assertThat(results.load().peakMemoryBytes()).isPositive();
     }
+
+    @Test
+    void anEngineOptionTheJavaEngineDoesNotReadIsInvalidInputAndWritesNothing() {
+        // a setting the engine ignored would still be taken as measured (kv_cache=bf16 is a CUDA engine setting)
+        Path out = tmp.resolve("out.json");
+        Cli r = Cli.run("run", "--engine", "java", "--model", MODEL.toString(), "--suite", "quick", "--engine-opt",
+                "kv_cache=bf16", "--json", out.toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--engine-opt kv_cache=bf16").contains("the java engine has no --engine-opt settings");
+        assertThat(out).doesNotExist();
+    }
 }
