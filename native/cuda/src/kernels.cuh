@@ -70,14 +70,17 @@ template <typename W> struct Vec16 {
     static constexpr int N = 16 / sizeof(W);
 };
 
+/** The two bf16 values of the 32 bits `w` (the first in the low half) as f32. */
+__device__ __forceinline__ void widen_bf16_pair(uint32_t w, float &first, float &second) {
+    first = __uint_as_float(w << 16);
+    second = __uint_as_float(w & 0xFFFF0000u);
+}
+
 /** Widens the 16 bytes `raw` of W elements into f32. */
 __device__ __forceinline__ void widen(uint4 raw, float (&out)[8], __nv_bfloat16) {
     const uint32_t w[4] = {raw.x, raw.y, raw.z, raw.w};
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
-        out[2 * i] = __uint_as_float(w[i] << 16);
-        out[2 * i + 1] = __uint_as_float(w[i] & 0xFFFF0000u);
-    }
+    for (int i = 0; i < 4; ++i) widen_bf16_pair(w[i], out[2 * i], out[2 * i + 1]);
 }
 
 __device__ __forceinline__ void widen(uint4 raw, float (&out)[8], __half) {
@@ -123,8 +126,8 @@ template <> struct KvPack<__nv_bfloat16, 4> {
     __device__ __forceinline__ void load(const __nv_bfloat16 *p) { r = *reinterpret_cast<const uint2 *>(p); }
     __device__ __forceinline__ void zero() { r = make_uint2(0u, 0u); }
     __device__ __forceinline__ void get(float (&f)[4]) const {
-        f[0] = __uint_as_float(r.x << 16), f[1] = __uint_as_float(r.x & 0xFFFF0000u);
-        f[2] = __uint_as_float(r.y << 16), f[3] = __uint_as_float(r.y & 0xFFFF0000u);
+        widen_bf16_pair(r.x, f[0], f[1]);
+        widen_bf16_pair(r.y, f[2], f[3]);
     }
 };
 
@@ -132,7 +135,7 @@ template <> struct KvPack<__nv_bfloat16, 2> {
     uint32_t r;
     __device__ __forceinline__ void load(const __nv_bfloat16 *p) { r = *reinterpret_cast<const uint32_t *>(p); }
     __device__ __forceinline__ void zero() { r = 0u; }
-    __device__ __forceinline__ void get(float (&f)[2]) const { f[0] = __uint_as_float(r << 16), f[1] = __uint_as_float(r & 0xFFFF0000u); }
+    __device__ __forceinline__ void get(float (&f)[2]) const { widen_bf16_pair(r, f[0], f[1]); }
 };
 
 __device__ __forceinline__ float warp_sum(float v) {
@@ -555,8 +558,8 @@ __device__ __forceinline__ void combine_quick(const float *ml, const float *po, 
 /**
  * A warp's K rows for decode attention, 8 lanes a position: lane group lane / 8 takes positions base + 4i + lane / 8,
  * each lane HD / 32 pieces of 4 elements (piece j*8 + lane % 8 of the row), so a load instruction covers four rows'
- * whole 128-byte lines (64-byte halves of them for a bf16 cache). `before`: the rows before pos, which earlier steps wrote (loaded before pdl_wait()); else the row at
- * pos, which the kernel before writes.
+ * whole 128-byte lines (64-byte halves of them for a bf16 cache). `before`: the rows before pos, which earlier steps
+ * wrote (loaded before pdl_wait()); else the row at pos, which the kernel before writes.
  */
 template <int HD, int RI, typename KV>
 __device__ __forceinline__ void load_k_rows(KvPack<KV, 4> (&k4)[RI][HD / 32], const KV *kc, int base, int pos, int lane, bool before) {
@@ -622,9 +625,8 @@ __device__ __forceinline__ void add_v_share(float (&v)[D], float w, const KvPack
  * rows loaded at once: after the softmax for 32 positions a warp of an f32 cache, before pdl_wait() too (VPRE) for 16
  * or for a bf16 cache (then K and V of the warp's rows fit its registers, and the V sum waits for no load; with a
  * bf16 cache and the V rows after the softmax, 96 registers a thread, S4 decoded at 945 tok/s against 1002 on an
- * H200). The warps' partials meet in shared memory, and
- * splits combine as in combine_quick (up to kQuickCombine of them) or combine_splits. No barrier between scoring and
- * the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured graph, covers
+ * H200). The warps' partials meet in shared memory, and splits combine as in combine_quick (up to kQuickCombine of
+ * them) or combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured graph, covers
  * max_cache_len at little cost. Block: WARPS * 32 threads; HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
