@@ -62,10 +62,23 @@ final class NativeEngine implements Engine {
     static final StructLayout KERNEL_STATS = MemoryLayout.structLayout(
             JAVA_DOUBLE.withName("kernel_ms"), JAVA_INT.withName("kernel_count"), MemoryLayout.paddingLayout(4));
 
-    /** The {@code --engine-opt} keys a native engine reads, with their defaults. */
+    /**
+     * The {@code --engine-opt} keys a native engine reads, with their defaults; {@code kv_cache}'s depends on the engine
+     * ({@link #kvCacheDefault}).
+     */
     static final Map<String, String> OPTION_DEFAULTS = Map.of(
             "graphs", "true", "pdl", "true", "prefill_gemm", "tc", "device", "0", "profile", "false",
             "kernel_timer", "events", "pipe", "true", "ahead", "true", "kv_cache", "f32");
+
+    /**
+     * The KV cache's type when {@code --engine-opt kv_cache} is not given: bf16 on the CUDA engine (the cache type of a
+     * bf16 model in transformers and the serving engines, and half the bytes an attention step reads), f32 on the
+     * Metal engine, which keeps no other. The tests that compare logits with the Java engine's and Hugging Face's to
+     * 1e-3 ask for {@code kv_cache=f32}.
+     */
+    static String kvCacheDefault(String engineName) {
+        return engineName.equals("cuda") ? "bf16" : "f32";
+    }
 
     private final NativeLibrary lib;
     private final Arena arena; // mapped weights (valid until close: Metal wraps them without a copy), call buffers
@@ -134,7 +147,7 @@ final class NativeEngine implements Engine {
      */
     static NativeEngine open(NativeLibrary lib, String engineName, EngineOptions options, String memoryMethod)
             throws EngineException {
-        Map<String, String> opts = engineOptions(options.extra());
+        Map<String, String> opts = engineOptions(engineName, options.extra());
         int device = parseInt(opts, "device");
         boolean graphs = parseBool(opts, "graphs");
         boolean pdl = parseBool(opts, "pdl");
@@ -148,8 +161,9 @@ final class NativeEngine implements Engine {
         }
         String kvCache = opts.get("kv_cache");
         if (!kvCache.equals("f32") && !kvCache.equals("bf16")) {
-            throw invalid("--engine-opt kv_cache=" + kvCache + ": choose f32 (the default) or bf16 (keys and values rounded "
-                    + "to bf16 as they are written: half the cache's bytes)");
+            throw invalid("--engine-opt kv_cache=" + kvCache + ": choose bf16 (keys and values rounded to bf16 as they are "
+                    + "written: half the cache's bytes) or f32; the " + engineName + " engine's default is "
+                    + kvCacheDefault(engineName));
         }
         String timer = opts.get("kernel_timer");
         if (!timer.equals("events") && !timer.equals("cupti")) {
@@ -271,9 +285,10 @@ final class NativeEngine implements Engine {
         return s;
     }
 
-    /** {@code --engine-opt} keys checked against {@link #OPTION_DEFAULTS}, defaults filled in. */
-    static Map<String, String> engineOptions(Map<String, String> extra) throws EngineException {
+    /** {@code --engine-opt} keys checked against {@link #OPTION_DEFAULTS}, the engine's defaults filled in. */
+    static Map<String, String> engineOptions(String engineName, Map<String, String> extra) throws EngineException {
         Map<String, String> m = new LinkedHashMap<>(OPTION_DEFAULTS);
+        m.put("kv_cache", kvCacheDefault(engineName));
         for (Map.Entry<String, String> e : extra.entrySet()) {
             if (!OPTION_DEFAULTS.containsKey(e.getKey())) {
                 throw invalid("--engine-opt " + e.getKey() + ": unknown setting; the native engines read "

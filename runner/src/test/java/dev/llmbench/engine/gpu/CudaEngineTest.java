@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CudaEngineTest extends NativeEngineFixturesTest {
     /**
-     * With {@code --engine-opt kv_cache=bf16} keys and values are rounded to bf16 as they are written: the logits stay
-     * within this times the largest logit of the f32 cache's (measured on an H200: docs/cuda-engine.md).
+     * With a bf16 KV cache (the default, or {@code --engine-opt kv_cache=bf16}) keys and values are rounded to bf16 as
+     * they are written: the logits stay within this times the largest logit of the f32 cache's (measured on an H200:
+     * docs/cuda-engine.md).
      */
     static final float KV_BF16_TOL = 0.03f;
 
@@ -92,8 +93,8 @@ class CudaEngineTest extends NativeEngineFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"synthetic:qwen2.5-1.5b", "tiny-qwen2-bf16"})
-    void stepsLaunchedAheadGiveTheBitsOfStepsOneAtATimeWithABf16Cache(String model) throws Exception {
-        stepsAheadAgainstOneAtATime(model, Map.of("kv_cache", "bf16"));
+    void stepsLaunchedAheadGiveTheBitsOfStepsOneAtATimeWithAnF32Cache(String model) throws Exception {
+        stepsAheadAgainstOneAtATime(model, Map.of("kv_cache", F32_CACHE));
     }
 
     /**
@@ -148,14 +149,15 @@ class CudaEngineTest extends NativeEngineFixturesTest {
     }
 
     /**
-     * A prompt through a bf16 cache: the prefill writes it and its attention reads it back widened, then the decode
-     * steps read it; the logits of the prefill and of every step against the f32 cache's, the same tokens fed to both.
+     * A prompt through the default cache, bf16: the prefill writes it and its attention reads it back widened, then the
+     * decode steps read it; the logits of the prefill and of every step against the f32 cache's, the same tokens fed to
+     * both.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"synthetic:qwen2.5-1.5b", "tiny-qwen2-bf16", "tiny-qwen2-f16-untied"})
-    void aBf16CacheFollowsTheF32CacheThroughAPrompt(String model) throws Exception {
+    void theDefaultBf16CacheFollowsTheF32CacheThroughAPrompt(String model) throws Exception {
         int[] prompt = {1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12, 60, 61, 62, 63, 64, 65, 66, 67, 68};
-        withOptions(model, Map.of(), Map.of("kv_cache", "bf16"), (a, b) -> {
+        withOptions(model, Map.of("kv_cache", F32_CACHE), Map.of(), (a, b) -> {
             assertThat(a.info().settings().get("kv_cache_dtype")).isEqualTo("f32");
             assertThat(b.info().settings().get("kv_cache_dtype")).isEqualTo("bf16");
             int ta = a.prefill(prompt, prompt.length);

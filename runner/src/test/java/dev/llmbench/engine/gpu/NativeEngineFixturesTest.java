@@ -43,6 +43,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class NativeEngineFixturesTest {
     static final float EXACT_TOL = 1e-3f;
+    /**
+     * The comparisons to {@value #EXACT_TOL} ask for an f32 KV cache, as the Java engine's and the references' (the CUDA
+     * engine's default is bf16: CudaEngineTest compares it with this one).
+     */
+    static final String F32_CACHE = "f32";
     static final float TC_TOL_BF16 = 0.15f;
     static final float TC_TOL_F16 = 0.03f;
 
@@ -90,7 +95,7 @@ abstract class NativeEngineFixturesTest {
         float tol = exact ? EXACT_TOL : name.contains("-f16") ? TC_TOL_F16 : TC_TOL_BF16;
         // chunks of 8 tokens, so the 18-, 25- and 87-token prompts cross chunk boundaries
         EngineOptions options = new EngineOptions(folder.toString(), 8, 128, 0, 0,
-                Map.of("prefill_gemm", gemm, "graphs", Boolean.toString(graphs)));
+                Map.of("prefill_gemm", gemm, "graphs", Boolean.toString(graphs), "kv_cache", F32_CACHE));
         try (NativeEngine engine = (NativeEngine) provider.open(options)) {
             assertThat(engine.model().parameters()).isEqualTo(ref.get("parameters").asLong());
             for (JsonNode prompt : ref.get("prompts")) {
@@ -145,7 +150,7 @@ abstract class NativeEngineFixturesTest {
     void syntheticWeightsMadeOnTheDeviceAreTheJavaEnginesWeights(String model, int tokens) throws Exception {
         // the 1.5B shapes also take the kernels' paths for wide rows (four warps per down_proj row); both engines
         // compute in f32 from the same bf16 bits, so their greedy tokens agree
-        EngineOptions gpu = new EngineOptions(model, 8, 128, 0, 42, Map.of("prefill_gemm", "f32"));
+        EngineOptions gpu = new EngineOptions(model, 8, 128, 0, 42, Map.of("prefill_gemm", "f32", "kv_cache", F32_CACHE));
         EngineOptions cpu = new EngineOptions(model, 8, 128, 0, 42, Map.of());
         int[] prompt = {1, 5, 9, 200, 17, 3, 88, 41, 7, 300, 12};
         try (Engine c = provider.open(gpu); Engine j = new JavaEngineProvider().open(cpu)) {
@@ -207,7 +212,8 @@ abstract class NativeEngineFixturesTest {
         boolean synthetic = model.startsWith("synthetic:");
         String source = synthetic ? model : fixture(model).toString();
         int maxCache = !synthetic ? 1024 : positions + steps > 4096 ? 16384 : 4096;
-        EngineOptions gpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of("graphs", Boolean.toString(graphs)));
+        EngineOptions gpu = new EngineOptions(source, 8, maxCache, 0, 42,
+                Map.of("graphs", Boolean.toString(graphs), "kv_cache", F32_CACHE));
         EngineOptions cpu = new EngineOptions(source, 8, maxCache, 0, 42, Map.of());
         Gap gap = decodeBesideTheJavaEngine(model, gpu, cpu, positions, steps, EXACT_TOL);
         System.out.printf("%s, fill %d: max |logit - Java engine| = %.3g over %d steps%n", model, positions, gap.worst(), steps);
