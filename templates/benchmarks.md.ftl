@@ -19,9 +19,6 @@ ${text("page.legacyIntro")}
 ## ${text("page.method")}
 
 - **${text("page.model")}**: ${models}
-<#if settings?has_content>
-- **${text("page.settings")}**: ${settings}
-</#if>
 <#if allLegacy>
 - **${text("page.measurement")}**: ${text("page.measurement.legacy", warmupRuns, measuredRuns)}
 <#else>
@@ -45,6 +42,18 @@ ${text("page.legacyIntro")}
 ${text("page.scenarios.head")}
 <#list scenarios as s>
 | ${s.id} | ${s.prompt} | ${s.decode} | ${s.description} |
+</#list>
+</#if>
+<#if settingsTable??>
+
+### ${text("page.settings")}
+
+${text("page.settings.intro")}
+
+| ${text("page.settings.key")} |<#list settingsTable.engines as e> ${e} |</#list>
+|---|<#list settingsTable.engines as e>---|</#list>
+<#list settingsTable.rows as r>
+| `${r.key}` |<#list r.values as v> ${v} |</#list>
 </#list>
 </#if>
 

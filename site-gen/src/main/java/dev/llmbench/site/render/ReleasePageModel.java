@@ -61,6 +61,7 @@ public final class ReleasePageModel {
         m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(e.modelName())).toList())));
         boolean severalEngines = engines.stream().map(EngineReport::label).distinct().count() > 1;
         m.put("settings", String.join("; ", perEngine(engines, this::settingsText, e -> severalEngines, " ")));
+        m.put("settingsTable", settingsTable(engines));
         // the method's runs are the scenarios' where there are any; the context section names its own
         EngineReport first = engines.stream().filter(e -> !e.contextSuite()).findFirst().orElse(engines.getFirst());
         m.put("warmupRuns", Integer.toString(first.protocol() == null ? 0 : first.protocol().warmupRuns()));
@@ -509,6 +510,53 @@ public final class ReleasePageModel {
     }
 
     /** The engine's settings of one file as code, or empty. */
+    /**
+     * The engines' settings as a table: a column per engine, a row per setting any of them wrote (in the order they
+     * first appear), a dash where an engine has none. Where an engine's files (its scenario and context suites) wrote
+     * different values, the cell gives each suite's; null where no file has settings.
+     */
+    private Map<String, Object> settingsTable(List<EngineReport> engines) {
+        Map<String, List<EngineReport>> columns = new LinkedHashMap<>();
+        byLabel(engines).forEach((label, files) -> {
+            List<EngineReport> with = files.stream()
+                    .filter(e -> e.engine() != null && !e.engine().settings().isEmpty()).toList();
+            if (!with.isEmpty()) {
+                columns.put(label, with);
+            }
+        });
+        if (columns.isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        columns.values().forEach(files -> files.forEach(e -> keys.addAll(e.engine().settings().keySet())));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String key : keys) {
+            List<String> cells = new ArrayList<>();
+            for (List<EngineReport> files : columns.values()) {
+                cells.add(settingCell(files, key));
+            }
+            rows.add(Map.of("key", MarkdownText.code(key), "values", cells));
+        }
+        return Map.of("engines", columns.keySet().stream().map(MarkdownText::escape).toList(), "rows", rows);
+    }
+
+    /** One engine's value of a setting: once where its files agree (or one has it), else each suite's; a dash if none. */
+    private String settingCell(List<EngineReport> files, String key) {
+        List<EngineReport> with = files.stream().filter(e -> e.engine().settings().containsKey(key)).toList();
+        if (with.isEmpty()) {
+            return "—";
+        }
+        List<String> values = with.stream().map(e -> String.valueOf(e.engine().settings().get(key))).toList();
+        if (values.stream().distinct().count() == 1 && with.size() == files.size()) {
+            return MarkdownText.escape(values.getFirst());
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < with.size(); i++) {
+            parts.add(msg.get("page.settings.suiteValue", suiteName(with.get(i)), MarkdownText.escape(values.get(i))));
+        }
+        return String.join(" · ", parts);
+    }
+
     private String settingsText(EngineReport e) {
         if (e.engine() == null || e.engine().settings().isEmpty()) {
             return "";

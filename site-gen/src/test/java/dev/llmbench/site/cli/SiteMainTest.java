@@ -2,6 +2,7 @@ package dev.llmbench.site.cli;
 
 import dev.llmbench.results.ExitCode;
 import dev.llmbench.results.BenchmarkResults;
+import dev.llmbench.results.EngineInfo;
 import dev.llmbench.results.ModelInfo;
 import dev.llmbench.results.RunInfo;
 import dev.llmbench.site.FixtureResults;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,7 +121,10 @@ class SiteMainTest {
         BenchmarkResults r = FixtureResults.java("v1", 1, 1, Instant.parse("2026-01-01T00:00:00Z"));
         ModelInfo m = r.model();
         String evil = "<script>alert(1)</script>|*x*";
-        BenchmarkResults hostile = new BenchmarkResults(1, r.run(), r.environment(), r.engine(),
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(r.engine().settings());
+        settings.put("note", evil); // an engine's own words reach the settings table as text too
+        BenchmarkResults hostile = new BenchmarkResults(1, r.run(), r.environment(),
+                new EngineInfo(r.engine().name(), r.engine().version(), settings),
                 new ModelInfo(evil, m.source(), m.dtype(), m.parameters(), m.configSha256(), m.architecture()),
                 r.protocol(), r.load(), r.scenarios(), r.warnings());
         Path file = tmp.resolve("in/java.json");
@@ -135,7 +140,8 @@ class SiteMainTest {
         // outside code blocks (where Markdown shows text literally) no markup gets through
         String prose = md.replaceAll("(?s)```.*?```", "");
         assertThat(prose).doesNotContain("<script");
-        assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\*");
+        assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\*")
+                .contains("| `note` | &lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\* |");
     }
 
     @Test
