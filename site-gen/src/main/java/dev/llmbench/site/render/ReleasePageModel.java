@@ -60,6 +60,7 @@ public final class ReleasePageModel {
         m.put("models", join(distinct(engines.stream().map(this::modelLine).toList())));
         m.put("modelNames", join(distinct(engines.stream().map(e -> MarkdownText.escape(e.modelName())).toList())));
         boolean severalEngines = engines.stream().map(EngineReport::label).distinct().count() > 1;
+        // the one-line form, which templates of earlier versions (--templates) print; the page's own shows the table
         m.put("settings", String.join("; ", perEngine(engines, this::settingsText, e -> severalEngines, " ")));
         m.put("settingsTable", settingsTable(engines));
         // the method's runs are the scenarios' where there are any; the context section names its own
