@@ -914,16 +914,20 @@ int enqueue_prefill_chunk(lb_engine *e, int T, int p0, bool last) {
         float *kc = e->k_f32, *vc = e->v_f32;
         if (e->kv_bf16) {
             __nv_bfloat16 *kb = layer_cache<__nv_bfloat16>(e, e->k_cache, l), *vb = layer_cache<__nv_bfloat16>(e, e->v_cache, l);
+            // the prefill attention reads the layer's cache widened to f32: the chunk's rows as rounded to bf16, which
+            // bias_rope_cache writes into the copy itself, and the rows before the chunk
             TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W, __nv_bfloat16>, dim3(T), dim3(256), 0, e->qkv,
-                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kb, vb, p0, nq, nkv, hd, max_len));
-            // the prefill attention reads the layer's cache, the chunk's rows as rounded to bf16, widened to f32
-            const size_t n = static_cast<size_t>(nkv) * (p0 + T) * hd;
-            TRY(launch(e, "cache_to_f32", false, lb::cache_to_f32_kernel, dim3(static_cast<unsigned>(std::min<size_t>(1024, (n + 255) / 256)), 2),
-                       dim3(256), 0, kb, vb, e->k_f32, e->v_f32, nkv, p0 + T, hd, max_len));
+                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kb, vb, e->k_f32, e->v_f32, p0, nq, nkv, hd, max_len));
+            if (p0 > 0) {
+                const size_t n = static_cast<size_t>(nkv) * p0 * hd;
+                TRY(launch(e, "cache_to_f32", false, lb::cache_to_f32_kernel, dim3(static_cast<unsigned>(std::min<size_t>(1024, (n + 255) / 256)), 2),
+                           dim3(256), 0, kb, vb, e->k_f32, e->v_f32, nkv, p0, hd, max_len));
+            }
         } else {
             kc = layer_cache<float>(e, e->k_cache, l), vc = layer_cache<float>(e, e->v_cache, l);
             TRY(launch(e, "bias_rope_cache", false, lb::bias_rope_cache_kernel<W, float>, dim3(T), dim3(256), 0, e->qkv,
-                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kc, vc, p0, nq, nkv, hd, max_len));
+                       as<W>(w.bqkv), e->rope_cos, e->rope_sin, e->q, kc, vc, static_cast<float *>(nullptr),
+                       static_cast<float *>(nullptr), p0, nq, nkv, hd, max_len));
         }
 #ifdef LLB_HAVE_CUBLAS
         if (e->blas) TRY(attn_prefill_blas<A>(e, kc, vc, T, p0));

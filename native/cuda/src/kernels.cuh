@@ -1417,25 +1417,37 @@ __global__ void rmsnorm_rows_kernel(const float *__restrict__ x, const W *__rest
 
 /**
  * Bias + RoPE on the [q; k; v] rows of a chunk (qkv: T rows of qkv_rows f32, from the GEMM); q to q_out
- * (T rows of nq*hd), k and v into the cache at positions p0 + t. Grid: one block per token.
+ * (T rows of nq*hd), k and v into the cache at positions p0 + t, and where k_f32 is given (a bf16 cache) each key and
+ * value as written, widened back, into the layer's f32 copies k_f32 / v_f32 (the cache's layout), which the prefill
+ * attention reads. Grid: one block per token.
  */
 template <typename W, typename KV>
 __global__ void bias_rope_cache_kernel(const float *__restrict__ qkv, const W *__restrict__ bias,
                                        const float *__restrict__ rope_cos, const float *__restrict__ rope_sin,
                                        float *__restrict__ q_out, KV *__restrict__ k_cache, KV *__restrict__ v_cache,
-                                       int p0, int nq, int nkv, int hd, int max_len) {
+                                       float *__restrict__ k_f32, float *__restrict__ v_f32, int p0, int nq, int nkv,
+                                       int hd, int max_len) {
     const int t = blockIdx.x, pos = p0 + t, half = hd / 2, heads = nq + 2 * nkv;
     const float *row = qkv + static_cast<size_t>(t) * heads * hd;
     for (int u = threadIdx.x; u < heads * half; u += blockDim.x) {
         const int head = u / half, i = u % half, r0 = head * hd + i, r1 = r0 + half;
         rope_and_store(head, i, row[r0] + to_f32(bias[r0]), row[r1] + to_f32(bias[r1]), rope_cos, rope_sin, pos,
                        q_out + static_cast<size_t>(t) * nq * hd, k_cache, v_cache, nq, nkv, hd, max_len);
+        if (k_f32 != nullptr && head >= nq) { // the thread's own two values, read back as the cache holds them
+            const bool is_k = head < nq + nkv;
+            const size_t at = (static_cast<size_t>(is_k ? head - nq : head - nq - nkv) * max_len + pos) * hd + i;
+            const KV *cache = is_k ? k_cache : v_cache;
+            float *copy = is_k ? k_f32 : v_f32;
+            copy[at] = to_f32(cache[at]);
+            copy[at + half] = to_f32(cache[at + half]);
+        }
     }
 }
 
 /**
  * One layer's bf16 keys and values at positions [0, L) widened into f32 copies of the same layout (kv heads, max_len,
- * hd), which the prefill attention reads. Grid: y = 2 (keys, values), x strides over nkv * L * hd.
+ * hd), which the prefill attention reads: the positions before a chunk (bias_rope_cache_kernel writes the chunk's).
+ * Grid: y = 2 (keys, values), x strides over nkv * L * hd.
  */
 __global__ void cache_to_f32_kernel(const __nv_bfloat16 *__restrict__ k_cache, const __nv_bfloat16 *__restrict__ v_cache,
                                     float *__restrict__ k_out, float *__restrict__ v_out, int nkv, int L, int hd, int max_len) {
