@@ -53,7 +53,7 @@ ${text("page.settings.intro")}
 | ${text("page.settings.key")} |<#list settingsTable.engines as e> ${e} |</#list>
 |---|<#list settingsTable.engines as e>---|</#list>
 <#list settingsTable.rows as r>
-| `${r.key}` |<#list r.values as v> ${v} |</#list>
+| ${r.key} |<#list r.values as v> ${v} |</#list>
 </#list>
 </#if>
 

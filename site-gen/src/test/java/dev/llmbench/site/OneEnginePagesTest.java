@@ -76,15 +76,15 @@ class OneEnginePagesTest {
         // the settings in a table, a column for the engine: where its two files differ, each suite's value; the same
         // machine is named once
         assertThat(ko).contains("### 엔진 설정\n\n엔진이 결과 파일에 기록한 설정입니다.",
-                "| 설정 | " + CUDA + " |\n|---|---|\n", "| `cuda_graphs` | true |",
-                "| `max_cache_len` | 시나리오 스위트: 2048 · 컨텍스트 스위트: 8192 |",
-                "| `prefill_seq_len` | 시나리오 스위트: 512 · 컨텍스트 스위트: 128 |",
+                "| 설정 | " + CUDA + " |\n|---|---|\n", "| cuda\\_graphs | true |",
+                "| max\\_cache\\_len | 시나리오 스위트: 2048 · 컨텍스트 스위트: 8192 |",
+                "| prefill\\_seq\\_len | 시나리오 스위트: 512 · 컨텍스트 스위트: 128 |",
                 "| 지표 | 값 (컨텍스트 스위트) |", "| 피크 장치 메모리 | 1,619 MB",
                 "- **측정**: 3회 워밍업 후 5회 실행",
                 "- **측정**: 위치마다 0회 워밍업 후 2회 실행, 실행마다 디코드 스텝 2회",
                 "## 컨텍스트 스케일링");
         assertThat(en).contains("### Engine settings\n", "| Setting | " + CUDA + " |",
-                "| `max_cache_len` | scenario suite: 2048 · context suite: 8192 |", "| Metric | Value (context suite) |");
+                "| max\\_cache\\_len | scenario suite: 2048 · context suite: 8192 |", "| Metric | Value (context suite) |");
         assertThat(ko).doesNotContain("- **엔진 설정**");
         assertThat(count(ko, "    " + CUDA + ": Intel(R) Xeon(R) Platinum 8480+")).isEqualTo(1);
         assertThat(ko).doesNotContain("### 엔진 비교", "### 속도 향상");

@@ -510,7 +510,6 @@ public final class ReleasePageModel {
         };
     }
 
-    /** The engine's settings of one file as code, or empty. */
     /**
      * The engines' settings as a table: a column per engine, a row per setting any of them wrote (in the order they
      * first appear), a dash where an engine has none. Where an engine's files (its scenario and context suites) wrote
@@ -536,7 +535,7 @@ public final class ReleasePageModel {
             for (List<EngineReport> files : columns.values()) {
                 cells.add(settingCell(files, key));
             }
-            rows.add(Map.of("key", MarkdownText.code(key), "values", cells));
+            rows.add(Map.of("key", MarkdownText.escape(key), "values", cells)); // text, not code: a table cell's pipes
         }
         return Map.of("engines", columns.keySet().stream().map(MarkdownText::escape).toList(), "rows", rows);
     }
@@ -558,6 +557,7 @@ public final class ReleasePageModel {
         return String.join(" · ", parts);
     }
 
+    /** The engine's settings of one file as code, or empty. */
     private String settingsText(EngineReport e) {
         if (e.engine() == null || e.engine().settings().isEmpty()) {
             return "";

@@ -122,7 +122,8 @@ class SiteMainTest {
         ModelInfo m = r.model();
         String evil = "<script>alert(1)</script>|*x*";
         Map<String, Object> settings = new java.util.LinkedHashMap<>(r.engine().settings());
-        settings.put("note", evil); // an engine's own words reach the settings table as text too
+        settings.put("note", evil); // an engine's own words reach the settings table as text too, its keys as well
+        settings.put("<i>k|ey</i>", "v");
         BenchmarkResults hostile = new BenchmarkResults(1, r.run(), r.environment(),
                 new EngineInfo(r.engine().name(), r.engine().version(), settings),
                 new ModelInfo(evil, m.source(), m.dtype(), m.parameters(), m.configSha256(), m.architecture()),
@@ -141,7 +142,7 @@ class SiteMainTest {
         String prose = md.replaceAll("(?s)```.*?```", "");
         assertThat(prose).doesNotContain("<script");
         assertThat(md).contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\*")
-                .contains("| `note` | &lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\* |");
+                .contains("| note | &lt;script&gt;alert(1)&lt;/script&gt;\\|\\*x\\* |", "| &lt;i&gt;k\\|ey&lt;/i&gt; | v |");
     }
 
     @Test
