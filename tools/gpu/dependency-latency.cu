@@ -1,5 +1,5 @@
 // How long one dependency between the decode step's small kernels costs on this GPU, and what the same dependency
-// costs inside one kernel whose blocks wait on a counter in device memory instead. docs/cuda-engine.md quotes it.
+// costs inside one kernel whose blocks wait on a counter in device memory instead. docs/cuda-engine-experiments.md quotes it.
 //
 //   nvcc -std=c++17 -arch=sm_90 -O3 -o /tmp/dependency-latency tools/gpu/dependency-latency.cu && /tmp/dependency-latency
 //

@@ -1,7 +1,7 @@
 // Does one persistent kernel keep a decode step's weights streaming through the waits between its phases, when its
 // rows travel by each lane's own 16-byte cp.async copies (as the engine's RowPipe does) instead of bulk copies? The
-// persistent kernel measured before (docs/cuda-engine.md) streamed through cp.async.bulk at about 1.7 TB/s. This
-// measures the streaming alone, so docs/cuda-engine.md can say what a step as one kernel could reach.
+// persistent kernel measured before (docs/cuda-engine-experiments.md) streamed through cp.async.bulk at about 1.7 TB/s. This
+// measures the streaming alone, so docs/cuda-engine-experiments.md can say what a step as one kernel could reach.
 //
 //   nvcc -std=c++17 -arch=sm_90 -O3 -o /tmp/persistent-stream tools/gpu/persistent-stream.cu && /tmp/persistent-stream
 //
@@ -18,7 +18,7 @@
 // Compile-time switches: WARPS (8) a block, DEPTH (6) rows in flight a warp, BPS (1) blocks a multiprocessor,
 // CONTIG (0: a warp a run of rows of each matrix instead), XCG (1: the inputs read from L2, as a kernel must read what
 // other blocks wrote during it; 0: through L1) and XONCE (0; 1: the first input only, so the later phases multiply
-// stale inputs: time only). Measured on an H200 (docs/cuda-engine.md, "A persistent decode kernel"): the stream alone
+// stale inputs: time only). Measured on an H200 (docs/cuda-engine-experiments.md, "A persistent decode kernel"): the stream alone
 // 700-748 us (4.1-4.4 TB/s); with the waits 969 tok/s at best reading the inputs from L2, 1060 through L1, and
 // 1099-1112 reading none.
 #include <cuda_bf16.h>

@@ -10,7 +10,7 @@
 // 96 KB. Measured on an H200 against rows in registers in the same sessions: decode +2 to +5% at S5 and S6, 0 to
 // +4% at S1; depths 4, 5, 7 and 8, pipe blocks resident beside other kernels' (80 registers a thread), the L1 /
 // shared-memory split set to the most shared memory, q/k/v and o_proj through pipes too, and rows landing by bulk
-// copies (cp.async.bulk, an mbarrier a slot) were each slower (docs/cuda-engine.md).
+// copies (cp.async.bulk, an mbarrier a slot) were each slower (docs/cuda-engine-experiments.md).
 #pragma once
 
 #include "kernels.cuh"
