@@ -30,8 +30,14 @@
 
 namespace {
 
-/** Decode steps at this position or later take the decode attention's shape for long contexts (attn_decode). */
-constexpr int kLongContext = 512;
+/**
+ * Decode steps at this position or later take the decode attention's shape for long contexts (attn_decode): 512 with
+ * an f32 cache, 2,048 with a bf16 one, whose rows are half the registers. Measured on an H200 with a bf16 cache, the
+ * short shape up to 2,048 against 512: S4 / S5 / S6 1015 / 973 / 1023 against 1002 / 964 / 1021 tok/s, a step at
+ * position 1,024 1.02 against 1.03 ms, at 2,048 the same; from 3,072 on the long shape is 4-6% faster. With an f32
+ * cache the short shape up to 2,048 was slower (S4 / S5 977 / 958 against 983 / 962).
+ */
+constexpr int kLongContext = 512, kLongContextBf16 = 2048;
 /**
  * Decode steps at these positions or later take the grouped attention (attn_decode_group_kernel), where the model's
  * heads suit it: from kSubGroupContext where a block takes 2 or 3 of a KV head's query heads, from kGroupedContext
@@ -108,7 +114,8 @@ struct lb_engine {
     int device = 0;
     int sms = 0;
     bool attn_warp = true; // decode attention by attn_decode_warp_kernel (head_dim 64 or 128), else attn_decode_kernel
-    bool attn_long = false; // the decode step being enqueued is at kLongContext or later (attn_decode_warp_kernel's shape)
+    bool attn_long = false; // the decode step being enqueued is at long_from or later (attn_decode_warp_kernel's shape)
+    int long_from = kLongContext; // kLongContext, or kLongContextBf16 with a bf16 cache
     bool attn_group = false;   // attn_decode_group_kernel runs this model's heads (attn_warp, attn_sub 2, 3, 5 or 7)
     int attn_sub = 0;          // ... its query heads a block: 3 or 2 where they divide the KV head's, else all of them
     int grouped_from = 0;      // ... from this position (kSubGroupContext, or kGroupedContext for all of a KV head's)
@@ -169,7 +176,7 @@ struct lb_engine {
         lb::StepOut *h_out = nullptr;
         float *logits = nullptr;
         cudaEvent_t ev_start = nullptr, ev_end = nullptr, done = nullptr;
-        cudaGraph_t graph[3] = {};     // the step for each of attn_shapes: below kLongContext, from it, from grouped_from
+        cudaGraph_t graph[3] = {};     // the step for each of attn_shapes: below long_from, from it, from grouped_from
         cudaGraphExec_t exec[3] = {};
     };
     DecodeSlot slots[2];
@@ -542,13 +549,13 @@ int attn_decode(lb_engine *e, size_t smem, const KV *kc, const KV *vc, float sca
     if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
     if (e->attn_warp) {
         // 128 positions a block either way: 8 warps of 16 (K and V rows in registers before the wait) for short
-        // contexts, 4 warps of 32 from kLongContext on (each measured the faster there on an H200; 8 warps of 32,
+        // contexts, 4 warps of 32 from long_from on (each measured the faster there on an H200; 8 warps of 32,
         // 256 positions a block, 3% slower at S5)
         const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len;
-        // the short shape's steps never reach kLongContext, nor the long shape's grouped_from where the grouped
+        // the short shape's steps never reach long_from, nor the long shape's grouped_from where the grouped
         // attention takes over: each grid stops there (a grid for a 32K cache of which all but a block or two
         // return at once cost 6% at position 1 with 256-thread blocks)
-        const int reach = std::min(max_len, !e->attn_long ? kLongContext : e->attn_group ? e->grouped_from : max_len);
+        const int reach = std::min(max_len, !e->attn_long ? e->long_from : e->attn_group ? e->grouped_from : max_len);
         const int warps = e->attn_long ? 4 : 8, splits = (reach + lb::kAttnSplit - 1) / lb::kAttnSplit;
         const dim3 grid(nq, splits), block(32 * warps);
         const size_t wsmem = lb::attn_decode_warp_smem(c.head_dim, warps, splits);
@@ -747,16 +754,16 @@ void use_slot(lb_engine *e, int k) {
 
 /**
  * The decode attention's shapes a step can take: the long-context one too where the warp kernel runs and the cache
- * reaches kLongContext, and the grouped one where the heads suit it and the cache reaches grouped_from.
+ * reaches long_from, and the grouped one where the heads suit it and the cache reaches grouped_from.
  */
 int attn_shapes(const lb_engine *e) {
-    if (!e->attn_warp || e->opt.max_cache_len <= kLongContext) return 1;
+    if (!e->attn_warp || e->opt.max_cache_len <= e->long_from) return 1;
     return e->attn_group && e->opt.max_cache_len > e->grouped_from ? 3 : 2;
 }
 
 /** The decode attention's shape for a step at `pos`: an index below attn_shapes. */
 int attn_shape(const lb_engine *e, int pos) {
-    return std::min(attn_shapes(e) - 1, pos >= e->grouped_from ? 2 : pos >= kLongContext ? 1 : 0);
+    return std::min(attn_shapes(e) - 1, pos >= e->grouped_from ? 2 : pos >= e->long_from ? 1 : 0);
 }
 
 /** Sets the decode attention's shape for the step that is enqueued next. */
@@ -770,7 +777,7 @@ cudaGraphExec_t step_graph(const lb_engine *e, int k, int pos) { return e->slots
 
 /**
  * Captures the decode step for each slot in use (two with decode_ahead), each over its own step buffers, and for each
- * of attn_shapes: steps below kLongContext, from it on, and from grouped_from on.
+ * of attn_shapes: steps below long_from, from it on, and from grouped_from on.
  */
 template <typename W>
 int capture_decode(lb_engine *e) {
@@ -1219,7 +1226,7 @@ void describe(lb_engine *e) {
                                                  : "cuBLAS batched GEMMs (f32) + causal softmax kernel";
 #endif
     const std::string attn = e->attn_warp ? "a block per query head and 128 positions: 8 warps of 16 (K and V rows loaded "
-                                            "before the wait) below position " + std::to_string(kLongContext) +
+                                            "before the wait) below position " + std::to_string(e->long_from) +
                                                 ", 4 warps of 32 from there" +
                                                 (attn_shapes(e) == 3 ? ", a block per " + std::to_string(e->attn_sub) +
                                                                            " query heads of a KV head from " +
@@ -1406,6 +1413,7 @@ int32_t lb_open(const lb_model_config *config, const lb_tensor *tensors, int32_t
         CUDA_TRY(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, e->device));
         e->pipe = major >= 8 && e->opt.use_pipe;
         e->kv_bf16 = e->opt.kv_cache_dtype == LB_BF16;
+        e->long_from = e->kv_bf16 ? kLongContextBf16 : kLongContext;
         e->ahead = e->opt.decode_ahead && e->opt.use_graphs && e->opt.kernel_timer == 0;
         CUDA_TRY(cudaStreamCreateWithFlags(&e->stream, cudaStreamNonBlocking));
         const double t0 = now_ms();
