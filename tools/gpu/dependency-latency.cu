@@ -13,14 +13,7 @@
 #include <cstdlib>
 #include <cuda_runtime.h>
 
-#define CHECK(x)                                                                                                   \
-    do {                                                                                                           \
-        cudaError_t err = (x);                                                                                     \
-        if (err != cudaSuccess) {                                                                                  \
-            std::printf("%s:%d %s\n", __FILE__, __LINE__, cudaGetErrorString(err));                                \
-            std::exit(1);                                                                                          \
-        }                                                                                                          \
-    } while (0)
+#include "check.h"
 
 namespace {
 
@@ -87,6 +80,39 @@ __global__ void __launch_bounds__(1024) flagged_link_kernel(const unsigned long 
 
 __global__ void next_epoch_kernel(unsigned *epoch) { ++*epoch; }
 
+/** Launches kernel(args) on s, with programmatic dependent launch where `pdl` says. */
+template <typename... P, typename... A>
+void launch_link(cudaStream_t s, int blocks, int threads, bool pdl, void (*kernel)(P...), A... args) {
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[0].val.programmaticStreamSerializationAllowed = 1;
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3(blocks);
+    cfg.blockDim = dim3(threads);
+    cfg.stream = s;
+    cfg.attrs = pdl ? attr : nullptr;
+    cfg.numAttrs = pdl ? 1 : 0;
+    CHECK(cudaLaunchKernelEx(&cfg, kernel, static_cast<P>(args)...));
+}
+
+template <typename F>
+float per_link_us(cudaStream_t s, F launch);
+
+/** What `enqueue` puts on s, captured as a graph: microseconds a link when the graph is replayed. */
+template <typename F>
+float graph_us(cudaStream_t s, F enqueue) {
+    cudaGraph_t graph;
+    cudaGraphExec_t exec;
+    CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
+    enqueue();
+    CHECK(cudaStreamEndCapture(s, &graph));
+    CHECK(cudaGraphInstantiate(&exec, graph, 0));
+    const float us = per_link_us(s, [&] { CHECK(cudaGraphLaunch(exec, s)); });
+    CHECK(cudaGraphExecDestroy(exec));
+    CHECK(cudaGraphDestroy(graph));
+    return us;
+}
+
 template <typename F>
 float per_link_us(cudaStream_t s, F launch) {
     cudaEvent_t a, b;
@@ -119,29 +145,13 @@ int main() {
     for (const auto &shape : shapes)
         for (bool pdl : {false, true}) {
             const int blocks = shape[0], threads = shape[1];
-            cudaGraph_t graph;
-            cudaGraphExec_t exec;
-            CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
-            for (int k = 0; k < kLinks; ++k) {
-                cudaLaunchAttribute attr[1];
-                attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-                attr[0].val.programmaticStreamSerializationAllowed = 1;
-                cudaLaunchConfig_t cfg = {};
-                cfg.gridDim = dim3(blocks);
-                cfg.blockDim = dim3(threads);
-                cfg.stream = s;
-                cfg.attrs = pdl ? attr : nullptr;
-                cfg.numAttrs = pdl ? 1 : 0;
-                CHECK(cudaLaunchKernelEx(&cfg, link_kernel, static_cast<const float *>(buf + (k % 2) * kSlots),
-                                         buf + ((k + 1) % 2) * kSlots, blocks));
-            }
-            CHECK(cudaStreamEndCapture(s, &graph));
-            CHECK(cudaGraphInstantiate(&exec, graph, 0));
-            const float us = per_link_us(s, [&] { CHECK(cudaGraphLaunch(exec, s)); });
+            const float us = graph_us(s, [&] {
+                for (int k = 0; k < kLinks; ++k)
+                    launch_link(s, blocks, threads, pdl, link_kernel, static_cast<const float *>(buf + (k % 2) * kSlots),
+                                buf + ((k + 1) % 2) * kSlots, blocks);
+            });
             std::printf("kernels in a graph, %3d blocks of %3d threads, %s: %.2f us a dependency\n", blocks, threads,
                         pdl ? "programmatic dependent launch" : "plain launches", us);
-            CHECK(cudaGraphExecDestroy(exec));
-            CHECK(cudaGraphDestroy(graph));
         }
     unsigned long long *flagged;
     unsigned *epoch_at;
@@ -151,31 +161,15 @@ int main() {
     CHECK(cudaMemset(epoch_at, 0, sizeof(unsigned)));
     for (const auto &shape : shapes) {
         const int blocks = shape[0], threads = shape[1];
-        cudaGraph_t graph;
-        cudaGraphExec_t exec;
-        CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal));
-        next_epoch_kernel<<<1, 1, 0, s>>>(epoch_at);
-        for (int k = 0; k < kLinks; ++k) {
-            cudaLaunchAttribute attr[1];
-            attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-            attr[0].val.programmaticStreamSerializationAllowed = 1;
-            cudaLaunchConfig_t cfg = {};
-            cfg.gridDim = dim3(blocks);
-            cfg.blockDim = dim3(threads);
-            cfg.stream = s;
-            cfg.attrs = k > 0 ? attr : nullptr; // the first waits for the epoch's kernel
-            cfg.numAttrs = k > 0 ? 1 : 0;
-            CHECK(cudaLaunchKernelEx(&cfg, flagged_link_kernel,
-                                     static_cast<const unsigned long long *>(flagged + k * kSlots),
-                                     flagged + (k + 1) * kSlots, k > 0 ? blocks : 0, static_cast<const unsigned *>(epoch_at)));
-        }
-        CHECK(cudaStreamEndCapture(s, &graph));
-        CHECK(cudaGraphInstantiate(&exec, graph, 0));
-        const float us = per_link_us(s, [&] { CHECK(cudaGraphLaunch(exec, s)); });
+        const float us = graph_us(s, [&] {
+            next_epoch_kernel<<<1, 1, 0, s>>>(epoch_at);
+            for (int k = 0; k < kLinks; ++k) // the first waits for the epoch's kernel
+                launch_link(s, blocks, threads, k > 0, flagged_link_kernel,
+                            static_cast<const unsigned long long *>(flagged + k * kSlots), flagged + (k + 1) * kSlots,
+                            k > 0 ? blocks : 0, static_cast<const unsigned *>(epoch_at));
+        });
         std::printf("kernels in a graph, %3d blocks of %3d threads, no wait, polling values flagged with the epoch: %.2f us a dependency\n",
                     blocks, threads, us);
-        CHECK(cudaGraphExecDestroy(exec));
-        CHECK(cudaGraphDestroy(graph));
     }
     for (int blocks : {132, 264})
         for (int producers : {12, 132}) {

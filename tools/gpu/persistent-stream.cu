@@ -29,14 +29,7 @@
 #include <cstdlib>
 #include <vector>
 
-#define CHECK(x)                                                                                                   \
-    do {                                                                                                           \
-        cudaError_t err = (x);                                                                                     \
-        if (err != cudaSuccess) {                                                                                  \
-            std::printf("%s:%d %s\n", __FILE__, __LINE__, cudaGetErrorString(err));                                \
-            std::exit(1);                                                                                          \
-        }                                                                                                          \
-    } while (0)
+#include "check.h"
 
 namespace {
 
