@@ -48,7 +48,7 @@ ${text("page.scenarios.head")}
 
 ### ${text("page.settings")}
 
-${text("page.settings.intro")}
+${text("page.settings.intro")}<#if settingsTable.perSuite> ${text("page.settings.introSuites")}</#if>
 
 | ${text("page.settings.key")} |<#list settingsTable.engines as e> ${e} |</#list>
 |---|<#list settingsTable.engines as e>---|</#list>

@@ -75,7 +75,7 @@ class OneEnginePagesTest {
 
         // the settings in a table, a column for the engine: where its two files differ, each suite's value; the same
         // machine is named once
-        assertThat(ko).contains("### 엔진 설정\n\n엔진이 결과 파일에 기록한 설정입니다.",
+        assertThat(ko).contains("### 엔진 설정\n\n엔진이 결과 파일에 기록한 설정입니다. 같은 엔진이라도 스위트마다 값이 다르면",
                 "| 설정 | " + CUDA + " |\n|---|---|\n", "| cuda\\_graphs | true |",
                 "| max\\_cache\\_len | 시나리오 스위트: 2048 · 컨텍스트 스위트: 8192 |",
                 "| prefill\\_seq\\_len | 시나리오 스위트: 512 · 컨텍스트 스위트: 128 |",

@@ -530,14 +530,23 @@ public final class ReleasePageModel {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         columns.values().forEach(files -> files.forEach(e -> keys.addAll(e.engine().settings().keySet())));
         List<Map<String, Object>> rows = new ArrayList<>();
+        boolean perSuite = false;
         for (String key : keys) {
             List<String> cells = new ArrayList<>();
             for (List<EngineReport> files : columns.values()) {
                 cells.add(settingCell(files, key));
+                perSuite |= files.size() > 1 && !sameEverywhere(files, key);
             }
             rows.add(Map.of("key", MarkdownText.escape(key), "values", cells)); // text, not code: a table cell's pipes
         }
-        return Map.of("engines", columns.keySet().stream().map(MarkdownText::escape).toList(), "rows", rows);
+        return Map.of("engines", columns.keySet().stream().map(MarkdownText::escape).toList(), "rows", rows,
+                "perSuite", perSuite);
+    }
+
+    /** Whether every one of an engine's files wrote the same value of a setting. */
+    private static boolean sameEverywhere(List<EngineReport> files, String key) {
+        return files.stream().allMatch(e -> e.engine().settings().containsKey(key))
+                && files.stream().map(e -> String.valueOf(e.engine().settings().get(key))).distinct().count() == 1;
     }
 
     /** One engine's value of a setting: once where its files agree (or one has it), else each suite's; a dash if none. */
@@ -547,7 +556,7 @@ public final class ReleasePageModel {
             return "—";
         }
         List<String> values = with.stream().map(e -> String.valueOf(e.engine().settings().get(key))).toList();
-        if (values.stream().distinct().count() == 1 && with.size() == files.size()) {
+        if (sameEverywhere(files, key)) {
             return MarkdownText.escape(values.getFirst());
         }
         List<String> parts = new ArrayList<>();

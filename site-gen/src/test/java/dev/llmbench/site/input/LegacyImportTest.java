@@ -64,7 +64,8 @@ class LegacyImportTest {
         assertThat(page).contains("| 피크 메모리 (추정) | 11,505 MB");
         assertThat(page).contains("Apple M4 Pro, 48 GB RAM, macOS 26.2, Python 3.14.0.");
         assertThat(page).contains("- **모델**: Qwen2.5-1.5B-Instruct (BFloat16)");
-        assertThat(page).contains("| max\\_cache\\_len | 2048 |", "| prefill\\_seq\\_len | 1024 |");
+        assertThat(page).contains("| max\\_cache\\_len | 2048 |", "| prefill\\_seq\\_len | 1024 |")
+                .doesNotContain("스위트별로"); // one file: no suite to tell apart
         assertThat(page).contains("(S6)");
         for (String section : List.of("## 측정 방법", "### 시나리오", "## 결과", "!!! note \"실행 환경\"", "### 차트",
                 "**차트 1 — 프롬프트 길이별 TTFT**", "**차트 2 — 스텝별 Decode TPS**", "**차트 3 — 시나리오별 처리량**",
