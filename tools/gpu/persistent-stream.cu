@@ -45,6 +45,12 @@ namespace {
 #ifndef CONTIG
 #define CONTIG 0
 #endif
+#ifndef XCG
+#define XCG 1
+#endif
+#ifndef XONCE
+#define XONCE 0
+#endif
 constexpr int kWarps = WARPS, kDepth = DEPTH, kDim = 1536, kU = kDim * 2 / 16 / 32; // 6 16-byte chunks a lane a row
 constexpr int kLayers = 28, kPhases = 5;                                     // q/k/v, attention, o, gate/up, down
 constexpr long long kRowBytes = kDim * 2;
@@ -58,24 +64,13 @@ struct Matrix {
 
 __device__ __forceinline__ uint32_t smem_u32(const void *p) { return static_cast<uint32_t>(__cvta_generic_to_shared(p)); }
 
-#ifndef HINT
-#define HINT 1
-#endif
-#ifndef SMEM_MATS
-#define SMEM_MATS 1
-#endif
-
 __device__ __forceinline__ void put(uint4 *slot, const uint4 *row, uint64_t policy) {
     const int lane = threadIdx.x & 31;
 #pragma unroll
     for (int u = 0; u < kU; ++u) {
-#if HINT
+        // evict first, as RowPipe's copies
         asm volatile("cp.async.cg.shared.global.L2::cache_hint [%0], [%1], 16, %2;" ::"r"(smem_u32(slot + u * 32 + lane)),
                      "l"(row + u * 32 + lane), "l"(policy) : "memory");
-#else
-        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(smem_u32(slot + u * 32 + lane)), "l"(row + u * 32 + lane)
-                     : "memory");
-#endif
     }
     asm volatile("cp.async.commit_group;" ::: "memory");
 }
@@ -119,12 +114,11 @@ __global__ void __launch_bounds__(kWarps * 32, BPS) step_kernel(const __nv_bfloa
     extern __shared__ uint4 ring[]; // (kDepth, kWarps, kU, 32), then the matrices
     uint64_t policy = 0;
     asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(policy));
-#if SMEM_MATS
+    // the matrices in shared memory, so finding a warp's next row reads no global memory behind the stream
     Matrix *smats = reinterpret_cast<Matrix *>(ring + kDepth * kWarps * kU * 32);
     for (int i = threadIdx.x; i < nmats; i += blockDim.x) smats[i] = mats[i];
     __syncthreads();
     mats = smats;
-#endif
     const int warp = threadIdx.x / 32, lane = threadIdx.x & 31, gwarps = gridDim.x * kWarps;
     const int gw = blockIdx.x * kWarps + warp;
     uint4 *mine = ring + warp * kU * 32;
@@ -168,12 +162,6 @@ __global__ void __launch_bounds__(kWarps * 32, BPS) step_kernel(const __nv_bfloa
                                                                                           : mt.layer * kPhases + mt.phase - 1;
             if (before >= 0) await(&counters[before]);
         }
-#ifndef XCG
-#define XCG 1
-#endif
-#ifndef XONCE
-#define XONCE 0
-#endif
         if (cur != mt.phase && !(XONCE && cur != -1)) { // XONCE: the first matrix's input only (time only)
             const float *src = vec + (mt.phase > 0 ? mt.phase * 1536 : 0);
 #pragma unroll

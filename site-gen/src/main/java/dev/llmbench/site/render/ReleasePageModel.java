@@ -534,8 +534,9 @@ public final class ReleasePageModel {
         for (String key : keys) {
             List<String> cells = new ArrayList<>();
             for (List<EngineReport> files : columns.values()) {
-                cells.add(settingCell(files, key));
-                perSuite |= files.size() > 1 && !sameEverywhere(files, key);
+                boolean same = sameEverywhere(files, key);
+                cells.add(settingCell(files, key, same));
+                perSuite |= files.size() > 1 && !same;
             }
             rows.add(Map.of("key", MarkdownText.escape(key), "values", cells)); // text, not code: a table cell's pipes
         }
@@ -549,14 +550,17 @@ public final class ReleasePageModel {
                 && files.stream().map(e -> String.valueOf(e.engine().settings().get(key))).distinct().count() == 1;
     }
 
-    /** One engine's value of a setting: once where its files agree (or one has it), else each suite's; a dash if none. */
-    private String settingCell(List<EngineReport> files, String key) {
+    /**
+     * One engine's value of a setting: once where every file of it wrote the same one ({@code same}), else each suite's
+     * that wrote one; a dash if none did.
+     */
+    private String settingCell(List<EngineReport> files, String key, boolean same) {
         List<EngineReport> with = files.stream().filter(e -> e.engine().settings().containsKey(key)).toList();
         if (with.isEmpty()) {
             return "—";
         }
         List<String> values = with.stream().map(e -> String.valueOf(e.engine().settings().get(key))).toList();
-        if (sameEverywhere(files, key)) {
+        if (same) {
             return MarkdownText.escape(values.getFirst());
         }
         List<String> parts = new ArrayList<>();
