@@ -145,8 +145,6 @@ struct lb_engine {
     int splits = 0;                                  // decode attention splits of kAttnSplit positions
     float *part_o = nullptr, *part_ml = nullptr;     // decode attention partials
     unsigned int *counters = nullptr;                // (query heads) decode attention arrival counters
-    unsigned long long *part_ll = nullptr;           // (query heads, splits, head_dim + 2) partials as flagged words
-    uint32_t serial = 0;                             // decode steps launched (StepIn::serial)
 
     int32_t *d_ids = nullptr, *h_ids = nullptr; // (max_cache_len) prompt ids; h_ids pinned
     lb::StepIn *d_in = nullptr, *h_in = nullptr; // h_in pinned
@@ -546,7 +544,7 @@ int attn_decode_group(lb_engine *e, const KV *kc, const KV *vc, float scale) {
 }
 
 template <typename KV>
-int attn_decode(lb_engine *e, size_t smem, const KV *kc, const KV *vc, float scale, int layer) {
+int attn_decode(lb_engine *e, size_t smem, const KV *kc, const KV *vc, float scale) {
     const lb_model_config &c = e->cfg;
     if (e->attn_grouped) return attn_decode_group(e, kc, vc, scale);
     if (e->attn_warp) {
@@ -564,22 +562,11 @@ int attn_decode(lb_engine *e, size_t smem, const KV *kc, const KV *vc, float sca
         float *out = as<float>(e->attn);
         auto go = [&](auto kernel) {
             return launch(e, "attn_decode", true, kernel, grid, block, wsmem, e->q, kc, vc, e->d_in, e->part_o, e->part_ml,
-                          e->counters, out, nq, nkv, max_len, scale, e->part_ll, layer);
+                          e->counters, out, nq, nkv, max_len, scale);
         };
-        // the short shape's splits meet as flagged words (combine_flagged) where a head's splits fit one round of loads
-        // and more of its blocks fit the GPU at once than the model has query heads; else through an arrival counter
-        auto flagged = [&](auto kernel) {
-            int per_sm = 0;
-            return splits <= lb::kQuickCombine &&
-                   cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, block.x, wsmem) == cudaSuccess &&
-                   static_cast<long>(per_sm) * e->sms > nq;
-        };
-        const bool hd128 = c.head_dim == 128;
-        auto *long_shape = hd128 ? lb::attn_decode_warp_kernel<128, 4, 32, KV> : lb::attn_decode_warp_kernel<64, 4, 32, KV>;
-        auto *short_shape = hd128 ? lb::attn_decode_warp_kernel<128, 8, 16, KV> : lb::attn_decode_warp_kernel<64, 8, 16, KV>;
-        auto *with_flags = hd128 ? lb::attn_decode_warp_kernel<128, 8, 16, KV, true> : lb::attn_decode_warp_kernel<64, 8, 16, KV, true>;
-        if (e->attn_long) return go(long_shape);
-        return go(flagged(with_flags) ? with_flags : short_shape);
+        if (c.head_dim == 128)
+            return e->attn_long ? go(lb::attn_decode_warp_kernel<128, 4, 32, KV>) : go(lb::attn_decode_warp_kernel<128, 8, 16, KV>);
+        return e->attn_long ? go(lb::attn_decode_warp_kernel<64, 4, 32, KV>) : go(lb::attn_decode_warp_kernel<64, 8, 16, KV>);
     }
     const int nq = c.num_heads, nkv = c.num_kv_heads, max_len = e->opt.max_cache_len, group = 1;
     const dim3 grid(nq / group, e->splits), block(128);
@@ -692,7 +679,7 @@ int enqueue_decode_kv(lb_engine *e) {
                           norm_smem(e), e->x, as<W>(w.input_norm), eps, as<W>(w.wqkv), as<W>(w.bqkv), e->d_in, e->rope_cos,
                           e->rope_sin, e->q, kc, vc, dim, nq, nkv, hd, max_len);
         }));
-        TRY(attn_decode<KV>(e, attn_smem, kc, vc, scale, l));
+        TRY(attn_decode<KV>(e, attn_smem, kc, vc, scale));
         TRY(gemv_residual<W>(e, "o_proj", w.wo, as<float>(e->attn), dim, qdim));
         if (pipe.u_gate_up) TRY(pipe_gate_up<W>(e, pipe.u_gate_up, w));
         else if (const int u = lane_loads(dim_chunks))
@@ -1169,7 +1156,6 @@ int alloc_buffers(lb_engine *e) {
     TRY(device_alloc(&e->part_o, q * (e->splits + runs)));
     TRY(device_alloc(&e->part_ml, size_t(c.num_heads) * (e->splits + runs) * 2));
     TRY(device_alloc(&e->counters, c.num_heads + c.num_heads * runs));
-    TRY(device_alloc(&e->part_ll, size_t(c.num_heads) * e->splits * (hd + 2)));
     TRY(device_alloc(&e->d_ids, max_len));
     TRY(device_alloc(&e->d_out, 1));
     CUDA_TRY(cudaMallocHost(&e->h_ids, max_len * sizeof(int32_t)));
@@ -1322,7 +1308,6 @@ int launch_slot(lb_engine *e, int k, int32_t token, int32_t pos) {
     lb_engine::DecodeSlot &s = e->slots[k];
     s.h_in->token = token;
     s.h_in->pos = pos;
-    s.h_in->serial = ++e->serial;
     CUDA_TRY(cudaGraphLaunch(step_graph(e, k, pos), e->stream));
     CUDA_TRY(cudaEventRecord(s.done, e->stream));
     return LB_OK;
@@ -1502,7 +1487,6 @@ int32_t lb_decode(lb_engine *e, int32_t token, int32_t *next_token) {
     if (e->ahead) return decode_ahead(e, token, next_token);
     e->h_in->token = token;
     e->h_in->pos = e->pos;
-    e->h_in->serial = ++e->serial;
     if (e->slots[0].exec[0]) {
         CUDA_TRY(cudaGraphLaunch(step_graph(e, 0, e->pos), e->stream));
         e->launches = e->decode_kernels;
@@ -1627,8 +1611,7 @@ void lb_close(lb_engine *e) {
                     e->k_cache, e->v_cache, static_cast<void *>(e->k_f32), static_cast<void *>(e->v_f32),
                     static_cast<void *>(e->rope_cos),
                     static_cast<void *>(e->rope_sin), static_cast<void *>(e->part_o), static_cast<void *>(e->part_ml),
-                    static_cast<void *>(e->counters), static_cast<void *>(e->part_ll), static_cast<void *>(e->d_ids),
-                    static_cast<void *>(e->d_out),
+                    static_cast<void *>(e->counters), static_cast<void *>(e->d_ids), static_cast<void *>(e->d_out),
                     static_cast<void *>(e->qh), static_cast<void *>(e->scores),
                     static_cast<void *>(e->attn_f32)})
         if (p) cudaFree(p);

@@ -27,7 +27,6 @@ constexpr int kWarp = 32;
 struct StepIn {
     int32_t token; // below 0: the previous step's greedy token, read from StepOut (a step launched ahead)
     int32_t pos;   // position of `token`; attention reads positions [0, pos]
-    uint32_t serial; // the host's count of decode steps, never repeated: flags the step's values (ll_epoch)
 };
 
 struct StepOut {
@@ -55,28 +54,6 @@ __device__ __forceinline__ void pdl_launch_dependents() {
  * after the main loop: 769 -> 838 tok/s (S1).
  */
 __device__ __forceinline__ void pdl_launch_early() { pdl_launch_dependents(); }
-
-// ---- values flagged with the step (NCCL's LL protocol, within one GPU) ---------------------------------------
-// A value and its flag travel in one 64-bit word, so a reader polling the word needs no fence and no counter: it sees
-// last layer's (or last step's) word or this one's. tools/gpu/dependency-latency.cu measures what that costs.
-/** The flag of layer `layer`'s values in the step `in`: a step's serial is never repeated, nor a layer within it. */
-__device__ __forceinline__ uint32_t ll_epoch(const StepIn *in, int layer) { return in->serial * 256u + static_cast<uint32_t>(layer); }
-
-/** Writes v with its flag as one 64-bit word, so a reader sees the old word or this one, never half of each. */
-__device__ __forceinline__ void ll_store(unsigned long long *p, float v, uint32_t epoch) {
-    const unsigned long long w = (static_cast<unsigned long long>(epoch) << 32) | __float_as_uint(v);
-    asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(p), "l"(w) : "memory");
-}
-
-/** The word at p, read past L1. */
-__device__ __forceinline__ unsigned long long ll_load(const unsigned long long *p) {
-    unsigned long long w;
-    asm volatile("ld.relaxed.gpu.global.u64 %0, [%1];" : "=l"(w) : "l"(p) : "memory");
-    return w;
-}
-
-__device__ __forceinline__ bool ll_has(unsigned long long w, uint32_t epoch) { return static_cast<uint32_t>(w >> 32) == epoch; }
-__device__ __forceinline__ float ll_value(unsigned long long w) { return __uint_as_float(static_cast<uint32_t>(w)); }
 
 // ---- element conversions ----------------------------------------------------------------------------------
 __device__ __forceinline__ float to_f32(float v) { return v; }
@@ -579,69 +556,6 @@ __device__ __forceinline__ void combine_quick(const float *ml, const float *po, 
 }
 
 /**
- * The end of a decode attention block of split `split` of `used` (more than one) whose splits meet as words flagged with
- * the step (ll_store) instead of through a fence and an arrival counter: every split but the last writes its partial
- * (o: HD words, then max and sum) and returns, and the last split's block reads the others' words until they all carry
- * `epoch`, then weighs the splits in split order as combine_quick does (so the same bits). Its wait for blocks of its
- * own grid cannot stall the grid: the engine takes this path only where more blocks fit the GPU than the model has
- * query heads, so the blocks that wait never hold every place the others need. Thread t < HD holds o[t] of its block
- * (`o`); every thread the block's max and sum. `comb`: 2 kQuickCombine floats of shared memory.
- */
-template <int HD>
-__device__ __noinline__ void combine_flagged(float o, float m, float l, unsigned long long *part, int split, int used,
-                                             uint32_t epoch, float *comb, float *out) {
-    const int t = threadIdx.x;
-    if (split + 1 < used) {
-        unsigned long long *mine = part + static_cast<size_t>(split) * (HD + 2);
-        if (t < HD) ll_store(mine + t, o, epoch);
-        else if (t == HD) ll_store(mine + HD, m, epoch);
-        else if (t == HD + 1) ll_store(mine + HD + 1, l, epoch);
-        pdl_launch_dependents();
-        return;
-    }
-    pdl_launch_dependents();
-    // thread t < HD: element t of every other split; thread HD + s: split s's max and sum, into comb
-    float *cm = comb, *cl = comb + kQuickCombine;
-    unsigned long long os[kQuickCombine];
-    if (t < HD) {
-        bool all;
-        do {
-            all = true;
-#pragma unroll
-            for (int s = 0; s < kQuickCombine; ++s)
-                if (s < used && s != split) {
-                    os[s] = ll_load(part + static_cast<size_t>(s) * (HD + 2) + t);
-                    all &= ll_has(os[s], epoch);
-                }
-        } while (!all);
-    } else if (t - HD == split) {
-        cm[split] = m, cl[split] = l;
-    } else if (t - HD < used) {
-        const unsigned long long *ps = part + static_cast<size_t>(t - HD) * (HD + 2) + HD;
-        unsigned long long wm, wl;
-        bool got;
-        do {
-            wm = ll_load(ps), wl = ll_load(ps + 1);
-            got = ll_has(wm, epoch) && ll_has(wl, epoch);
-        } while (!got);
-        cm[t - HD] = ll_value(wm), cl[t - HD] = ll_value(wl);
-    }
-    __syncthreads();
-    if (t >= HD) return;
-    float M = -INFINITY;
-    for (int s = 0; s < used; ++s) M = fmaxf(M, cm[s]);
-    float L = 0.f, O = 0.f;
-#pragma unroll
-    for (int s = 0; s < kQuickCombine; ++s) {
-        if (s >= used) break;
-        const float w = __expf(cm[s] - M);
-        L = fmaf(w, cl[s], L);
-        O = fmaf(w, s == split ? o : ll_value(os[s]), O);
-    }
-    out[t] = O / L;
-}
-
-/**
  * A warp's K rows for decode attention, 8 lanes a position: lane group lane / 8 takes positions base + 4i + lane / 8,
  * each lane HD / 32 pieces of 4 elements (piece j*8 + lane % 8 of the row), so a load instruction covers four rows'
  * whole 128-byte lines (64-byte halves of them for a bf16 cache). `before`: the rows before pos, which earlier steps
@@ -712,18 +626,16 @@ __device__ __forceinline__ void add_v_share(float (&v)[D], float w, const KvPack
  * or for a bf16 cache (then K and V of the warp's rows fit its registers, and the V sum waits for no load; with a
  * bf16 cache and the V rows after the softmax, 96 registers a thread, S4 decoded at 945 tok/s against 1002 on an
  * H200). The warps' partials meet in shared memory, and splits combine as in combine_quick (up to kQuickCombine of
- * them) or combine_splits, or with LL (the short shape, up to kQuickCombine splits) as in combine_flagged. No barrier
- * between scoring and the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured
- * graph, covers max_cache_len at little cost. Block: WARPS * 32 threads; HD 64 or 128.
+ * them) or combine_splits. No barrier between scoring and the V sum. Blocks past the cache's length return at once, so the grid, fixed in the captured graph, covers
+ * max_cache_len at little cost. Block: WARPS * 32 threads; HD 64 or 128.
  * Shared memory: attn_decode_warp_smem.
  */
-template <int HD, int WARPS, int PW, typename KV, bool LL = false, bool VPRE = (PW < kWarp || sizeof(KV) < 4)>
+template <int HD, int WARPS, int PW, typename KV, bool VPRE = (PW < kWarp || sizeof(KV) < 4)>
 __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const float *__restrict__ q, const KV *__restrict__ k_cache,
                                                                const KV *__restrict__ v_cache, const StepIn *__restrict__ in,
                                                                float *__restrict__ part_o, float *__restrict__ part_ml,
                                                                unsigned int *__restrict__ counters, float *__restrict__ attn_out,
-                                                               int nq, int nkv, int max_len, float scale,
-                                                               unsigned long long *__restrict__ part_ll, int layer) {
+                                                               int nq, int nkv, int max_len, float scale) {
     static_assert(PW == 16 || PW == kWarp, "a warp scores 16 or 32 positions");
     constexpr int D = HD / kWarp; // dimensions a lane owns in the V sum
     constexpr int SPLIT = WARPS * PW;
@@ -790,17 +702,6 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
         scale_w[w] = wml[2 * w + 1] > 0.f ? __expf(wml[2 * w] - M) : 0.f;
         L = fmaf(scale_w[w], wml[2 * w + 1], L);
     }
-    if (LL && used > 1) {
-        static_assert(!LL || WARPS * 32 >= HD + kQuickCombine, "a thread an output element, and one a split's (max, sum)");
-        float O = 0.f;
-        if (threadIdx.x < HD) {
-#pragma unroll
-            for (int w = 0; w < WARPS; ++w) O = fmaf(scale_w[w], wo[w * HD + threadIdx.x], O);
-        }
-        combine_flagged<HD>(O, M, L, part_ll + static_cast<size_t>(h) * splits * (HD + 2), split, used, ll_epoch(in, layer), comb,
-                            attn_out + static_cast<size_t>(h) * HD);
-        return;
-    }
     float *po = part_o + static_cast<size_t>(h) * splits * HD;
     float *ml = part_ml + static_cast<size_t>(h) * splits * 2;
     for (int d = threadIdx.x; d < HD; d += blockDim.x) {
@@ -822,9 +723,9 @@ __global__ void __launch_bounds__(WARPS * 32) attn_decode_warp_kernel(const floa
     combine_splits<HD>(comb, ml, po, attn_out + static_cast<size_t>(h) * HD, &counters[h], 1, used, used);
 }
 
-/** Shared memory of attn_decode_warp_kernel, bytes: the combine's room is its weights (splits) or combine_flagged's. */
+/** Shared memory of attn_decode_warp_kernel, bytes. */
 __host__ __device__ constexpr size_t attn_decode_warp_smem(int hd, int warps, int splits) {
-    return sizeof(float) * static_cast<size_t>((1 + warps) * hd + 2 * warps + (splits > 2 * kQuickCombine ? splits : 2 * kQuickCombine));
+    return sizeof(float) * static_cast<size_t>((1 + warps) * hd + 2 * warps + splits);
 }
 
 /**

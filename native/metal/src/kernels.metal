@@ -67,11 +67,6 @@
 //  - combine_splits, combine_quick: the partials go through relaxed device atomics (coherent at the device level on
 //    every MSL version), with device-scope fences where MSL 3.2 has them (last_to_arrive); the `last` flag is the
 //    kernel's (MSL declares threadgroup variables in kernel functions only).
-//  - CUDA's short attention shape combines its splits through words flagged with the step (combine_flagged: the last
-//    split's block polls the others' partials, no fence and no arrival counter; +0.4 to +1.8% at S5 on the H200). Here
-//    every split takes the arrival counter: a threadgroup waiting on others of its grid needs a guarantee that they
-//    are resident, which Metal does not give (CUDA's engine checks it from the occupancy calculator), and the flag
-//    would need the host's step count in StepIn.
 //  - attn_decode's score rows are attn_span(splits) floats a head: CUDA's max(kAttnSplit, splits) with splits
 //    rounded up to 4, so the float4 rows of the V reduction behind them stay 16-byte aligned for every
 //    max_cache_len. Threadgroup memory must fit in 32 KB: attn_decode_warp's (1 + WARPS) hd + 2 WARPS + splits floats
