@@ -34,7 +34,7 @@ __global__ void distance_kernel(const unsigned *buf, int stride_words, unsigned 
 #pragma unroll 1
         for (int i = 0; i < kChain; ++i) v = __ldcg(p + v); // v stays 0; the address waits for the load before
         const long long t1 = clock64();
-        cycles[static_cast<size_t>(sm) * kLines + line] = static_cast<float>(t1 - t0 + v) / kChain;
+        cycles[static_cast<size_t>(sm) * kLines + line] = static_cast<float>(t1 - t0 + v) / kChain; // + v: keeps the chain
     }
 }
 
@@ -55,7 +55,7 @@ int main() {
     CHECK(cudaMalloc(&claimed, kMaxSms * sizeof(unsigned)));
     CHECK(cudaMalloc(&cycles, static_cast<size_t>(kMaxSms) * kLines * sizeof(float)));
     std::vector<float> host(static_cast<size_t>(kMaxSms) * kLines);
-    for (int round = 0; round < 2; ++round) {
+    for (int round = 0; round < 2; ++round) { // the first round warms the GPU up; the second's times are kept
         CHECK(cudaMemset(claimed, 0, kMaxSms * sizeof(unsigned)));
         CHECK(cudaMemset(cycles, 0, static_cast<size_t>(kMaxSms) * kLines * sizeof(float)));
         distance_kernel<<<sms * 4, 32>>>(buf, stride_words, claimed, cycles);
